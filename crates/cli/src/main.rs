@@ -1,0 +1,294 @@
+//! `livegate` (直播准入): can this WeChat mini program go live, through which
+//! access path, and what is still missing?
+//!
+//! Exit codes: 0 eligible (or success), 1 not (yet) eligible, 2 bad input or usage.
+
+mod render;
+mod show;
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use livegate_core::catalog::msg;
+use livegate_core::{Lang, Options, Ruleset, Verdict};
+
+#[derive(Parser)]
+#[command(
+    name = "livegate",
+    version,
+    about = "直播准入 · Can a WeChat mini program go live, through which access path, and what is still missing?",
+    after_help = "Exit codes: 0 eligible, 1 not (yet) eligible, 2 bad input or usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check one profile (JSON) against the ruleset.
+    Check {
+        /// The profile file; `-` reads standard input.
+        profile: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// A ruleset file instead of the embedded one.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// Ruleset tools.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate a ruleset: errors and warnings with file, line and key.
+    Lint {
+        /// The ruleset file; `-` reads standard input.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// Print the catalogue: paths, categories, alternatives and their documents.
+    Show {
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A ruleset file instead of the embedded one.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// A failure the user can act on: printed as one message, exit code 2.
+struct Failure(String);
+
+enum Stop {
+    Fail(Failure),
+    Closed,
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Stop {
+        Stop::Fail(f)
+    }
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Stop {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Stop::Closed
+        } else {
+            Stop::Fail(Failure(e.to_string()))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Stop::Closed) => ExitCode::SUCCESS,
+        Err(Stop::Fail(Failure(m))) => {
+            let lang = Lang::Zh;
+            let _ = writeln!(
+                anstream::stderr(),
+                "livegate: {}: {m}",
+                msg("error", lang, &[])
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Stop> {
+    match cli.command {
+        Command::Check {
+            profile,
+            format,
+            lang,
+            rules,
+        } => {
+            let lang = Lang::from(lang);
+            let rs = load_rules(rules.as_deref(), lang)?;
+            let text = read_input(&profile, lang)?;
+            let report = livegate_core::evaluate_text(&rs, &text, &Options { lang }).map_err(|e| {
+                Failure(msg(
+                    "invalid_profile",
+                    lang,
+                    &[("path", &display(&profile)), ("error", &e.to_string())],
+                ))
+            })?;
+            let mut out = anstream::stdout().lock();
+            match format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut out, &report)
+                        .map_err(|e| Stop::from(io::Error::from(e)))?;
+                    writeln!(out)?;
+                }
+                Format::Text => render::report(&mut out, &report, lang)?,
+            }
+            out.flush()?;
+            Ok(if report.verdict == Verdict::Eligible {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Rules { command } => match command {
+            RulesCommand::Lint { file, format, lang } => lint(&file, format, lang.into()),
+            RulesCommand::Show {
+                lang,
+                format,
+                rules,
+            } => {
+                let lang = Lang::from(lang);
+                let rs = load_rules(rules.as_deref(), lang)?;
+                let mut out = anstream::stdout().lock();
+                match format {
+                    Format::Json => {
+                        serde_json::to_writer_pretty(&mut out, &rs.catalogue())
+                            .map_err(|e| Stop::from(io::Error::from(e)))?;
+                        writeln!(out)?;
+                    }
+                    Format::Text => show::catalogue(&mut out, &rs, lang)?,
+                }
+                out.flush()?;
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+    }
+}
+
+fn display(p: &Path) -> String {
+    if p == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        p.display().to_string()
+    }
+}
+
+/// Reads a file, or standard input for `-`, as UTF-8 text.
+fn read_input(path: &Path, lang: Lang) -> Result<String, Failure> {
+    let name = display(path);
+    let mut bytes = Vec::new();
+    let res = if path == Path::new("-") {
+        io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::read(path).map(|b| bytes = b)
+    };
+    res.map_err(|e| {
+        Failure(msg(
+            "read_failed",
+            lang,
+            &[("path", &name), ("reason", &e.to_string())],
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|_| Failure(msg("not_utf8", lang, &[("path", &name)])))
+}
+
+fn load_rules(path: Option<&Path>, lang: Lang) -> Result<Ruleset, Failure> {
+    let (text, origin) = match path {
+        None => (
+            livegate_core::DEFAULT_RULESET.to_string(),
+            livegate_core::DEFAULT_ORIGIN.to_string(),
+        ),
+        Some(p) => (read_input(p, lang)?, display(p)),
+    };
+    livegate_core::load(&text, &origin)
+        .map(|l| l.ruleset)
+        .map_err(|e| Failure(format!("{}\n{e}", msg("invalid_ruleset", lang, &[]))))
+}
+
+fn lint(file: &Path, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
+    let text = read_input(file, lang)?;
+    let origin = display(file);
+    let result = livegate_core::load(&text, &origin);
+    let mut out = anstream::stdout().lock();
+    let (ok, diagnostics) = match &result {
+        Ok(l) => (true, l.warnings.clone()),
+        Err(e) => (false, e.diagnostics.clone()),
+    };
+    match format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "file": origin,
+                "valid": ok,
+                "diagnostics": diagnostics,
+            });
+            serde_json::to_writer_pretty(&mut out, &v).map_err(|e| Stop::from(io::Error::from(e)))?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for d in &diagnostics {
+                writeln!(out, "{}", d.display(&origin))?;
+            }
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.level == livegate_core::Level::Error)
+                .count();
+            let warnings = diagnostics.len() - errors;
+            let line = match &result {
+                Ok(l) => msg(
+                    "lint_ok",
+                    lang,
+                    &[
+                        ("origin", &origin),
+                        ("version", &l.ruleset.meta.version),
+                        ("categories", &l.ruleset.categories.len().to_string()),
+                        ("paths", &l.ruleset.paths.len().to_string()),
+                        ("documents", &l.ruleset.documents.len().to_string()),
+                        ("warnings", &warnings.to_string()),
+                    ],
+                ),
+                Err(_) => msg(
+                    "lint_failed",
+                    lang,
+                    &[
+                        ("origin", &origin),
+                        ("errors", &errors.to_string()),
+                        ("warnings", &warnings.to_string()),
+                    ],
+                ),
+            };
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}

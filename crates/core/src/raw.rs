@@ -1,0 +1,245 @@
+//! The ruleset as written in TOML, before validation. Every reference keeps its
+//! source span so that a validation error can name the line and the key.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::l10n::Text;
+
+pub type S = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRuleset {
+    pub ruleset: RawMeta,
+    #[serde(default)]
+    pub subject_types: Vec<RawSubjectType>,
+    #[serde(default)]
+    pub scenarios: Vec<RawTerm>,
+    #[serde(default)]
+    pub goods: Vec<RawTerm>,
+    #[serde(default)]
+    pub services: Vec<RawTerm>,
+    #[serde(default)]
+    pub attributes: Vec<RawAttribute>,
+    #[serde(default)]
+    pub documents: Vec<RawDocument>,
+    #[serde(default)]
+    pub groups: Vec<RawGroup>,
+    #[serde(default)]
+    pub categories: Vec<RawCategory>,
+    #[serde(default)]
+    pub paths: Vec<RawPath>,
+    #[serde(default)]
+    pub rules: Vec<RawRule>,
+    #[serde(default)]
+    pub checks: Vec<RawCheck>,
+    #[serde(default)]
+    pub actions: BTreeMap<String, RawAction>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub id: S,
+    pub version: S,
+    pub as_of: Spanned<toml::value::Datetime>,
+    pub name: Spanned<Text>,
+    pub source: S,
+    #[serde(default)]
+    pub authority: Option<S>,
+    #[serde(default)]
+    pub notice: Option<Spanned<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubjectType {
+    pub id: S,
+    #[serde(default)]
+    pub verify_type: Option<u8>,
+    pub name: Spanned<Text>,
+    #[serde(default)]
+    pub aliases: Vec<S>,
+}
+
+/// An entry of a vocabulary: scenarios, goods, services and attribute values.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    pub id: S,
+    #[serde(default)]
+    pub code: Option<S>,
+    pub name: Spanned<Text>,
+    #[serde(default)]
+    pub aliases: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttribute {
+    pub id: S,
+    pub name: Spanned<Text>,
+    pub values: Vec<RawTerm>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDocument {
+    pub id: S,
+    pub name: Spanned<Text>,
+    #[serde(default)]
+    pub aliases: Vec<S>,
+    #[serde(default)]
+    pub attributes: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub id: S,
+    pub name: Spanned<Text>,
+    #[serde(default)]
+    pub all_of: Option<Vec<Spanned<RawExpr>>>,
+    #[serde(default)]
+    pub any_of: Option<Vec<Spanned<RawExpr>>>,
+}
+
+/// One node of a requirement expression. Exactly one of `doc`, `group`,
+/// `all_of` and `any_of` is set; the compiler checks it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpr {
+    #[serde(default)]
+    pub doc: Option<S>,
+    #[serde(default, rename = "where")]
+    pub constraint: Option<BTreeMap<String, Spanned<Vec<S>>>>,
+    #[serde(default)]
+    pub subject_types: Option<Vec<S>>,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub group: Option<S>,
+    #[serde(default)]
+    pub all_of: Option<Vec<Spanned<RawExpr>>>,
+    #[serde(default)]
+    pub any_of: Option<Vec<Spanned<RawExpr>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub id: S,
+    pub first: S,
+    pub second: S,
+    #[serde(default)]
+    pub wechat_id: Option<u32>,
+    #[serde(default)]
+    pub aliases: Vec<S>,
+    #[serde(default)]
+    pub scenarios: Vec<S>,
+    #[serde(default)]
+    pub scope: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub source: Option<S>,
+    #[serde(default)]
+    pub alternatives: Vec<RawAlternative>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlternative {
+    pub id: S,
+    pub label: Spanned<Text>,
+    #[serde(default)]
+    pub subject_types: Option<Vec<S>>,
+    #[serde(default)]
+    pub all_of: Option<Vec<Spanned<RawExpr>>>,
+    #[serde(default)]
+    pub any_of: Option<Vec<Spanned<RawExpr>>>,
+    #[serde(default)]
+    pub notes: Vec<Spanned<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPath {
+    pub id: S,
+    pub name: Spanned<Text>,
+    #[serde(default)]
+    pub guide: Option<S>,
+    #[serde(default)]
+    pub source: Option<S>,
+    pub ways: Vec<Spanned<RawWay>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWay {
+    pub id: S,
+    #[serde(default)]
+    pub subject_types: Option<Vec<S>>,
+    #[serde(default)]
+    pub categories: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub id: S,
+    pub severity: S,
+    pub when: Spanned<RawWhen>,
+    #[serde(default)]
+    pub block: bool,
+    #[serde(default)]
+    pub prohibit: bool,
+    #[serde(default)]
+    pub action: Option<S>,
+    #[serde(default)]
+    pub require_category: Option<S>,
+    #[serde(default)]
+    pub paths: Option<Vec<S>>,
+    #[serde(default)]
+    pub days: Option<u32>,
+    pub message: Spanned<Text>,
+    #[serde(default)]
+    pub source: Option<S>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWhen {
+    #[serde(default)]
+    pub subject_types: Vec<S>,
+    #[serde(default)]
+    pub goods: Vec<S>,
+    #[serde(default)]
+    pub services: Vec<S>,
+    #[serde(default)]
+    pub scenarios: Vec<S>,
+    #[serde(default)]
+    pub categories: Vec<S>,
+    #[serde(default)]
+    pub categories_not_approved: Vec<S>,
+    #[serde(default)]
+    pub multi_merchant: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    pub check: S,
+    pub id: S,
+    pub severity: S,
+    pub message: Spanned<Text>,
+    #[serde(default)]
+    pub source: Option<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAction {
+    pub message: Spanned<Text>,
+}

@@ -1,0 +1,192 @@
+//! The report: what the engine says of one profile. Its keys are a contract
+//! that clients depend on; add to it, do not rename.
+
+use serde::Serialize;
+
+use crate::l10n::Lang;
+use crate::ruleset::Severity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Eligible,
+    Pending,
+    NeedsAction,
+    Ineligible,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Eligible,
+        Verdict::Pending,
+        Verdict::NeedsAction,
+        Verdict::Ineligible,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Eligible => "eligible",
+            Verdict::Pending => "pending",
+            Verdict::NeedsAction => "needs_action",
+            Verdict::Ineligible => "ineligible",
+        }
+    }
+}
+
+/// A path's status, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathStatus {
+    Available,
+    Pending,
+    Actionable,
+    Blocked,
+}
+
+impl PathStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathStatus::Available => "available",
+            PathStatus::Pending => "pending",
+            PathStatus::Actionable => "actionable",
+            PathStatus::Blocked => "blocked",
+        }
+    }
+}
+
+/// Where a category stands for a path: held (approved), pending (submitted and
+/// qualified), actionable (something to do) or blocked (nothing to do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryState {
+    Held,
+    Pending,
+    Actionable,
+    Blocked,
+}
+
+impl CategoryState {
+    pub fn path_status(self) -> PathStatus {
+        match self {
+            CategoryState::Held => PathStatus::Available,
+            CategoryState::Pending => PathStatus::Pending,
+            CategoryState::Actionable => PathStatus::Actionable,
+            CategoryState::Blocked => PathStatus::Blocked,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetRef {
+    pub id: String,
+    pub version: String,
+    pub as_of: String,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub profile_id: Option<String>,
+    pub ruleset: RulesetRef,
+    pub lang: Lang,
+    pub subject_type: String,
+    pub subject_type_name: String,
+    pub verdict: Verdict,
+    pub paths: Vec<PathReport>,
+    pub findings: Vec<Finding>,
+    /// The path the plan leads to: the one closest to available.
+    pub plan_path: Option<String>,
+    pub plan: Vec<Action>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PathReport {
+    pub id: String,
+    pub name: String,
+    pub status: PathStatus,
+    /// The way that opens (or would open) the path.
+    pub via: Option<String>,
+    /// The rule that blocks the path, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
+    /// Categories still to add or resubmit (`医疗/*` for a first level).
+    pub required_categories: Vec<String>,
+    /// Document ids still missing, in ruleset order.
+    pub missing_documents: Vec<String>,
+    pub categories: Vec<CategoryReport>,
+    pub alternatives: Vec<AlternativeReport>,
+    pub actions: Vec<Action>,
+    /// Extra review time on the way to this path, in days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guide: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryReport {
+    /// `first/second`, or `first/*`.
+    pub category: String,
+    /// The ruleset's id, when it knows the category.
+    pub id: Option<String>,
+    /// As the profile gives it: approved, pending, rejected, planned, or absent.
+    pub profile_status: String,
+    pub state: CategoryState,
+    /// Why the path needs it: the way, or the rule that adds it.
+    pub required_by: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativeReport {
+    pub category: String,
+    pub id: String,
+    pub label: String,
+    pub applicable: bool,
+    pub satisfied: bool,
+    pub nearest: bool,
+    pub missing: Vec<String>,
+    /// Documents listed as notes, never counted as missing.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goods: Vec<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub source: String,
+    /// What the finding is about: a category, a document kind, a value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+}
+
+impl Report {
+    pub fn path(&self, id: &str) -> Option<&PathReport> {
+        self.paths.iter().find(|p| p.id == id)
+    }
+
+    pub fn has_finding(&self, id: &str) -> bool {
+        self.findings.iter().any(|f| f.id == id)
+    }
+}

@@ -1,0 +1,385 @@
+//! The compiled ruleset: every id interned to a small integer, every
+//! qualification flattened into conjunctions of requirement atoms held as bit
+//! sets, and lookup tables for the names and aliases a profile may use.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::bits::Bits;
+use crate::l10n::Text;
+
+/// Subject types as a bit mask (at most 32 subject types).
+pub type SubjectMask = u32;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub id: String,
+    pub version: String,
+    pub as_of: String,
+    pub name: Text,
+    pub source: String,
+    pub authority: Option<String>,
+    pub notice: Option<Text>,
+}
+
+/// An entry of a vocabulary (subject types, scenarios, goods, services, attribute values).
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub id: String,
+    pub code: Option<String>,
+    pub name: Text,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectType {
+    pub id: String,
+    pub verify_type: Option<u8>,
+    pub name: Text,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribute {
+    pub id: String,
+    pub name: Text,
+    pub values: Vec<Term>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentKind {
+    pub id: String,
+    pub name: Text,
+    pub aliases: Vec<String>,
+    /// Indexes into [`Ruleset::attributes`].
+    pub attributes: Vec<usize>,
+}
+
+/// A document requirement: a document kind, optionally with an attribute
+/// constraint. Interned: each distinct (kind, constraint) is one bit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Atom {
+    pub doc: usize,
+    pub constraint: Option<Constraint>,
+}
+
+/// The document's attribute must include at least one of `any_of`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Constraint {
+    pub attribute: usize,
+    pub any_of: Vec<usize>,
+}
+
+/// A requirement expression as written, kept for rendering and for the report.
+#[derive(Debug, Clone, Serialize)]
+pub enum Expr {
+    Doc {
+        atom: usize,
+        /// `None`: every subject type.
+        subjects: Option<SubjectMask>,
+        optional: bool,
+    },
+    Group(usize),
+    AllOf(Vec<Expr>),
+    AnyOf(Vec<Expr>),
+}
+
+/// One way to satisfy an expression: all these atoms, for these subject types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conj {
+    pub atoms: Bits,
+    pub subjects: SubjectMask,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub id: String,
+    pub name: Text,
+    pub expr: Expr,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    pub id: String,
+    pub label: Text,
+    pub subjects: SubjectMask,
+    pub expr: Expr,
+    /// The expression in disjunctive normal form; evaluation takes the term missing fewest atoms.
+    #[serde(skip)]
+    pub terms: Vec<Conj>,
+    /// Documents listed as notes (`optional = true`): shown, never counted as missing.
+    pub optional_docs: Vec<usize>,
+    pub notes: Vec<Text>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub first: String,
+    pub second: String,
+    pub wechat_id: Option<u32>,
+    pub aliases: Vec<String>,
+    /// Indexes into [`Ruleset::scenarios`].
+    pub scenarios: Vec<usize>,
+    pub scope: Text,
+    pub source: String,
+    pub alternatives: Vec<Alternative>,
+}
+
+impl Category {
+    /// The category as users write it: `first/second`.
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.first, self.second)
+    }
+}
+
+/// A category a path or a rule requires.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum CategoryReq {
+    Category(usize),
+    /// Any category with this first level (`医疗/*`).
+    FirstLevel(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Way {
+    pub id: String,
+    /// `None`: every subject type.
+    pub subjects: Option<SubjectMask>,
+    pub categories: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Path {
+    pub id: String,
+    pub name: Text,
+    pub guide: Option<String>,
+    pub source: String,
+    pub ways: Vec<Way>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [&'static str; 3] = ["error", "warning", "info"];
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct When {
+    pub subjects: Option<SubjectMask>,
+    pub goods: Vec<usize>,
+    pub services: Vec<usize>,
+    pub scenarios: Vec<usize>,
+    pub categories: Vec<usize>,
+    pub categories_not_approved: Vec<usize>,
+    pub multi_merchant: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub when: When,
+    pub block: bool,
+    pub prohibit: bool,
+    pub action: Option<String>,
+    pub require: Option<CategoryReq>,
+    /// `None`: every path.
+    pub paths: Option<Vec<usize>>,
+    pub days: Option<u32>,
+    pub message: Text,
+    pub source: String,
+}
+
+impl Rule {
+    pub fn applies_to_path(&self, path: usize) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.contains(&path))
+    }
+}
+
+/// The checks the engine itself makes; the ruleset names the finding each emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    ScenarioMismatch,
+    ScenarioUncovered,
+    CategoryRejected,
+    UnknownCategory,
+    UnknownDocument,
+    UnknownValue,
+    ConstraintUnmet,
+}
+
+impl CheckKind {
+    pub const ALL: [(&'static str, CheckKind); 7] = [
+        ("scenario_mismatch", CheckKind::ScenarioMismatch),
+        ("scenario_uncovered", CheckKind::ScenarioUncovered),
+        ("category_rejected", CheckKind::CategoryRejected),
+        ("unknown_category", CheckKind::UnknownCategory),
+        ("unknown_document", CheckKind::UnknownDocument),
+        ("unknown_value", CheckKind::UnknownValue),
+        ("constraint_unmet", CheckKind::ConstraintUnmet),
+    ];
+
+    pub fn parse(s: &str) -> Option<CheckKind> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub kind: CheckKind,
+    pub id: String,
+    pub severity: Severity,
+    pub message: Text,
+    pub source: String,
+}
+
+/// The actions the engine itself proposes; a rule may name further ones.
+pub const ENGINE_ACTIONS: [&str; 3] = ["add_category", "resubmit_category", "provide_document"];
+
+/// Lookup from every name a profile may use (id, Chinese and English name,
+/// aliases, code) to an index. Keys are normalised with [`normalize`].
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    map: HashMap<String, usize>,
+    /// Every name, for "did you mean" suggestions.
+    pub names: Vec<String>,
+}
+
+impl Lookup {
+    pub fn insert(&mut self, name: &str, index: usize) {
+        let key = normalize(name);
+        if key.is_empty() {
+            return;
+        }
+        self.map.entry(key).or_insert(index);
+        self.names.push(name.to_string());
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.map.get(&normalize(name)).copied()
+    }
+
+    pub fn nearest(&self, name: &str) -> Option<&str> {
+        crate::fuzzy::nearest(name, self.names.iter().map(String::as_str))
+    }
+}
+
+/// Normalises a name for lookup: trims, drops 《》 and 【】, folds full-width
+/// brackets and ASCII case, and unifies `-` and `/` between category levels.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        match c {
+            '《' | '》' | '【' | '】' | ' ' | '\u{3000}' => {}
+            '（' => out.push('('),
+            '）' => out.push(')'),
+            '－' | '-' | '—' => out.push('/'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Lookups {
+    pub subject_types: Lookup,
+    pub scenarios: Lookup,
+    pub goods: Lookup,
+    pub services: Lookup,
+    pub documents: Lookup,
+    pub attributes: Lookup,
+    /// One lookup per attribute, for its values.
+    pub values: Vec<Lookup>,
+    /// `first/second`, id and aliases.
+    pub categories: Lookup,
+}
+
+/// A validated, compiled ruleset, ready to evaluate profiles.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    pub meta: Meta,
+    pub subject_types: Vec<SubjectType>,
+    pub scenarios: Vec<Term>,
+    pub goods: Vec<Term>,
+    pub services: Vec<Term>,
+    pub attributes: Vec<Attribute>,
+    pub documents: Vec<DocumentKind>,
+    pub groups: Vec<Group>,
+    pub atoms: Vec<Atom>,
+    /// For each document kind, the atoms that name it.
+    pub atoms_by_doc: Vec<Vec<usize>>,
+    pub categories: Vec<Category>,
+    pub paths: Vec<Path>,
+    pub rules: Vec<Rule>,
+    pub checks: Vec<Check>,
+    pub actions: BTreeMap<String, Text>,
+    pub lookups: Lookups,
+    /// Every subject type's bit.
+    pub all_subjects: SubjectMask,
+}
+
+impl Ruleset {
+    pub fn check(&self, kind: CheckKind) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(move |c| c.kind == kind)
+    }
+
+    pub fn category_req_label(&self, req: &CategoryReq) -> String {
+        match req {
+            CategoryReq::Category(c) => self.categories[*c].label(),
+            CategoryReq::FirstLevel(f) => format!("{f}/*"),
+        }
+    }
+
+    /// The catalogue as data (for `rules show --format json` and renderers).
+    pub fn catalogue(&self) -> serde_json::Value {
+        serde_json::json!({
+            "ruleset": &self.meta,
+            "subject_types": &self.subject_types,
+            "scenarios": &self.scenarios,
+            "goods": &self.goods,
+            "services": &self.services,
+            "attributes": &self.attributes,
+            "documents": &self.documents,
+            "groups": &self.groups,
+            "atoms": &self.atoms,
+            "categories": &self.categories,
+            "paths": &self.paths,
+            "rules": &self.rules,
+            "checks": &self.checks,
+            "actions": &self.actions,
+        })
+    }
+}
