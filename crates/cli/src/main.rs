@@ -143,13 +143,14 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             let lang = Lang::from(lang);
             let rs = load_rules(rules.as_deref(), lang)?;
             let text = read_input(&profile, lang)?;
-            let report = livegate_core::evaluate_text(&rs, &text, &Options { lang }).map_err(|e| {
-                Failure(msg(
-                    "invalid_profile",
-                    lang,
-                    &[("path", &display(&profile)), ("error", &e.to_string())],
-                ))
-            })?;
+            let report =
+                livegate_core::evaluate_text(&rs, &text, &Options { lang }).map_err(|e| {
+                    Failure(msg(
+                        "invalid_profile",
+                        lang,
+                        &[("path", &display(&profile)), ("error", &e.to_string())],
+                    ))
+                })?;
             let mut out = anstream::stdout().lock();
             match format {
                 Format::Json => {
@@ -247,7 +248,8 @@ fn lint(file: &Path, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
                 "valid": ok,
                 "diagnostics": diagnostics,
             });
-            serde_json::to_writer_pretty(&mut out, &v).map_err(|e| Stop::from(io::Error::from(e)))?;
+            serde_json::to_writer_pretty(&mut out, &v)
+                .map_err(|e| Stop::from(io::Error::from(e)))?;
             writeln!(out)?;
         }
         Format::Text => {

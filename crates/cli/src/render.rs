@@ -124,11 +124,7 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
                 join(&p.required_categories, lang)
             )?;
         }
-        let docs: Vec<_> = p
-            .actions
-            .iter()
-            .filter(|a| a.document.is_some())
-            .collect();
+        let docs: Vec<_> = p.actions.iter().filter(|a| a.document.is_some()).collect();
         if !docs.is_empty() {
             writeln!(out, "    {}:", m("to_prepare"))?;
             for a in docs {
@@ -142,10 +138,10 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
                 msg("review_days", lang, &[("days", &d.to_string())])
             )?;
         }
-        if let Some(g) = &p.guide {
-            if p.status != PathStatus::Blocked {
-                writeln!(out, "    {DIM}{}: {g}{DIM:#}", m("guide"))?;
-            }
+        if let Some(g) = &p.guide
+            && p.status != PathStatus::Blocked
+        {
+            writeln!(out, "    {DIM}{}: {g}{DIM:#}", m("guide"))?;
         }
     }
     if !r.findings.is_empty() {
@@ -170,9 +166,7 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
     writeln!(out)?;
     match &r.plan_path {
         Some(pid) => {
-            let name = r
-                .path(pid)
-                .map_or(pid.as_str(), |p| p.name.as_str());
+            let name = r.path(pid).map_or(pid.as_str(), |p| p.name.as_str());
             writeln!(out, "{BOLD}{}{BOLD:#} ({name})", m("plan"))?;
             if r.plan.is_empty() {
                 writeln!(out, "  {}", m("plan_none"))?;

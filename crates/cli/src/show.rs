@@ -124,8 +124,11 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
                     ));
                 }
                 if !w.categories.is_empty() {
-                    let cats: Vec<String> =
-                        w.categories.iter().map(|&c| rs.categories[c].label()).collect();
+                    let cats: Vec<String> = w
+                        .categories
+                        .iter()
+                        .map(|&c| rs.categories[c].label())
+                        .collect();
                     parts.push(msg(
                         "way_categories",
                         lang,
@@ -135,7 +138,11 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
                 format!("{} ({})", parts.join(" + "), w.id)
             })
             .collect();
-        t.add_row(vec![p.id.clone(), p.name.get(lang).to_string(), ways.join("\n")]);
+        t.add_row(vec![
+            p.id.clone(),
+            p.name.get(lang).to_string(),
+            ways.join("\n"),
+        ]);
     }
     writeln!(out, "{t}")?;
 
@@ -151,7 +158,11 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
             out,
             "  {}: {}",
             m("col_scenarios"),
-            if scen.is_empty() { m("none") } else { join(&scen, lang) }
+            if scen.is_empty() {
+                m("none")
+            } else {
+                join(&scen, lang)
+            }
         )?;
         writeln!(out, "  {}: {}", m("col_scope"), c.scope.get(lang))?;
         writeln!(out, "  {}: {}", m("source"), c.source)?;
@@ -159,7 +170,11 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
             continue;
         }
         let mut t = table(vec![
-            msg("qualification_n", lang, &[("n", &c.alternatives.len().to_string())]),
+            msg(
+                "qualification_n",
+                lang,
+                &[("n", &c.alternatives.len().to_string())],
+            ),
             m("col_documents"),
         ]);
         for a in &c.alternatives {

@@ -57,11 +57,11 @@ pub fn load(text: &str, origin: &str) -> Result<Loaded, RulesetError> {
 fn explain_toml_error(message: &str) -> (String, Option<String>) {
     let message = message.trim().to_string();
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
-        if let Some((given, expected)) = quoted.split_first() {
-            let s = fuzzy::nearest(given, expected.iter().copied()).map(str::to_string);
-            return (message, s);
-        }
+    if (message.starts_with("unknown field") || message.starts_with("unknown variant"))
+        && let Some((given, expected)) = quoted.split_first()
+    {
+        let s = fuzzy::nearest(given, expected.iter().copied()).map(str::to_string);
+        return (message, s);
     }
     (message, None)
 }
@@ -276,7 +276,11 @@ impl Cx<'_> {
             });
         }
         if subject_types.is_empty() {
-            self.error(0..0, "subject_types", "the ruleset declares no subject types");
+            self.error(
+                0..0,
+                "subject_types",
+                "the ruleset declares no subject types",
+            );
         }
         if subject_types.len() > 32 {
             self.error(
@@ -385,7 +389,10 @@ impl Cx<'_> {
             self.error(
                 raw.groups[cycle[0]].id.span(),
                 format!("groups[{}]", cycle[0]),
-                format!("groups refer to each other in a cycle: {}", names.join(" → ")),
+                format!(
+                    "groups refer to each other in a cycle: {}",
+                    names.join(" → ")
+                ),
             );
             return None;
         }
@@ -401,9 +408,17 @@ impl Cx<'_> {
             let id = self.id(&c.id, &format!("{k}.id"), &mut seen);
             let label = format!("{}/{}", c.first.get_ref(), c.second.get_ref());
             if c.first.get_ref().trim().is_empty() || c.second.get_ref().trim().is_empty() {
-                self.error(c.first.span(), &k, "a category needs its first and second level");
+                self.error(
+                    c.first.span(),
+                    &k,
+                    "a category needs its first and second level",
+                );
             } else if !seen_labels.insert(normalize(&label)) {
-                self.error(c.first.span(), &k, format!("category {label} is defined twice"));
+                self.error(
+                    c.first.span(),
+                    &k,
+                    format!("category {label} is defined twice"),
+                );
             }
             let scen = c
                 .scenarios
@@ -520,9 +535,10 @@ impl Cx<'_> {
                 let wk = format!("{k}.ways[{j}]");
                 let wr = w.get_ref();
                 let wid = self.id(&wr.id, &format!("{wk}.id"), &mut way_seen);
-                let subjects = wr.subject_types.as_ref().map(|l| {
-                    self.subject_mask(l, &format!("{wk}.subject_types"), &subject_ids)
-                });
+                let subjects = wr
+                    .subject_types
+                    .as_ref()
+                    .map(|l| self.subject_mask(l, &format!("{wk}.subject_types"), &subject_ids));
                 if subjects.is_none() && wr.categories.is_empty() {
                     self.warn(
                         w.span(),
@@ -535,7 +551,12 @@ impl Cx<'_> {
                     .iter()
                     .enumerate()
                     .filter_map(|(n, c)| {
-                        self.resolve(c, &format!("{wk}.categories[{n}]"), "category", &category_ids)
+                        self.resolve(
+                            c,
+                            &format!("{wk}.categories[{n}]"),
+                            "category",
+                            &category_ids,
+                        )
                     })
                     .collect::<Vec<_>>();
                 for &c in &cats {
@@ -595,8 +616,13 @@ impl Cx<'_> {
                     .collect::<Vec<_>>()
             };
             let when = When {
-                subjects: (!w.subject_types.is_empty())
-                    .then(|| self.subject_mask(&w.subject_types, &format!("{wk}.subject_types"), &subject_ids)),
+                subjects: (!w.subject_types.is_empty()).then(|| {
+                    self.subject_mask(
+                        &w.subject_types,
+                        &format!("{wk}.subject_types"),
+                        &subject_ids,
+                    )
+                }),
                 goods: list(self, &w.goods, "goods", &goods_ids, "goods"),
                 services: list(self, &w.services, "services", &services_ids, "service"),
                 scenarios: list(self, &w.scenarios, "scenarios", &scenario_ids, "scenario"),
@@ -617,14 +643,23 @@ impl Cx<'_> {
                 let v = s.get_ref();
                 if let Some(first) = v.strip_suffix("/*") {
                     if first.trim().is_empty() {
-                        self.error(s.span(), format!("{k}.require_category"), "`/*` needs a first level before it");
+                        self.error(
+                            s.span(),
+                            format!("{k}.require_category"),
+                            "`/*` needs a first level before it",
+                        );
                         return None;
                     }
                     return Some(CategoryReq::FirstLevel(first.to_string()));
                 }
                 let i = match category_lookup.get(v) {
                     Some(i) => Some(i),
-                    None => self.resolve(s, &format!("{k}.require_category"), "category", &category_ids),
+                    None => self.resolve(
+                        s,
+                        &format!("{k}.require_category"),
+                        "category",
+                        &category_ids,
+                    ),
                 }?;
                 used_categories[i] = true;
                 Some(CategoryReq::Category(i))
@@ -632,13 +667,19 @@ impl Cx<'_> {
             let paths_of = r.paths.as_ref().map(|l| {
                 l.iter()
                     .enumerate()
-                    .filter_map(|(n, s)| self.resolve(s, &format!("{k}.paths[{n}]"), "path", &path_ids))
+                    .filter_map(|(n, s)| {
+                        self.resolve(s, &format!("{k}.paths[{n}]"), "path", &path_ids)
+                    })
                     .collect::<Vec<_>>()
             });
             if let Some(a) = &r.action {
                 self.resolve(a, &format!("{k}.action"), "action", &action_ids);
             } else if r.prohibit {
-                self.error(r.id.span(), format!("{k}.action"), "a prohibiting rule names the action that lifts it");
+                self.error(
+                    r.id.span(),
+                    format!("{k}.action"),
+                    "a prohibiting rule names the action that lifts it",
+                );
             }
             let message = self.text(&r.message, &format!("{k}.message"));
             let source = self.source(r.source.as_ref(), r.id.span(), &format!("{k}.source"));
@@ -663,7 +704,12 @@ impl Cx<'_> {
         for (i, c) in raw.checks.iter().enumerate() {
             let k = format!("checks[{i}]");
             let kind = self
-                .resolve(&c.check, &format!("{k}.check"), "engine check", &check_names)
+                .resolve(
+                    &c.check,
+                    &format!("{k}.check"),
+                    "engine check",
+                    &check_names,
+                )
                 .map(|j| CheckKind::ALL[j].1);
             let mut unused = HashSet::new();
             let id = self.id(&c.id, &format!("{k}.id"), &mut unused);
@@ -785,7 +831,11 @@ impl ExprCx<'_> {
 
     fn items(&mut self, cx: &mut Cx, l: &[Spanned<RawExpr>], span: Spans, key: &str) -> Vec<Expr> {
         if l.is_empty() {
-            cx.error(span, key, "an empty list requires nothing: remove it or add items");
+            cx.error(
+                span,
+                key,
+                "an empty list requires nothing: remove it or add items",
+            );
         }
         l.iter()
             .enumerate()
@@ -795,7 +845,12 @@ impl ExprCx<'_> {
 
     fn expr(&mut self, cx: &mut Cx, e: &Spanned<RawExpr>, key: &str) -> Expr {
         let r = e.get_ref();
-        let kinds = [r.doc.is_some(), r.group.is_some(), r.all_of.is_some(), r.any_of.is_some()];
+        let kinds = [
+            r.doc.is_some(),
+            r.group.is_some(),
+            r.all_of.is_some(),
+            r.any_of.is_some(),
+        ];
         if kinds.iter().filter(|b| **b).count() != 1 {
             cx.error(
                 e.span(),
@@ -839,7 +894,11 @@ impl ExprCx<'_> {
         let mut constraint = None;
         if let Some(w) = &r.constraint {
             if w.len() != 1 {
-                cx.error(e.span(), format!("{key}.where"), "`where` takes exactly one attribute");
+                cx.error(
+                    e.span(),
+                    format!("{key}.where"),
+                    "`where` takes exactly one attribute",
+                );
             }
             if let Some((attr_name, values)) = w.iter().next() {
                 let kind = &self.documents[doc];
@@ -850,7 +909,13 @@ impl ExprCx<'_> {
                     .collect();
                 match own.iter().position(|a| a == attr_name) {
                     None => {
-                        let s = fuzzy::nearest(attr_name, own.iter().copied()).map(str::to_string);
+                        let s = fuzzy::nearest(attr_name, own.iter().copied())
+                            .or(if own.len() == 1 {
+                                own.first().copied()
+                            } else {
+                                None
+                            })
+                            .map(str::to_string);
                         cx.push(
                             Level::Error,
                             values.span(),
@@ -868,11 +933,20 @@ impl ExprCx<'_> {
                             .iter()
                             .enumerate()
                             .filter_map(|(n, v)| {
-                                cx.resolve(v, &format!("{key}.where.{attr_name}[{n}]"), "value", &vids)
+                                cx.resolve(
+                                    v,
+                                    &format!("{key}.where.{attr_name}[{n}]"),
+                                    "value",
+                                    &vids,
+                                )
                             })
                             .collect();
                         if values.get_ref().is_empty() {
-                            cx.error(values.span(), format!("{key}.where.{attr_name}"), "list at least one value");
+                            cx.error(
+                                values.span(),
+                                format!("{key}.where.{attr_name}"),
+                                "list at least one value",
+                            );
                         }
                         any_of.sort_unstable();
                         any_of.dedup();
@@ -881,9 +955,10 @@ impl ExprCx<'_> {
                 }
             }
         }
-        let subjects = r.subject_types.as_ref().map(|l| {
-            cx.subject_mask(l, &format!("{key}.subject_types"), self.subject_ids)
-        });
+        let subjects = r
+            .subject_types
+            .as_ref()
+            .map(|l| cx.subject_mask(l, &format!("{key}.subject_types"), self.subject_ids));
         let atom = Atom { doc, constraint };
         let next = self.atoms.len();
         let atom = *self.atom_index.entry(atom.clone()).or_insert_with(|| {
@@ -900,7 +975,12 @@ impl ExprCx<'_> {
 
 fn find_cycle(refs: &[Vec<usize>]) -> Option<Vec<usize>> {
     // 0 unvisited, 1 on the stack, 2 done.
-    fn visit(g: usize, refs: &[Vec<usize>], state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+    fn visit(
+        g: usize,
+        refs: &[Vec<usize>],
+        state: &mut [u8],
+        stack: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
         state[g] = 1;
         stack.push(g);
         for &n in &refs[g] {
@@ -910,10 +990,10 @@ fn find_cycle(refs: &[Vec<usize>]) -> Option<Vec<usize>> {
                 cycle.push(n);
                 return Some(cycle);
             }
-            if state[n] == 0 {
-                if let Some(c) = visit(n, refs, state, stack) {
-                    return Some(c);
-                }
+            if state[n] == 0
+                && let Some(c) = visit(n, refs, state, stack)
+            {
+                return Some(c);
             }
         }
         stack.pop();
@@ -934,7 +1014,11 @@ fn find_cycle(refs: &[Vec<usize>]) -> Option<Vec<usize>> {
 
 fn collect_optional(expr: &Expr, groups: &[Group], atoms: &[Atom], out: &mut Vec<usize>) {
     match expr {
-        Expr::Doc { atom, optional: true, .. } => {
+        Expr::Doc {
+            atom,
+            optional: true,
+            ..
+        } => {
             let d = atoms[*atom].doc;
             if !out.contains(&d) {
                 out.push(d);
@@ -958,13 +1042,24 @@ fn collect_optional(expr: &Expr, groups: &[Group], atoms: &[Atom], out: &mut Vec
 /// it, each a set of atoms for a set of subject types. Dominated terms (a
 /// superset of another term's atoms, for no more subject types) are dropped.
 /// Fails with the size reached when it would exceed [`MAX_TERMS`].
-pub(crate) fn dnf(expr: &Expr, groups: &[Group], width: usize, all: SubjectMask) -> Result<Vec<Conj>, usize> {
+pub(crate) fn dnf(
+    expr: &Expr,
+    groups: &[Group],
+    width: usize,
+    all: SubjectMask,
+) -> Result<Vec<Conj>, usize> {
     let terms = match expr {
-        Expr::Doc { optional: true, .. } => vec![Conj { atoms: Bits::new(width), subjects: all }],
+        Expr::Doc { optional: true, .. } => vec![Conj {
+            atoms: Bits::new(width),
+            subjects: all,
+        }],
         Expr::Doc { atom, subjects, .. } => {
             let mut atoms = Bits::new(width);
             atoms.insert(*atom);
-            vec![Conj { atoms, subjects: subjects.unwrap_or(all) & all }]
+            vec![Conj {
+                atoms,
+                subjects: subjects.unwrap_or(all) & all,
+            }]
         }
         Expr::Group(g) => match groups.get(*g) {
             Some(g) => dnf(&g.expr, groups, width, all)?,
@@ -981,7 +1076,10 @@ pub(crate) fn dnf(expr: &Expr, groups: &[Group], width: usize, all: SubjectMask)
             out
         }
         Expr::AllOf(l) => {
-            let mut acc = vec![Conj { atoms: Bits::new(width), subjects: all }];
+            let mut acc = vec![Conj {
+                atoms: Bits::new(width),
+                subjects: all,
+            }];
             for e in l {
                 let child = dnf(e, groups, width, all)?;
                 let mut next = Vec::with_capacity(acc.len() * child.len());

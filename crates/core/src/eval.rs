@@ -154,7 +154,13 @@ struct WayEval {
 }
 
 impl<'r> Ev<'r> {
-    fn finding(&mut self, severity: Severity, id: &str, message: String, source: &str) -> &mut Pending {
+    fn finding(
+        &mut self,
+        severity: Severity,
+        id: &str,
+        message: String,
+        source: &str,
+    ) -> &mut Pending {
         self.findings.push(Pending {
             severity,
             id: id.to_string(),
@@ -169,7 +175,13 @@ impl<'r> Ev<'r> {
     }
 
     /// Emits the findings of every engine check of `kind`.
-    fn check(&mut self, kind: CheckKind, vars: &[(&str, &str)], subject: Option<&str>, nearest: Option<&str>) {
+    fn check(
+        &mut self,
+        kind: CheckKind,
+        vars: &[(&str, &str)],
+        subject: Option<&str>,
+        nearest: Option<&str>,
+    ) {
         let rs = self.rs;
         for c in rs.check(kind) {
             let message = fill(c.message.get(self.lang), vars);
@@ -240,7 +252,8 @@ impl<'r> Ev<'r> {
                 Some(s) => match CategoryStatus::ALL.iter().find(|(n, _)| *n == s.trim()) {
                     Some((_, st)) => *st,
                     None => {
-                        let names: Vec<&str> = CategoryStatus::ALL.iter().map(|(n, _)| *n).collect();
+                        let names: Vec<&str> =
+                            CategoryStatus::ALL.iter().map(|(n, _)| *n).collect();
                         return Err(ProfileError {
                             path: format!("categories[{i}].status"),
                             line: None,
@@ -250,7 +263,8 @@ impl<'r> Ev<'r> {
                                 self.lang,
                                 &[("value", s), ("expected", &names.join(", "))],
                             ),
-                            suggestion: fuzzy::nearest(s, names.iter().copied()).map(str::to_string),
+                            suggestion: fuzzy::nearest(s, names.iter().copied())
+                                .map(str::to_string),
                         });
                     }
                 },
@@ -273,7 +287,12 @@ impl<'r> Ev<'r> {
                 }
             }
             if st == CategoryStatus::Rejected {
-                self.check(CheckKind::CategoryRejected, &[("category", &label)], Some(&label), None);
+                self.check(
+                    CheckKind::CategoryRejected,
+                    &[("category", &label)],
+                    Some(&label),
+                    None,
+                );
             }
             let first = match known {
                 Some(k) => rs.categories[k].first.clone(),
@@ -340,9 +359,9 @@ impl<'r> Ev<'r> {
             for &a in &rs.atoms_by_doc[kind] {
                 let ok = match &rs.atoms[a].constraint {
                     None => true,
-                    Some(c) => values
-                        .iter()
-                        .any(|(attr, ids)| *attr == c.attribute && ids.iter().any(|v| c.any_of.contains(v))),
+                    Some(c) => values.iter().any(|(attr, ids)| {
+                        *attr == c.attribute && ids.iter().any(|v| c.any_of.contains(v))
+                    }),
                 };
                 if ok {
                     held.insert(a);
@@ -426,7 +445,9 @@ impl<'r> Ev<'r> {
                 match best {
                     Some((_, _, Some(k), st)) => {
                         let mut e = self.eval_category(*k, Some(*st), r);
-                        if matches!(e.category_action, Some("add_category")) || e.state == CategoryState::Blocked {
+                        if matches!(e.category_action, Some("add_category"))
+                            || e.state == CategoryState::Blocked
+                        {
                             e.label = label;
                         }
                         e
@@ -435,8 +456,12 @@ impl<'r> Ev<'r> {
                         let (state, action) = match st {
                             CategoryStatus::Approved => (CategoryState::Held, None),
                             CategoryStatus::Pending => (CategoryState::Pending, None),
-                            CategoryStatus::Rejected => (CategoryState::Actionable, Some("resubmit_category")),
-                            CategoryStatus::Planned => (CategoryState::Actionable, Some("add_category")),
+                            CategoryStatus::Rejected => {
+                                (CategoryState::Actionable, Some("resubmit_category"))
+                            }
+                            CategoryStatus::Planned => {
+                                (CategoryState::Actionable, Some("add_category"))
+                            }
                         };
                         CatEval {
                             label,
@@ -494,7 +519,14 @@ impl<'r> Ev<'r> {
         ))
     }
 
-    fn eval_way(&self, path: usize, w: usize, extra: &[(CategoryReq, String)], prohibit: &[(String, Vec<usize>)], r: &Resolved) -> WayEval {
+    fn eval_way(
+        &self,
+        path: usize,
+        w: usize,
+        extra: &[(CategoryReq, String)],
+        prohibit: &[(String, Vec<usize>)],
+        r: &Resolved,
+    ) -> WayEval {
         let way = &self.rs.paths[path].ways[w];
         let mut reqs: Vec<(CategoryReq, String)> = way
             .categories
@@ -523,42 +555,45 @@ impl<'r> Ev<'r> {
                     message: self.action(a, &[("category", &e.label)]),
                 });
             }
-            if e.state == CategoryState::Actionable {
-                if let (Some(k), Some(n)) = (e.known, e.nearest) {
-                    let alt = &self.rs.categories[k].alternatives[n];
-                    for &atom in e.nearest_missing() {
-                        let doc = &self.rs.documents[self.rs.atoms[atom].doc];
-                        if doc_actions.iter().any(|a| a.document.as_deref() == Some(doc.id.as_str())) {
-                            continue;
-                        }
-                        let lacks = self
-                            .constraint_text(atom)
-                            .map(|c| msg("lacks", self.lang, &[("constraint", &c)]))
-                            .unwrap_or_default();
-                        doc_actions.push(Action {
-                            id: "provide_document".into(),
-                            category: Some(e.label.clone()),
-                            document: Some(doc.id.clone()),
-                            goods: Vec::new(),
-                            message: self.action(
-                                "provide_document",
-                                &[
-                                    ("document", doc.name.get(self.lang)),
-                                    ("lacks", &lacks),
-                                    ("category", &e.label),
-                                    ("alternative", alt.label.get(self.lang)),
-                                ],
-                            ),
-                        });
+            if e.state == CategoryState::Actionable
+                && let (Some(k), Some(n)) = (e.known, e.nearest)
+            {
+                let alt = &self.rs.categories[k].alternatives[n];
+                for &atom in e.nearest_missing() {
+                    let doc = &self.rs.documents[self.rs.atoms[atom].doc];
+                    if doc_actions
+                        .iter()
+                        .any(|a| a.document.as_deref() == Some(doc.id.as_str()))
+                    {
+                        continue;
                     }
+                    let lacks = self
+                        .constraint_text(atom)
+                        .map(|c| msg("lacks", self.lang, &[("constraint", &c)]))
+                        .unwrap_or_default();
+                    doc_actions.push(Action {
+                        id: "provide_document".into(),
+                        category: Some(e.label.clone()),
+                        document: Some(doc.id.clone()),
+                        goods: Vec::new(),
+                        message: self.action(
+                            "provide_document",
+                            &[
+                                ("document", doc.name.get(self.lang)),
+                                ("lacks", &lacks),
+                                ("category", &e.label),
+                                ("alternative", alt.label.get(self.lang)),
+                            ],
+                        ),
+                    });
                 }
             }
-            if e.state != CategoryState::Held {
-                if let Some(k) = e.known {
-                    for rule in &self.rs.rules {
-                        if rule.days.is_some() && rule.when.categories_not_approved.contains(&k) {
-                            review_days = review_days.max(rule.days);
-                        }
+            if e.state != CategoryState::Held
+                && let Some(k) = e.known
+            {
+                for rule in &self.rs.rules {
+                    if rule.days.is_some() && rule.when.categories_not_approved.contains(&k) {
+                        review_days = review_days.max(rule.days);
                     }
                 }
             }
@@ -588,7 +623,12 @@ impl<'r> Ev<'r> {
         }
     }
 
-    fn path_report(&self, p: usize, best: Option<WayEval>, blocked_by: Option<String>) -> PathReport {
+    fn path_report(
+        &self,
+        p: usize,
+        best: Option<WayEval>,
+        blocked_by: Option<String>,
+    ) -> PathReport {
         let path = &self.rs.paths[p];
         let mut report = PathReport {
             id: path.id.clone(),
@@ -673,7 +713,11 @@ impl<'r> Ev<'r> {
         let lang = self.lang;
 
         // Which rules fire, before the paths (their effects shape the paths).
-        let fired: Vec<Option<Matched>> = rs.rules.iter().map(|rule| self.matches(rule, p, r, None)).collect();
+        let fired: Vec<Option<Matched>> = rs
+            .rules
+            .iter()
+            .map(|rule| self.matches(rule, p, r, None))
+            .collect();
 
         let mut paths = Vec::with_capacity(rs.paths.len());
         let mut plan_candidate: Option<(PathStatus, usize, usize)> = None;
@@ -698,10 +742,10 @@ impl<'r> Ev<'r> {
                 if let Some(req) = &rule.require {
                     extra.push((req.clone(), rule.id.clone()));
                 }
-                if rule.prohibit {
-                    if let Some(a) = &rule.action {
-                        prohibit.push((a.clone(), m.goods.clone()));
-                    }
+                if rule.prohibit
+                    && let Some(a) = &rule.action
+                {
+                    prohibit.push((a.clone(), m.goods.clone()));
                 }
             }
             let mut best: Option<WayEval> = None;
@@ -746,19 +790,27 @@ impl<'r> Ev<'r> {
                 self.matches(rule, p, r, plan_path.map(|pi| &paths[pi]))
             };
             let Some(m) = m else { continue };
-            if let Some(req) = &rule.require {
-                if self.eval_req(req, r).state == CategoryState::Held {
-                    continue;
-                }
+            if let Some(req) = &rule.require
+                && self.eval_req(req, r).state == CategoryState::Held
+            {
+                continue;
             }
-            let goods: Vec<String> = m.goods.iter().map(|&g| rs.goods[g].name.get(lang).to_string()).collect();
+            let goods: Vec<String> = m
+                .goods
+                .iter()
+                .map(|&g| rs.goods[g].name.get(lang).to_string())
+                .collect();
             let services: Vec<String> = m
                 .services
                 .iter()
                 .map(|&s| rs.services[s].name.get(lang).to_string())
                 .collect();
             let days = rule.days.map(|d| d.to_string()).unwrap_or_default();
-            let category = rule.require.as_ref().map(|q| rs.category_req_label(q)).unwrap_or_default();
+            let category = rule
+                .require
+                .as_ref()
+                .map(|q| rs.category_req_label(q))
+                .unwrap_or_default();
             let message = fill(
                 rule.message.get(lang),
                 &[
@@ -778,7 +830,9 @@ impl<'r> Ev<'r> {
         self.scenario_checks(r);
         self.constraint_checks(&paths, r);
 
-        let plan = plan_path.map(|pi| paths[pi].actions.clone()).unwrap_or_default();
+        let plan = plan_path
+            .map(|pi| paths[pi].actions.clone())
+            .unwrap_or_default();
         let mut findings: Vec<Finding> = std::mem::take(&mut self.findings)
             .into_iter()
             .map(|f| Finding {
@@ -817,7 +871,13 @@ impl<'r> Ev<'r> {
     /// Whether a rule's `when` holds, and what matched. With `plan`, a
     /// `categories_not_approved` condition also holds for an absent category
     /// the plan's path needs.
-    fn matches(&self, rule: &Rule, p: &Profile, r: &Resolved, plan: Option<&PathReport>) -> Option<Matched> {
+    fn matches(
+        &self,
+        rule: &Rule,
+        p: &Profile,
+        r: &Resolved,
+        plan: Option<&PathReport>,
+    ) -> Option<Matched> {
         let w = &rule.when;
         if w.subjects.is_some_and(|s| s & r.subject_bit == 0) {
             return None;
@@ -836,23 +896,26 @@ impl<'r> Ev<'r> {
             return None;
         }
         if !w.categories_not_approved.is_empty() {
-            let hit = w.categories_not_approved.iter().any(|&c| match r.status[c] {
-                Some(CategoryStatus::Approved) => false,
-                Some(_) => true,
-                None => plan.is_some_and(|pr| {
-                    pr.categories
-                        .iter()
-                        .any(|cr| cr.id.as_deref() == Some(self.rs.categories[c].id.as_str()))
-                }),
-            });
+            let hit = w
+                .categories_not_approved
+                .iter()
+                .any(|&c| match r.status[c] {
+                    Some(CategoryStatus::Approved) => false,
+                    Some(_) => true,
+                    None => plan.is_some_and(|pr| {
+                        pr.categories
+                            .iter()
+                            .any(|cr| cr.id.as_deref() == Some(self.rs.categories[c].id.as_str()))
+                    }),
+                });
             if !hit {
                 return None;
             }
         }
-        if let Some(v) = w.multi_merchant {
-            if p.multi_merchant != Some(v) {
-                return None;
-            }
+        if let Some(v) = w.multi_merchant
+            && p.multi_merchant != Some(v)
+        {
+            return None;
         }
         Some(Matched { goods, services })
     }
@@ -864,7 +927,10 @@ impl<'r> Ev<'r> {
             return;
         }
         let names = |ids: &[usize]| -> String {
-            let v: Vec<String> = ids.iter().map(|&s| rs.scenarios[s].name.get(lang).to_string()).collect();
+            let v: Vec<String> = ids
+                .iter()
+                .map(|&s| rs.scenarios[s].name.get(lang).to_string())
+                .collect();
             join(&v, lang)
         };
         let declared = names(&r.scenarios);
@@ -882,7 +948,11 @@ impl<'r> Ev<'r> {
                 let expected = names(&cat.scenarios);
                 self.check(
                     CheckKind::ScenarioMismatch,
-                    &[("category", label), ("expected", &expected), ("scenarios", &declared)],
+                    &[
+                        ("category", label),
+                        ("expected", &expected),
+                        ("scenarios", &declared),
+                    ],
                     Some(label),
                     None,
                 );
@@ -904,7 +974,10 @@ impl<'r> Ev<'r> {
             let scenario = rs.scenarios[s].name.get(lang).to_string();
             self.check(
                 CheckKind::ScenarioUncovered,
-                &[("scenarios", &scenario), ("expected", &join(&candidates, lang))],
+                &[
+                    ("scenarios", &scenario),
+                    ("expected", &join(&candidates, lang)),
+                ],
                 Some(&rs.scenarios[s].id.clone()),
                 None,
             );
@@ -918,7 +991,11 @@ impl<'r> Ev<'r> {
         let mut seen = Vec::new();
         for pr in paths {
             for cr in &pr.categories {
-                let Some(k) = cr.id.as_deref().and_then(|id| rs.categories.iter().position(|c| c.id == id)) else {
+                let Some(k) = cr
+                    .id
+                    .as_deref()
+                    .and_then(|id| rs.categories.iter().position(|c| c.id == id))
+                else {
                     continue;
                 };
                 let e = self.eval_category(k, r.status[k], r);

@@ -40,6 +40,9 @@ mod tests {
 
     #[test]
     fn nearest_matches_a_partial_chinese_name() {
-        assert_eq!(nearest("网络文化", ["网络文化经营许可证", "营业执照"]), Some("网络文化经营许可证"));
+        assert_eq!(
+            nearest("网络文化", ["网络文化经营许可证", "营业执照"]),
+            Some("网络文化经营许可证")
+        );
     }
 }

@@ -129,10 +129,10 @@ impl ProfileCategory {
     /// The first level.
     pub fn first_level(&self) -> &str {
         let f = self.first.trim();
-        if self.second.is_none() {
-            if let Some((a, _)) = f.split_once(['/', '-']) {
-                return a.trim();
-            }
+        if self.second.is_none()
+            && let Some((a, _)) = f.split_once(['/', '-'])
+        {
+            return a.trim();
         }
         f
     }
@@ -195,7 +195,8 @@ pub fn parse_profile(text: &str) -> Result<Profile, ProfileError> {
             path: String::new(),
             line: None,
             column: None,
-            message: "the profile is empty: expected a JSON object with at least subject.type".into(),
+            message: "the profile is empty: expected a JSON object with at least subject.type"
+                .into(),
             suggestion: None,
         });
     }
@@ -369,14 +370,21 @@ mod tests {
     #[test]
     fn locate_finds_nested_values() {
         let t = "{\n  \"a\": [1, {\"x\": \"y\"}],\n  \"subject\": {\"name\": \"n\", \"type\": \"enterprize\"}\n}";
-        assert_eq!(locate(t, &[Step::Key("subject"), Step::Key("type")]), Some((3, 38)));
-        assert_eq!(locate(t, &[Step::Key("a"), Step::Index(1), Step::Key("x")]), Some((2, 16)));
+        assert_eq!(
+            locate(t, &[Step::Key("subject"), Step::Key("type")]),
+            Some((3, 36))
+        );
+        assert_eq!(
+            locate(t, &[Step::Key("a"), Step::Index(1), Step::Key("x")]),
+            Some((2, 18))
+        );
         assert_eq!(locate(t, &[Step::Key("missing")]), None);
     }
 
     #[test]
     fn a_wrong_type_names_the_field_path_line_and_column() {
-        let e = parse_profile("{\"subject\": {\"type\": \"enterprise\"},\n \"goods\": 3}").unwrap_err();
+        let e =
+            parse_profile("{\"subject\": {\"type\": \"enterprise\"},\n \"goods\": 3}").unwrap_err();
         assert_eq!(e.path, "goods");
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("invalid type"), "{e}");
@@ -384,7 +392,8 @@ mod tests {
 
     #[test]
     fn an_unknown_field_suggests_the_nearest_one() {
-        let e = parse_profile("{\"subject\": {\"type\": \"enterprise\"}, \"catgories\": []}").unwrap_err();
+        let e = parse_profile("{\"subject\": {\"type\": \"enterprise\"}, \"catgories\": []}")
+            .unwrap_err();
         assert_eq!(e.suggestion.as_deref(), Some("categories"));
     }
 

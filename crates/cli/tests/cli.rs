@@ -1,0 +1,342 @@
+//! The `livegate` binary as a user runs it: exit codes, formats, languages,
+//! custom rulesets, and every class of bad input (exit 2, one clear message,
+//! nothing on stdout).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+fn livegate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_livegate"))
+        .args(args)
+        .current_dir(ROOT)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("runs")
+}
+
+fn with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_livegate"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+fn ruleset_text() -> String {
+    std::fs::read_to_string(format!("{ROOT}/rules/wechat-live.toml")).unwrap()
+}
+
+#[test]
+fn every_example_gets_its_expected_verdict_and_exit_code() {
+    let cases = [
+        ("ecommerce-platform", "eligible", 0),
+        ("ecommerce-needs-documents", "needs_action", 1),
+        ("ecommerce-license-not-accepted", "pending", 1),
+        ("ecommerce-and-social-live", "eligible", 0),
+        ("social-live-pending", "pending", 1),
+        (
+            "social-live-culture-license-without-performance",
+            "needs_action",
+            1,
+        ),
+        ("government", "eligible", 0),
+        ("government-political-news", "needs_action", 1),
+        ("individual", "ineligible", 1),
+        ("medical-goods", "needs_action", 1),
+        ("prohibited-goods", "needs_action", 1),
+        ("single-merchant-store", "needs_action", 1),
+    ];
+    let listed = std::fs::read_dir(format!("{ROOT}/examples"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+        .count();
+    assert_eq!(listed, cases.len(), "every example has an expectation here");
+    for (name, verdict, exit) in cases {
+        let file = format!("examples/{name}.json");
+        let o = livegate(&["check", &file, "--format", "json"]);
+        assert_eq!(code(&o), exit, "{name}: {}", stderr(&o));
+        assert_eq!(json(&o)["verdict"], verdict, "{name}");
+        let t = livegate(&["check", &file]);
+        assert_eq!(code(&t), exit, "{name} text");
+    }
+}
+
+#[test]
+fn text_output_is_zh_by_default_en_on_request_and_plain_in_a_pipe() {
+    let zh = livegate(&["check", "examples/ecommerce-needs-documents.json"]);
+    let out = stdout(&zh);
+    assert!(
+        out.contains("结论") && out.contains("《电商平台服务协议、交易规则》"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{1b}'), "no colour in a pipe");
+    let en = livegate(&[
+        "check",
+        "examples/ecommerce-needs-documents.json",
+        "--lang",
+        "en",
+    ]);
+    assert!(stdout(&en).contains("Verdict") && stdout(&en).contains("Platform service agreement"));
+}
+
+#[test]
+fn dash_reads_the_profile_from_stdin() {
+    let o = with_stdin(
+        &["check", "-", "--format", "json"],
+        br#"{"subject": {"type": "government"}}"#,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(json(&o)["verdict"], "eligible");
+}
+
+#[test]
+fn a_custom_ruleset_with_rules_changes_the_verdict() {
+    let text = ruleset_text();
+    // Let the culture licence qualify with 网络音乐 instead of 网络表演.
+    let edited = text.replacen(
+        "where = { scope = [\"online_performance\"] }",
+        "where = { scope = [\"online_music\"] }",
+        1,
+    );
+    assert_ne!(text, edited);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("custom.toml");
+    std::fs::write(&file, edited).unwrap();
+    let profile = "examples/social-live-culture-license-without-performance.json";
+    let before = livegate(&["check", profile, "--format", "json"]);
+    let after = livegate(&[
+        "check",
+        profile,
+        "--format",
+        "json",
+        "--rules",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        json(&before)["paths"][1]["missing_documents"][0],
+        "audiovisual_program_license"
+    );
+    assert_eq!(
+        json(&after)["paths"][1]["missing_documents"],
+        Value::Array(vec![])
+    );
+}
+
+fn bad(args: &[&str], input: Option<&[u8]>) -> String {
+    let o = match input {
+        Some(i) => with_stdin(args, i),
+        None => livegate(args),
+    };
+    assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+    assert!(o.stdout.is_empty(), "no partial report: {}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        !e.contains("panicked") && !e.contains("RUST_BACKTRACE"),
+        "{e}"
+    );
+    e
+}
+
+#[test]
+fn malformed_json_names_line_and_column() {
+    let e = bad(
+        &["check", "-"],
+        Some(b"{\n  \"subject\": {\"type\": \"enterprise\"},\n  \"goods\": [\"a\",]\n}"),
+    );
+    assert!(e.contains("line 3"), "{e}");
+    assert!(e.contains("column"), "{e}");
+}
+
+#[test]
+fn a_wrong_type_names_the_field_path() {
+    let e = bad(
+        &["check", "-"],
+        Some(br#"{"subject": {"type": "enterprise"}, "categories": [{"first": 3}]}"#),
+    );
+    assert!(e.contains("categories[0].first"), "{e}");
+    assert!(e.contains("invalid type"), "{e}");
+}
+
+#[test]
+fn a_missing_subject_or_subject_type_is_refused() {
+    let e = bad(&["check", "-"], Some(br#"{"categories": []}"#));
+    assert!(e.contains("subject"), "{e}");
+    let e = bad(&["check", "-"], Some(br#"{"subject": {"name": "x"}}"#));
+    assert!(e.contains("subject") && e.contains("type"), "{e}");
+}
+
+#[test]
+fn an_unknown_subject_type_suggests_the_nearest_with_its_place() {
+    let e = bad(
+        &["check", "-"],
+        Some(b"{\n\"subject\": {\"type\": \"enterprize\"}}"),
+    );
+    assert!(e.contains("subject.type"), "{e}");
+    assert!(e.contains("did you mean `enterprise`"), "{e}");
+    assert!(e.contains("line 2, column 21"), "{e}");
+}
+
+#[test]
+fn an_unknown_category_status_suggests_the_nearest() {
+    let e = bad(
+        &["check", "-"],
+        Some(
+            r#"{"subject": {"type": "enterprise"}, "categories": [{"first": "社交", "second": "直播", "status": "aproved"}]}"#
+                .as_bytes(),
+        ),
+    );
+    assert!(e.contains("categories[0].status"), "{e}");
+    assert!(e.contains("did you mean `approved`"), "{e}");
+}
+
+#[test]
+fn an_unknown_top_level_field_is_refused_with_a_suggestion() {
+    let e = bad(
+        &["check", "-"],
+        Some(br#"{"subject": {"type": "enterprise"}, "servises": []}"#),
+    );
+    assert!(e.contains("did you mean `services`"), "{e}");
+}
+
+#[test]
+fn empty_unreadable_and_non_utf8_inputs_are_refused() {
+    let e = bad(&["check", "-"], Some(b""));
+    assert!(e.contains("empty"), "{e}");
+    let e = bad(&["check", "does/not/exist.json"], None);
+    assert!(e.contains("does/not/exist.json"), "{e}");
+    let e = bad(&["check", "examples"], None);
+    assert!(e.contains("examples"), "{e}");
+    let e = bad(
+        &["check", "-"],
+        Some(b"{\"subject\": {\"type\": \"\xff\xfe\"}}"),
+    );
+    assert!(e.contains("UTF-8"), "{e}");
+    let e = bad(&["check", "-"], Some(b"[1, 2]"));
+    assert!(e.contains("invalid type"), "{e}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    bad(&["check"], None);
+    bad(&["check", "x.json", "--format", "yaml"], None);
+    bad(&["frobnicate"], None);
+}
+
+#[test]
+fn a_broken_ruleset_passed_with_rules_is_refused_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(
+        &file,
+        "[ruleset]\nid = \"x\"\nversion = \"1\"\nas_of = 2026-01-01\nname = { zh = \"x\", en = \"x\" }\nsource = \"https://example.org\"\n\n[[subject_types]]\nid = \"enterprise\"\nname = { zh = \"企业\", en = \"Enterprise\" }\n\n[[paths]]\nid = \"p\"\nname = { zh = \"p\", en = \"p\" }\nsource = \"https://example.org\"\nways = [{ id = \"w\", categories = [\"nope\"] }]\n",
+    )
+    .unwrap();
+    let e = bad(
+        &[
+            "check",
+            "examples/government.json",
+            "--rules",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(e.contains("broken.toml:16:"), "{e}");
+    assert!(e.contains("unknown category `nope`"), "{e}");
+}
+
+#[test]
+fn rules_lint_accepts_the_curated_ruleset_and_locates_errors_in_a_broken_one() {
+    let ok = livegate(&["rules", "lint", "rules/wechat-live.toml"]);
+    assert_eq!(code(&ok), 0, "{}", stdout(&ok));
+    let broken = ruleset_text().replacen(
+        "{ doc = \"situation_letter\" }",
+        "{ doc = \"situation_leter\" }",
+        1,
+    );
+    let o = with_stdin(&["rules", "lint", "-"], broken.as_bytes());
+    assert_eq!(code(&o), 2);
+    let out = stdout(&o);
+    assert!(
+        out.contains("<stdin>:") && out.contains("did you mean `situation_letter`"),
+        "{out}"
+    );
+    let j = with_stdin(
+        &["rules", "lint", "-", "--format", "json"],
+        broken.as_bytes(),
+    );
+    assert_eq!(json(&j)["valid"], false);
+    assert_eq!(json(&j)["diagnostics"][0]["suggestion"], "situation_letter");
+}
+
+#[test]
+fn rules_show_prints_every_seed_document_in_both_languages() {
+    let zh = stdout(&livegate(&["rules", "show"]));
+    for doc in [
+        "增值电信业务经营许可证",
+        "电商平台服务协议、交易规则",
+        "电商平台对入驻经营者的审核要求或规范文件",
+        "电商平台对用户交易纠纷处理的机制或方案",
+        "行政许可不予受理通知书",
+        "营业执照",
+        "业务发展和实施计划及技术方案专用表格",
+        "电信业务经营许可证申请表",
+        "公司及人员情况表",
+        "网络与信息安全保障措施",
+        "股东追溯及其相关证明材料",
+        "依法经营电信业务承诺书",
+        "电信主管部门要求提交的其他材料",
+        "信息网络传播视听节目许可证",
+        "网络文化经营许可证",
+        "统一社会信用代码",
+        "情况说明函件",
+    ] {
+        assert!(zh.contains(doc), "rules show lacks {doc}");
+    }
+    assert!(zh.contains("小程序·云直播插件") && zh.contains("标准直播+直播标签"));
+    let en = stdout(&livegate(&["rules", "show", "--lang", "en"]));
+    assert!(en.contains("Access paths") && en.contains("Online culture business licence"));
+    let j = livegate(&["rules", "show", "--format", "json"]);
+    assert_eq!(json(&j)["categories"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_livegate"))
+        .args(["rules", "show"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_ne!(o.status.code(), Some(101));
+}
