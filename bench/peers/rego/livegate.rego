@@ -1,0 +1,290 @@
+# livegate's rules as a Rego policy: the independent oracle of the
+# differential test (crates/batch/tests/differential.rs) and a benchmark peer.
+#
+# Written from the source page (Tencent Cloud, 类目申请资质要求:
+# https://cloud.tencent.com/document/product/1078/43316) and the semantics
+# the engine's tests describe, not from the engine's code. It decides what
+# the differential test compares: the verdict and each access path's status.
+#
+# Input: a profile as livegate reads it (JSON). Output, data.livegate.result:
+#   {"verdict": "eligible|pending|needs_action|ineligible",
+#    "paths": {"cloud_live_plugin": STATUS, "standard_live_tags": STATUS}}
+# with STATUS one of available, pending, actionable, blocked.
+#
+# The generator writes holders that are absent, exactly the subject's name or
+# a plainly different company, and ISO dates: plain string comparison is
+# enough here.
+package livegate
+
+import rego.v1
+
+# ---------------------------------------------------------------- names
+#
+# Names are matched after trimming, dropping 《》【】 and spaces, folding
+# ASCII case, and reading "-" between category levels as "/".
+
+norm(s) := lower(replace(replace(replace(replace(replace(replace(trim_space(s), "《", ""), "》", ""), "【", ""), "】", ""), " ", ""), "-", "/"))
+
+# 主体类型: id, Chinese name, or WeChat's verify_type 0-4.
+subject_names := {
+	"individual": "individual", "个人": "individual", "0": "individual",
+	"enterprise": "enterprise", "企业": "enterprise", "1": "enterprise",
+	"government": "government", "政府": "government", "2": "government",
+	"media": "media", "媒体": "media", "3": "media",
+	"other_org": "other_org", "其他组织": "other_org", "4": "other_org",
+}
+
+subject_key := format_int(input.subject.type, 10) if is_number(input.subject.type)
+
+subject_key := norm(input.subject.type) if is_string(input.subject.type)
+
+subject := subject_names[subject_key]
+
+goods_names := {
+	"medical_device": "medical_device", "医疗器械": "medical_device",
+	"otc_drug": "otc_drug", "非处方药品": "otc_drug", "非处方药": "otc_drug", "otc": "otc_drug",
+	"aphrodisiac": "aphrodisiac", "催情香水/催情药品": "aphrodisiac", "催情香水": "aphrodisiac", "催情药品": "aphrodisiac",
+	"illegal_goods": "illegal_goods", "违法违规商品": "illegal_goods",
+}
+
+service_names := {"political_news": "political_news", "时政信息服务": "political_news", "时政信息": "political_news"}
+
+goods contains id if {
+	some g in object.get(input, "goods", [])
+	id := goods_names[norm(g)]
+}
+
+services contains id if {
+	some s in object.get(input, "services", [])
+	id := service_names[norm(s)]
+}
+
+# 资质: ids, full Chinese names and the usual short names.
+document_names := {
+	"telecom_value_added_license": "telecom", "增值电信业务经营许可证": "telecom", "icp经营许可证": "telecom", "icp许可证": "telecom", "edi许可证": "telecom",
+	"platform_service_agreement": "agreement", "电商平台服务协议、交易规则": "agreement", "服务协议": "agreement", "交易规则": "agreement", "服务协议、交易规则": "agreement",
+	"merchant_admission_rules": "admission", "电商平台对入驻经营者的审核要求或规范文件": "admission", "对入驻经营者的审核要求或规范文件": "admission", "入驻规范": "admission",
+	"dispute_resolution_mechanism": "disputes", "电商平台对用户交易纠纷处理的机制或方案": "disputes", "交易纠纷处理机制或方案": "disputes", "交易纠纷处理机制": "disputes",
+	"license_not_accepted_notice": "refusal", "行政许可不予受理通知书": "refusal",
+	"business_license": "business_license", "营业执照": "business_license",
+	"business_plan_technical_form": "plan_form", "业务发展和实施计划及技术方案专用表格": "plan_form",
+	"telecom_license_application_form": "application_form", "电信业务经营许可证申请表": "application_form",
+	"company_personnel_form": "personnel_form", "公司及人员情况表": "personnel_form",
+	"network_security_measures": "security", "网络与信息安全保障措施": "security",
+	"shareholder_tracing_materials": "shareholders", "股东追溯及其相关证明材料": "shareholders", "股东追溯材料": "shareholders", "公司章程": "shareholders",
+	"lawful_operation_commitment": "commitment", "依法经营电信业务承诺书": "commitment",
+	"other_authority_materials": "other_materials", "电信主管部门要求提交的其他材料": "other_materials",
+	"audiovisual_program_license": "audiovisual", "信息网络传播视听节目许可证": "audiovisual", "视听许可证": "audiovisual",
+	"network_culture_license": "culture", "网络文化经营许可证": "culture", "文网文": "culture",
+	"credit_code_certificate": "credit_code", "统一社会信用代码": "credit_code", "统一社会信用代码证书": "credit_code",
+	"situation_letter": "letter", "情况说明函件": "letter", "情况说明函": "letter",
+	"internet_news_license": "news", "互联网新闻信息服务许可证": "news",
+	"non_commercial_icp_filing": "icp_filing", "非经营性互联网信息服务备案核准": "icp_filing", "icp备案": "icp_filing",
+	"organization_code_certificate": "org_code", "组织机构代码证": "org_code",
+}
+
+# The licence's 核准服务项目 must include 在线数据处理与交易处理业务 (B21) or
+# 互联网信息服务业务 (B25).
+telecom_items := {
+	"online_data_processing", "b21", "在线数据处理与交易处理业务",
+	"internet_information_service", "b25", "互联网信息服务业务", "信息服务业务",
+}
+
+# The culture licence's 经营范围 must include 网络表演.
+culture_scopes := {"online_performance", "网络表演"}
+
+# ---------------------------------------------------------------- documents
+#
+# A document counts only while in force on the evaluation date (the
+# profile's as_of) and when it is the subject's own.
+
+until_ok(d) if not d.valid_until
+
+until_ok(d) if not input.as_of
+
+until_ok(d) if d.valid_until >= input.as_of
+
+from_ok(d) if not d.valid_from
+
+from_ok(d) if not input.as_of
+
+from_ok(d) if d.valid_from <= input.as_of
+
+holder_ok(d) if not d.holder
+
+holder_ok(d) if not input.subject.name
+
+holder_ok(d) if d.holder == input.subject.name
+
+counted contains d if {
+	some d in object.get(input, "documents", [])
+	until_ok(d)
+	from_ok(d)
+	holder_ok(d)
+}
+
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if is_string(x)
+
+# Documents whose attributes matter are added below.
+with_attributes := {"telecom", "culture"}
+
+held contains id if {
+	some d in counted
+	id := document_names[norm(d.kind)]
+	not with_attributes[id]
+}
+
+held contains "telecom" if {
+	some d in counted
+	document_names[norm(d.kind)] == "telecom"
+	some item in as_list(d.service_items)
+	norm(item) in telecom_items
+}
+
+held contains "culture" if {
+	some d in counted
+	document_names[norm(d.kind)] == "culture"
+	some s in as_list(d.scope)
+	norm(s) in culture_scopes
+}
+
+# ---------------------------------------------------------------- categories
+
+category_ids := {"电商平台/电商平台": "ecommerce_platform", "社交/直播": "social_live", "时政信息/时政信息": "political_news"}
+
+has_second(c) if is_string(c.second)
+
+label(c) := concat("/", [trim_space(c.first), trim_space(c.second)]) if has_second(c)
+
+label(c) := trim_space(c.first) if not has_second(c)
+
+first_level(c) := trim_space(c.first) if has_second(c)
+
+first_level(c) := trim_space(split(replace(trim_space(c.first), "-", "/"), "/")[0]) if not has_second(c)
+
+status_rank := {"approved": 0, "pending": 1, "rejected": 2, "planned": 3}
+
+listed_rank(c) := status_rank[trim_space(c.status)] if c.status
+
+listed_rank(c) := 0 if not c.status
+
+categories := object.get(input, "categories", [])
+
+# The best status a category is listed with.
+best[id] := min(ranks) if {
+	some id in category_ids
+	ranks := [listed_rank(c) | some c in categories; category_ids[norm(label(c))] == id]
+	count(ranks) > 0
+}
+
+# The "N 选 1" of each category: any one alternative, each needing all of
+# its documents; some alternatives apply to government subjects only.
+platform_rules := {"agreement", "admission", "disputes"}
+
+application_set := {"business_license", "plan_form", "application_form", "personnel_form", "security", "shareholders", "commitment"}
+
+holds_all(docs) if count(docs - held) == 0
+
+qualified("ecommerce_platform") if holds_all({"telecom"} | platform_rules)
+
+qualified("ecommerce_platform") if holds_all(({"refusal"} | application_set) | platform_rules)
+
+qualified("social_live") if holds_all({"audiovisual"})
+
+qualified("social_live") if holds_all({"culture"})
+
+qualified("social_live") if {
+	subject == "government"
+	holds_all({"credit_code", "letter"})
+}
+
+qualified("political_news") if holds_all({"news"})
+
+qualified("political_news") if {
+	subject == "government"
+	holds_all({"icp_filing", "org_code"})
+}
+
+# Approved: held. Submitted and qualified: pending review. Anything else
+# (absent, planned, rejected, or submitted without its documents): there is
+# something to do. Every category here has an alternative open to every
+# subject type that is not blocked, so none is ever blocked.
+category_status(id) := "available" if {
+	best[id] == 0
+} else := "pending" if {
+	best[id] == 1
+	qualified(id)
+} else := "actionable"
+
+# 入驻商家如涉医疗器械、非处方药品在线销售，需补充医疗相关类目: any category of
+# the first level 医疗, whichever second level.
+medical_ranks := [listed_rank(c) | some c in categories; first_level(c) == "医疗"]
+
+requirement_status("medical") := "available" if {
+	count(medical_ranks) > 0
+	min(medical_ranks) == 0
+} else := "pending" if {
+	count(medical_ranks) > 0
+	min(medical_ranks) == 1
+} else := "actionable"
+
+requirement_status(id) := category_status(id) if id != "medical"
+
+# ---------------------------------------------------------------- paths
+
+status_order := {"available": 0, "pending": 1, "actionable": 2, "blocked": 3}
+
+status_names := ["available", "pending", "actionable", "blocked"]
+
+extra contains "medical" if {
+	some g in goods
+	g in {"medical_device", "otc_drug"}
+}
+
+# 如提供时政信息服务，需补充"时政信息类目".
+extra contains "political_news" if "political_news" in services
+
+# 不得提供如催情香水/催情药品等违法违规商品销售: nothing opens until removed.
+prohibited if {
+	some g in goods
+	g in {"aphrodisiac", "illegal_goods"}
+}
+
+prohibition := 2 if prohibited
+
+prohibition := 0 if not prohibited
+
+# A way's status: the worst of the categories it needs.
+way(needs) := max(array.concat([status_order[requirement_status(r)] | some r in reqs], [0, prohibition])) if {
+	reqs := needs | extra
+}
+
+# 个人认证的微信小程序暂不支持直播业务.
+individual if subject == "individual"
+
+# 具备【电商平台】类目 → 小程序·云直播插件.
+path_rank("cloud_live_plugin") := 3 if individual
+
+path_rank("cloud_live_plugin") := way({"ecommerce_platform"}) if not individual
+
+# 具备【社交-直播】类目, or a government subject → 标准直播+直播标签: the better way.
+path_rank("standard_live_tags") := 3 if individual
+
+path_rank("standard_live_tags") := min([way({"social_live"}), way(set())]) if subject == "government"
+
+path_rank("standard_live_tags") := way({"social_live"}) if {
+	not individual
+	subject != "government"
+}
+
+path_names := ["cloud_live_plugin", "standard_live_tags"]
+
+paths := {p: status_names[path_rank(p)] | some p in path_names}
+
+verdict_names := ["eligible", "pending", "needs_action", "ineligible"]
+
+verdict := verdict_names[min([path_rank(p) | some p in path_names])]
+
+result := {"verdict": verdict, "paths": paths} if subject

@@ -1,0 +1,574 @@
+//! livegate batch pre-review (批量预审): many profiles at once, streamed.
+//!
+//! Input is JSON Lines (one profile a line) or the flat CSV layout of
+//! [`csvin`]; output is one JSON record a line, in input order: the full
+//! report, or with `summary` only the verdict, path statuses and missing
+//! documents. A bad line yields an error record naming its line number and
+//! the problem, and the batch goes on.
+//!
+//! Memory stays flat whatever the input size: lines are read with a cap on
+//! their length ([`lines`]), in chunks; with `jobs > 1` a reader thread, `jobs`
+//! workers and the caller's thread (which writes) pass chunks through bounded
+//! channels, and a fixed number of chunk slots bounds what is in flight, so
+//! the reassembly of results in input order never grows.
+//!
+//! The engine stays pure: this crate reads and writes, the engine evaluates.
+
+pub mod csvin;
+pub mod generate;
+pub mod lines;
+mod messages;
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::bounded;
+use livegate_core::{Lang, Options, PathStatus, Profile, Report, Ruleset, Verdict};
+use serde::Serialize;
+
+pub use messages::msg;
+
+use crate::csvin::Columns;
+use crate::lines::{Line, LineReader};
+
+/// The input's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    #[default]
+    Jsonl,
+    Csv,
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    pub format: InputFormat,
+    /// Only the verdict, path statuses and missing documents per record.
+    pub summary: bool,
+    /// Worker threads; 1 evaluates on the calling thread.
+    pub jobs: usize,
+    pub lang: Lang,
+    /// The longest line accepted, in bytes; a longer one is an error record.
+    pub max_line: usize,
+    /// Lines per chunk handed to a worker.
+    pub chunk_lines: usize,
+}
+
+/// The longest line accepted by default: 1 MiB, far beyond any real profile.
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            format: InputFormat::Jsonl,
+            summary: false,
+            jobs: 1,
+            lang: Lang::Zh,
+            max_line: DEFAULT_MAX_LINE,
+            chunk_lines: 256,
+        }
+    }
+}
+
+/// What a batch found, for the summary.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    /// Records written: reports and errors.
+    pub records: u64,
+    pub errors: u64,
+    /// Blank lines, skipped.
+    pub blank: u64,
+    /// Reports per verdict, in [`Verdict::ALL`] order.
+    pub verdicts: [u64; 4],
+    /// How many reports miss each document (on any path), by document id.
+    pub missing: BTreeMap<String, u64>,
+    pub elapsed: Duration,
+}
+
+impl Totals {
+    fn add(&mut self, o: &Totals) {
+        self.records += o.records;
+        self.errors += o.errors;
+        self.blank += o.blank;
+        for (a, b) in self.verdicts.iter_mut().zip(o.verdicts) {
+            *a += b;
+        }
+        for (k, v) in &o.missing {
+            *self.missing.entry(k.clone()).or_default() += v;
+        }
+    }
+
+    /// The `n` documents most often missing, most first (ties by id).
+    pub fn top_missing(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.missing.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.truncate(n);
+        v
+    }
+
+    /// Profiles (reports and errors) a second.
+    pub fn throughput(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 {
+            self.records as f64 / s
+        } else {
+            0.0
+        }
+    }
+
+    /// The summary printed at the end of a batch, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let n = |x: u64| x.to_string();
+        let mut out = msg(
+            lang,
+            "summary_head",
+            &[
+                ("records", &n(self.records)),
+                ("seconds", &format!("{:.2}", self.elapsed.as_secs_f64())),
+                ("rate", &format!("{:.0}", self.throughput())),
+            ],
+        );
+        out.push('\n');
+        let verdicts: Vec<String> = Verdict::ALL
+            .iter()
+            .zip(self.verdicts)
+            .map(|(v, c)| format!("{} {c}", msg(lang, v.as_str(), &[])))
+            .collect();
+        out.push_str(&msg(
+            lang,
+            "summary_verdicts",
+            &[("verdicts", &verdicts.join("  "))],
+        ));
+        out.push('\n');
+        out.push_str(&msg(lang, "summary_errors", &[("errors", &n(self.errors))]));
+        out.push('\n');
+        let top = self.top_missing(10);
+        if !top.is_empty() {
+            out.push_str(&msg(lang, "summary_missing", &[]));
+            out.push('\n');
+            for (doc, c) in top {
+                out.push_str(&format!("  {c:>10}  {doc}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// Why a batch stopped before the end of its input.
+#[derive(Debug)]
+pub enum BatchError {
+    /// The input could not be read.
+    Read(io::Error),
+    /// The output could not be written (not a closed pipe).
+    Write(io::Error),
+    /// The output was closed (`| head`): stop quietly.
+    Closed,
+    /// The CSV header is not the documented layout.
+    Header(String),
+}
+
+fn write_err(e: io::Error) -> BatchError {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        BatchError::Closed
+    } else {
+        BatchError::Write(e)
+    }
+}
+
+/// Evaluates every line of `input` and writes one record a line to `out`, in
+/// input order. `progress` is called after each chunk with the number of
+/// records written so far.
+pub fn run<R, W>(
+    rs: &Ruleset,
+    input: R,
+    out: W,
+    cfg: &Config,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Totals, BatchError>
+where
+    R: BufRead + Send,
+    W: Write,
+{
+    let start = Instant::now();
+    let mut reader = LineReader::new(input, cfg.max_line);
+    let columns = match cfg.format {
+        InputFormat::Jsonl => None,
+        InputFormat::Csv => Some(read_header(&mut reader, cfg.max_line)?),
+    };
+    let work = Work {
+        rs,
+        cfg,
+        columns: columns.as_ref(),
+        opts: options(cfg.lang),
+    };
+    let mut totals = if cfg.jobs <= 1 {
+        run_inline(&work, reader, out, progress)?
+    } else {
+        run_parallel(&work, reader, out, progress)?
+    };
+    totals.elapsed = start.elapsed();
+    Ok(totals)
+}
+
+#[allow(clippy::needless_update)]
+fn options(lang: Lang) -> Options {
+    Options {
+        lang,
+        ..Default::default()
+    }
+}
+
+fn read_header<R: BufRead>(reader: &mut LineReader<R>, cap: usize) -> Result<Columns, BatchError> {
+    let mut line = Line::default();
+    loop {
+        if !reader.next_into(&mut line).map_err(BatchError::Read)? {
+            return Err(BatchError::Header(
+                "the CSV input is empty: its first line must be the header".into(),
+            ));
+        }
+        if line.too_long.is_some() {
+            return Err(BatchError::Header(format!(
+                "the CSV header is longer than {cap} bytes"
+            )));
+        }
+        if !line.bytes.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+    }
+    let text = std::str::from_utf8(&line.bytes)
+        .map_err(|_| BatchError::Header("the CSV header is not UTF-8".into()))?;
+    Columns::parse(text).map_err(BatchError::Header)
+}
+
+/// Everything a worker needs, shared read-only.
+struct Work<'a> {
+    rs: &'a Ruleset,
+    cfg: &'a Config,
+    columns: Option<&'a Columns>,
+    opts: Options,
+}
+
+fn run_inline<R: BufRead, W: Write>(
+    work: &Work,
+    mut reader: LineReader<R>,
+    mut out: W,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Totals, BatchError> {
+    let mut totals = Totals::default();
+    let mut line = Line::default();
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut since = 0usize;
+    while reader.next_into(&mut line).map_err(BatchError::Read)? {
+        work.line(&line, &mut buf, &mut totals);
+        since += 1;
+        if buf.len() >= 1 << 16 || since >= work.cfg.chunk_lines {
+            out.write_all(&buf).map_err(write_err)?;
+            buf.clear();
+            since = 0;
+            progress(totals.records);
+        }
+    }
+    out.write_all(&buf).map_err(write_err)?;
+    out.flush().map_err(write_err)?;
+    progress(totals.records);
+    Ok(totals)
+}
+
+struct Done {
+    seq: u64,
+    bytes: Vec<u8>,
+    totals: Totals,
+}
+
+fn run_parallel<R: BufRead + Send, W: Write>(
+    work: &Work,
+    mut reader: LineReader<R>,
+    mut out: W,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Totals, BatchError> {
+    let jobs = work.cfg.jobs;
+    let in_flight = jobs * 4;
+    let chunk_lines = work.cfg.chunk_lines.max(1);
+    // Slots bound the chunks between reading and writing, whatever their order.
+    let (slot_tx, slot_rx) = bounded::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = slot_tx.send(());
+    }
+    let (chunk_tx, chunk_rx) = bounded::<(u64, Vec<Line>)>(in_flight);
+    let (done_tx, done_rx) = bounded::<Done>(in_flight);
+
+    std::thread::scope(|s| {
+        let read = s.spawn(move || -> io::Result<()> {
+            let mut seq = 0u64;
+            loop {
+                if slot_rx.recv().is_err() {
+                    return Ok(()); // the writer stopped
+                }
+                let mut chunk = Vec::with_capacity(chunk_lines);
+                let mut bytes = 0usize;
+                while chunk.len() < chunk_lines && bytes < 1 << 18 {
+                    let mut line = Line::default();
+                    if !reader.next_into(&mut line)? {
+                        break;
+                    }
+                    bytes += line.bytes.len();
+                    chunk.push(line);
+                }
+                if chunk.is_empty() {
+                    return Ok(());
+                }
+                if chunk_tx.send((seq, chunk)).is_err() {
+                    return Ok(());
+                }
+                seq += 1;
+            }
+        });
+        for _ in 0..jobs {
+            let chunk_rx = chunk_rx.clone();
+            let done_tx = done_tx.clone();
+            s.spawn(move || {
+                for (seq, chunk) in chunk_rx {
+                    let mut totals = Totals::default();
+                    let mut bytes = Vec::with_capacity(chunk.len() * 256);
+                    for line in &chunk {
+                        work.line(line, &mut bytes, &mut totals);
+                    }
+                    if done_tx.send(Done { seq, bytes, totals }).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(chunk_rx);
+        drop(done_tx);
+
+        // Write in input order; give a slot back for every chunk written.
+        let written = (|| -> Result<Totals, BatchError> {
+            let mut totals = Totals::default();
+            let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+            let mut next = 0u64;
+            for d in done_rx.iter() {
+                waiting.insert(d.seq, d);
+                while let Some(d) = waiting.remove(&next) {
+                    out.write_all(&d.bytes).map_err(write_err)?;
+                    totals.add(&d.totals);
+                    next += 1;
+                    let _ = slot_tx.send(());
+                    progress(totals.records);
+                }
+            }
+            out.flush().map_err(write_err)?;
+            Ok(totals)
+        })();
+        // On a write error, closing these ends stops the reader and the workers.
+        drop(done_rx);
+        drop(slot_tx);
+        let read = read.join().unwrap_or(Ok(()));
+        let totals = written?;
+        read.map_err(BatchError::Read)?;
+        Ok(totals)
+    })
+}
+
+#[derive(Serialize)]
+struct ErrorRecord<'a> {
+    line: u64,
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    /// `line_too_long`, `not_utf8`, `invalid_json`, `invalid_profile`, `invalid_row`.
+    kind: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Brief<'a> {
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile_id: Option<&'a str>,
+    verdict: &'a str,
+    paths: Vec<BriefPath<'a>>,
+}
+
+#[derive(Serialize)]
+struct BriefPath<'a> {
+    id: &'a str,
+    status: &'a str,
+    missing_documents: &'a [String],
+}
+
+impl Work<'_> {
+    /// Evaluates one line and appends its record (with its newline) to `out`.
+    fn line(&self, line: &Line, out: &mut Vec<u8>, totals: &mut Totals) {
+        let lang = self.cfg.lang;
+        let error = |out: &mut Vec<u8>, totals: &mut Totals, body: ErrorBody| {
+            totals.records += 1;
+            totals.errors += 1;
+            let rec = ErrorRecord {
+                line: line.number,
+                error: body,
+            };
+            // Serialising into a Vec cannot fail for these types.
+            let _ = serde_json::to_writer(&mut *out, &rec);
+            out.push(b'\n');
+        };
+        let plain = |kind: &'static str, message: String| ErrorBody {
+            kind,
+            message,
+            path: None,
+            column: None,
+            field: None,
+            suggestion: None,
+        };
+        if let Some(len) = line.too_long {
+            let m = msg(
+                lang,
+                "line_too_long",
+                &[
+                    ("bytes", &len.to_string()),
+                    ("max", &self.cfg.max_line.to_string()),
+                ],
+            );
+            return error(out, totals, plain("line_too_long", m));
+        }
+        if line.bytes.iter().all(u8::is_ascii_whitespace) {
+            totals.blank += 1;
+            return;
+        }
+        let text = match std::str::from_utf8(&line.bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let m = msg(
+                    lang,
+                    "not_utf8",
+                    &[("offset", &e.valid_up_to().to_string())],
+                );
+                return error(out, totals, plain("not_utf8", m));
+            }
+        };
+        let profile: Profile = match self.columns {
+            None => match livegate_core::parse_profile(text) {
+                Ok(p) => p,
+                Err(e) => {
+                    let kind = if e.path.is_empty() {
+                        "invalid_json"
+                    } else {
+                        "invalid_profile"
+                    };
+                    return error(
+                        out,
+                        totals,
+                        ErrorBody {
+                            kind,
+                            message: e.message.clone(),
+                            path: (!e.path.is_empty()).then_some(e.path.as_str()),
+                            column: e.column,
+                            field: None,
+                            suggestion: e.suggestion.as_deref(),
+                        },
+                    );
+                }
+            },
+            Some(cols) => match cols.profile(text) {
+                Ok(p) => p,
+                Err(e) => {
+                    return error(
+                        out,
+                        totals,
+                        ErrorBody {
+                            kind: "invalid_row",
+                            message: e.message.clone(),
+                            path: None,
+                            column: None,
+                            field: e.column.as_deref(),
+                            suggestion: None,
+                        },
+                    );
+                }
+            },
+        };
+        let report = match livegate_core::evaluate(self.rs, &profile, &self.opts) {
+            Ok(r) => r,
+            Err(e) => {
+                return error(
+                    out,
+                    totals,
+                    ErrorBody {
+                        kind: "invalid_profile",
+                        message: e.message.clone(),
+                        path: (!e.path.is_empty()).then_some(e.path.as_str()),
+                        column: None,
+                        field: None,
+                        suggestion: e.suggestion.as_deref(),
+                    },
+                );
+            }
+        };
+        totals.records += 1;
+        count(&report, totals);
+        if self.cfg.summary {
+            let brief = Brief {
+                line: line.number,
+                profile_id: report.profile_id.as_deref(),
+                verdict: report.verdict.as_str(),
+                paths: report
+                    .paths
+                    .iter()
+                    .map(|p| BriefPath {
+                        id: &p.id,
+                        status: p.status.as_str(),
+                        missing_documents: &p.missing_documents,
+                    })
+                    .collect(),
+            };
+            let _ = serde_json::to_writer(&mut *out, &brief);
+        } else {
+            // {"line":N, followed by the report's own keys.
+            let start = out.len();
+            let _ = serde_json::to_writer(&mut *out, &report);
+            let head = format!("{{\"line\":{},", line.number);
+            if out.len() > start + 2 {
+                out.splice(start..start + 1, head.bytes());
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
+fn count(report: &Report, totals: &mut Totals) {
+    let v = Verdict::ALL
+        .iter()
+        .position(|v| *v == report.verdict)
+        .unwrap_or(0);
+    totals.verdicts[v] += 1;
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &report.paths {
+        if p.status == PathStatus::Blocked {
+            continue;
+        }
+        for d in &p.missing_documents {
+            if !seen.contains(&d.as_str()) {
+                seen.push(d);
+            }
+        }
+    }
+    for d in seen {
+        match totals.missing.get_mut(d) {
+            Some(c) => *c += 1,
+            None => {
+                totals.missing.insert(d.to_string(), 1);
+            }
+        }
+    }
+}
