@@ -1,0 +1,160 @@
+//! Bearer tokens: who is calling (cached briefly, so the hot path does not
+//! touch the database), what their role allows, and the per-token rate limit.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use livegate_store::{Principal, Role};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// How long a looked-up token is trusted without asking the database again.
+const CACHE_TTL: Duration = Duration::from_secs(30);
+const CACHE_MAX: usize = 10_000;
+
+#[derive(Default)]
+pub struct TokenCache {
+    map: Mutex<HashMap<String, (Principal, Instant)>>,
+}
+
+impl TokenCache {
+    fn get(&self, secret: &str) -> Option<Principal> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(secret)
+            .filter(|(_, at)| at.elapsed() < CACHE_TTL)
+            .map(|(p, _)| p.clone())
+    }
+
+    fn put(&self, secret: &str, p: &Principal) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= CACHE_MAX {
+            map.clear();
+        }
+        map.insert(secret.to_string(), (p.clone(), Instant::now()));
+    }
+}
+
+/// A token bucket per token: `rate` requests a second on average, bursts of
+/// `burst`. A rate of 0 turns the limit off.
+pub struct RateLimiter {
+    rate: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(rate: u32, burst: u32) -> RateLimiter {
+        RateLimiter {
+            rate: f64::from(rate),
+            burst: f64::from(burst.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one request from the token's bucket, or says how many seconds to wait.
+    pub fn check(&self, token_id: &str) -> Result<(), u64> {
+        if self.rate <= 0.0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, last) = buckets
+            .entry(token_id.to_string())
+            .or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(self.burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// The caller, authenticated and within its rate limit.
+pub struct Auth(pub Principal);
+
+impl Auth {
+    /// Refuses viewers.
+    pub fn writer(&self) -> Result<&Principal, ApiError> {
+        if self.0.role >= Role::Editor {
+            Ok(&self.0)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Refuses all but admins.
+    pub fn admin(&self) -> Result<&Principal, ApiError> {
+        if self.0.role >= Role::Admin {
+            Ok(&self.0)
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or(ApiError::Unauthorized)?;
+        let principal = match state.tokens.get(secret) {
+            Some(p) => p,
+            None => {
+                let p = state
+                    .store
+                    .authenticate(secret)
+                    .await?
+                    .ok_or(ApiError::Unauthorized)?;
+                state.tokens.put(secret, &p);
+                p
+            }
+        };
+        state
+            .limiter
+            .check(&principal.token_id)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        Ok(Auth(principal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limiter_allows_a_burst_then_refuses_with_a_wait_of_at_least_one_second() {
+        let l = RateLimiter::new(1, 3);
+        assert!(l.check("t").is_ok());
+        assert!(l.check("t").is_ok());
+        assert!(l.check("t").is_ok());
+        assert_eq!(l.check("t"), Err(1));
+        // Another token has its own bucket.
+        assert!(l.check("u").is_ok());
+    }
+
+    #[test]
+    fn rate_limit_of_zero_is_off() {
+        let l = RateLimiter::new(0, 1);
+        for _ in 0..100 {
+            assert!(l.check("t").is_ok());
+        }
+    }
+}

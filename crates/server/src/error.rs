@@ -1,0 +1,201 @@
+//! The one error type of the API, and its answer: RFC 9457
+//! `application/problem+json`, with the field path for validation errors.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use livegate_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field: where (the profile's field path), what, and the
+/// nearest valid value for a typo.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    pub path: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+/// An RFC 9457 problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:livegate:problem:<code>`; the code is stable.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// zh · en.
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing or unknown bearer token")]
+    Unauthorized,
+    #[error("the token's role may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("the resource changed: its current version is {current}")]
+    VersionMismatch { current: i64 },
+    #[error("If-Match is required: send the ETag of the version you read")]
+    PreconditionRequired,
+    #[error("{0} already exists")]
+    Duplicate(String),
+    #[error("{}", .0.first().map_or("invalid", |e| e.message.as_str()))]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    MalformedJson(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("too many requests: retry after {retry_after} s")]
+    RateLimited { retry_after: u64 },
+    #[error("the request took longer than {0} s")]
+    Timeout(u64),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(path: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![FieldError {
+            path: path.to_string(),
+            message: message.into(),
+            suggestion: None,
+        }])
+    }
+
+    /// The stable code, the status and the title (zh · en).
+    fn parts(&self) -> (&'static str, StatusCode, &'static str) {
+        use ApiError::*;
+        match self {
+            Unauthorized => (
+                "unauthorized",
+                StatusCode::UNAUTHORIZED,
+                "未认证 · unauthorized",
+            ),
+            Forbidden => ("forbidden", StatusCode::FORBIDDEN, "无权限 · forbidden"),
+            NotFound => ("not_found", StatusCode::NOT_FOUND, "不存在 · not found"),
+            VersionMismatch { .. } => (
+                "version_mismatch",
+                StatusCode::PRECONDITION_FAILED,
+                "已被他人修改 · changed since you read it",
+            ),
+            PreconditionRequired => (
+                "if_match_required",
+                StatusCode::PRECONDITION_REQUIRED,
+                "缺少 If-Match · If-Match required",
+            ),
+            Duplicate(_) => ("duplicate", StatusCode::CONFLICT, "已存在 · already exists"),
+            Validation(_) => (
+                "invalid_field",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "字段有误 · invalid field",
+            ),
+            MalformedJson(_) => (
+                "malformed_json",
+                StatusCode::BAD_REQUEST,
+                "JSON 格式错误 · malformed JSON",
+            ),
+            BadRequest(_) => (
+                "bad_request",
+                StatusCode::BAD_REQUEST,
+                "请求有误 · bad request",
+            ),
+            UnsupportedMediaType(_) => (
+                "unsupported_media_type",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "不支持的内容类型 · unsupported media type",
+            ),
+            PayloadTooLarge { .. } => (
+                "payload_too_large",
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "请求体过大 · payload too large",
+            ),
+            RateLimited { .. } => (
+                "rate_limited",
+                StatusCode::TOO_MANY_REQUESTS,
+                "请求过于频繁 · too many requests",
+            ),
+            Timeout(_) => (
+                "timeout",
+                StatusCode::SERVICE_UNAVAILABLE,
+                "请求超时 · request timed out",
+            ),
+            Internal(_) => (
+                "internal",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "内部错误 · internal error",
+            ),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.parts().1
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict { current } => ApiError::VersionMismatch { current },
+            StoreError::Duplicate(what) => ApiError::Duplicate(what),
+            e => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (code, status, title) = self.parts();
+        let detail = match &self {
+            ApiError::Internal(m) => {
+                tracing::error!(error = %m, "internal error");
+                None
+            }
+            e => Some(e.to_string()),
+        };
+        let errors = match &self {
+            ApiError::Validation(errs) => errs.clone(),
+            _ => Vec::new(),
+        };
+        let problem = Problem {
+            kind: format!("urn:livegate:problem:{code}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match &self {
+            ApiError::Unauthorized => {
+                h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ApiError::RateLimited { retry_after } => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            ApiError::VersionMismatch { current } => {
+                if let Ok(v) = HeaderValue::from_str(&crate::etag(*current)) {
+                    h.insert(header::ETAG, v);
+                }
+            }
+            _ => {}
+        }
+        res
+    }
+}

@@ -1,0 +1,104 @@
+//! Uploaded scans: the type is read from the bytes (never from the name or a
+//! header), the file is stored under its SHA-256, and the name the uploader
+//! gave is metadata only.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The only types accepted: PDF, PNG and JPEG, by their magic bytes.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+/// Checks an original file name, kept as metadata: no directories, no
+/// `.`/`..`, no control characters, at most 255 bytes.
+pub fn check_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 255 {
+        return Err("a file name has 1 to 255 bytes");
+    }
+    if name == "." || name == ".." || name.contains("..") {
+        return Err("a file name may not contain `..`");
+    }
+    if name.contains(['/', '\\', ':']) {
+        return Err("a file name may not contain `/`, `\\` or `:`");
+    }
+    if name.chars().any(char::is_control) {
+        return Err("a file name may not contain control characters");
+    }
+    Ok(())
+}
+
+/// Where a file with this digest lives: `DIR/files/ab/abcdef…`.
+pub fn path_for(data_dir: &Path, sha256: &str) -> PathBuf {
+    data_dir.join("files").join(&sha256[..2]).join(sha256)
+}
+
+/// Stores bytes under their SHA-256 (written to a temporary name, synced,
+/// then renamed, so a file is whole or absent); returns the digest.
+pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
+    let sha = livegate_store::hex(&Sha256::digest(bytes));
+    let path = path_for(data_dir, &sha);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(sha);
+    }
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    tokio::fs::create_dir_all(&dir).await?;
+    let tmp = dir.join(format!(
+        ".{sha}.{}.tmp",
+        livegate_store::clock::new_id("up")
+    ));
+    let bytes = bytes.to_vec();
+    let tmp2 = tmp.clone();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp2)?;
+        f.write_all(&bytes)?;
+        f.sync_all()
+    })
+    .await
+    .map_err(std::io::Error::other)??;
+    tokio::fs::rename(&tmp, &path).await?;
+    Ok(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_accepts_pdf_png_jpeg_and_refuses_executables_whatever_their_name() {
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), Some("image/png"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"MZ\x90\0"), None); // Windows PE
+        assert_eq!(sniff(b"\x7fELF\x02"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn names_with_directories_or_dot_dot_are_refused() {
+        for bad in [
+            "../../etc/passwd",
+            "..",
+            "a/b.pdf",
+            "a\\b.pdf",
+            "c:x.pdf",
+            "x\0.pdf",
+            "",
+        ] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+        for good in ["营业执照.pdf", "scan 1.png", "a.b.jpeg"] {
+            assert!(check_name(good).is_ok(), "{good}");
+        }
+    }
+}

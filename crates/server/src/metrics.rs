@@ -1,0 +1,99 @@
+//! Prometheus metrics, kept by hand: requests by route, method and status,
+//! latency histograms by route, evaluations by verdict.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Default)]
+struct Hist {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: BTreeMap<(String, String, u16), u64>,
+    latency: BTreeMap<String, Hist>,
+    verdicts: BTreeMap<&'static str, u64>,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    inner: Mutex<Inner>,
+}
+
+impl Metrics {
+    pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let secs = took.as_secs_f64();
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        *m.requests
+            .entry((route.to_string(), method.to_string(), status))
+            .or_default() += 1;
+        let h = m.latency.entry(route.to_string()).or_default();
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if secs <= *b {
+                h.counts[i] += 1;
+            }
+        }
+        h.count += 1;
+        h.sum += secs;
+    }
+
+    pub fn evaluation(&self, verdict: &'static str) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        *m.verdicts.entry(verdict).or_default() += 1;
+    }
+
+    /// The Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut s = String::new();
+        s.push_str("# HELP livegate_http_requests_total HTTP requests answered.\n");
+        s.push_str("# TYPE livegate_http_requests_total counter\n");
+        for ((route, method, status), n) in &m.requests {
+            let _ = writeln!(
+                s,
+                "livegate_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+            );
+        }
+        s.push_str("# HELP livegate_http_request_duration_seconds Time to answer, by route.\n");
+        s.push_str("# TYPE livegate_http_request_duration_seconds histogram\n");
+        for (route, h) in &m.latency {
+            for (i, b) in BUCKETS.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "livegate_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
+                    h.counts[i]
+                );
+            }
+            let _ = writeln!(
+                s,
+                "livegate_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                s,
+                "livegate_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                s,
+                "livegate_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
+        }
+        s.push_str("# HELP livegate_evaluations_total Evaluations, by verdict.\n");
+        s.push_str("# TYPE livegate_evaluations_total counter\n");
+        for (v, n) in &m.verdicts {
+            let _ = writeln!(s, "livegate_evaluations_total{{verdict=\"{v}\"}} {n}");
+        }
+        s
+    }
+}

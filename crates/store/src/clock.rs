@@ -1,0 +1,156 @@
+//! Ids, secrets and dates, without a date library: civil dates from days
+//! since 1970 (Howard Hinnant's algorithm), RFC 3339 UTC timestamps.
+
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    // The OS random source failing is not something a caller can act on.
+    getrandom::fill(&mut b).expect("operating system random source");
+    b
+}
+
+static LAST: Mutex<(u64, u128)> = Mutex::new((0, 0));
+
+/// A new id: `prefix_` and 26 Crockford base32 characters, a millisecond
+/// time followed by 80 random bits, increasing within this process, so
+/// ordering by id is ordering by creation (and a stable cursor).
+pub fn new_id(prefix: &str) -> String {
+    let mut ms = now_millis();
+    let r = random_bytes::<10>();
+    let mut rand = r.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+    {
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if ms <= last.0 {
+            ms = last.0;
+            rand = (last.1 + 1) & ((1u128 << 80) - 1);
+        }
+        *last = (ms, rand);
+    }
+    let v: u128 = (u128::from(ms) << 80) | rand;
+    let mut s = String::with_capacity(prefix.len() + 27);
+    s.push_str(prefix);
+    s.push('_');
+    for i in (0..26).rev() {
+        s.push(CROCKFORD[((v >> (i * 5)) & 31) as usize] as char);
+    }
+    s
+}
+
+/// Days since 1970-01-01 → (year, month, day).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// (year, month, day) → days since 1970-01-01.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses a `YYYY-MM-DD` date into days since 1970, checking that the day exists.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i64 = s.get(0..4)?.parse().ok()?;
+    let m: u32 = s.get(5..7)?.parse().ok()?;
+    let d: u32 = s.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    (civil_from_days(days) == (y, m, d)).then_some(days)
+}
+
+/// Formats days since 1970 as `YYYY-MM-DD`.
+pub fn format_date(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Today (UTC) as days since 1970.
+pub fn today() -> i64 {
+    (now_millis() / 86_400_000) as i64
+}
+
+/// Now as an RFC 3339 UTC timestamp with milliseconds.
+pub fn now_rfc3339() -> String {
+    let ms = now_millis();
+    let days = (ms / 86_400_000) as i64;
+    let rem = ms % 86_400_000;
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    format!("{}T{h:02}:{mi:02}:{s:02}.{milli:03}Z", format_date(days))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_through_days_including_leap_days() {
+        for s in ["1970-01-01", "2000-02-29", "2024-12-31", "2026-03-01"] {
+            let d = parse_date(s).expect(s);
+            assert_eq!(format_date(d), s);
+        }
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(
+            parse_date("2026-01-31").map(|d| format_date(d + 30)),
+            Some("2026-03-02".into())
+        );
+    }
+
+    #[test]
+    fn dates_that_do_not_exist_are_refused() {
+        for s in [
+            "2025-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "20260101",
+            "2026-04-31",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn ids_increase_in_creation_order_within_a_process() {
+        let ids: Vec<String> = (0..1000).map(|_| new_id("x")).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+        assert_eq!(ids[0].len(), 28);
+    }
+}
