@@ -3,7 +3,9 @@
 //!
 //! Exit codes: 0 eligible (or success), 1 not (yet) eligible, 2 bad input or usage.
 
+mod doc;
 mod render;
+mod ruletools;
 mod show;
 
 use std::io::{self, Read, Write};
@@ -39,6 +41,9 @@ enum Command {
         /// A ruleset file instead of the embedded one.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// The evaluation date when the profile gives no `as_of` (default: today in Beijing time).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
     },
     /// Ruleset tools.
     Rules {
@@ -53,6 +58,34 @@ enum RulesCommand {
     Lint {
         /// The ruleset file; `-` reads standard input.
         file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// Run the test cases a ruleset carries (`[[tests]]`): the embedded one by default.
+    Test {
+        /// The ruleset file; `-` reads standard input.
+        file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// Render the catalogue as the tables of WeChat's and Tencent's documentation.
+    Render {
+        #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
+        format: DocFormat,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// A ruleset file instead of the embedded one.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// What changed between two rulesets, in words.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
@@ -74,6 +107,12 @@ enum RulesCommand {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -139,18 +178,29 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             format,
             lang,
             rules,
+            as_of,
         } => {
             let lang = Lang::from(lang);
+            let as_of = match as_of {
+                Some(d) => d
+                    .trim()
+                    .parse::<jiff::civil::Date>()
+                    .map_err(|_| Failure(msg("invalid_date", lang, &[("value", &d)])))?,
+                None => today(),
+            };
             let rs = load_rules(rules.as_deref(), lang)?;
             let text = read_input(&profile, lang)?;
-            let report =
-                livegate_core::evaluate_text(&rs, &text, &Options { lang }).map_err(|e| {
-                    Failure(msg(
-                        "invalid_profile",
-                        lang,
-                        &[("path", &display(&profile)), ("error", &e.to_string())],
-                    ))
-                })?;
+            let opts = Options {
+                lang,
+                as_of: Some(as_of),
+            };
+            let report = livegate_core::evaluate_text(&rs, &text, &opts).map_err(|e| {
+                Failure(msg(
+                    "invalid_profile",
+                    lang,
+                    &[("path", &display(&profile)), ("error", &e.to_string())],
+                ))
+            })?;
             let mut out = anstream::stdout().lock();
             match format {
                 Format::Json => {
@@ -169,6 +219,60 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         }
         Command::Rules { command } => match command {
             RulesCommand::Lint { file, format, lang } => lint(&file, format, lang.into()),
+            RulesCommand::Test { file, format, lang } => {
+                let lang = Lang::from(lang);
+                let (rs, origin) = match &file {
+                    Some(f) => (load_rules(Some(f), lang)?, display(f)),
+                    None => (
+                        load_rules(None, lang)?,
+                        livegate_core::DEFAULT_ORIGIN.to_string(),
+                    ),
+                };
+                let mut out = anstream::stdout().lock();
+                let ok =
+                    ruletools::test(&mut out, &rs, &origin, matches!(format, Format::Json), lang)?;
+                out.flush()?;
+                Ok(if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                })
+            }
+            RulesCommand::Render {
+                format,
+                lang,
+                rules,
+            } => {
+                let lang = Lang::from(lang);
+                let rs = load_rules(rules.as_deref(), lang)?;
+                let text = match format {
+                    DocFormat::Markdown => doc::markdown(&rs, lang),
+                    DocFormat::Html => doc::html(&rs, lang),
+                };
+                let mut out = io::stdout().lock();
+                out.write_all(text.as_bytes())?;
+                out.flush()?;
+                Ok(ExitCode::SUCCESS)
+            }
+            RulesCommand::Diff {
+                old,
+                new,
+                format,
+                lang,
+            } => {
+                let lang = Lang::from(lang);
+                let a = load_rules(Some(&old), lang)?;
+                let b = load_rules(Some(&new), lang)?;
+                let changes = livegate_core::diff::diff(&a, &b, lang);
+                let mut out = anstream::stdout().lock();
+                ruletools::print_diff(&mut out, &changes, matches!(format, Format::Json), lang)?;
+                out.flush()?;
+                Ok(if changes.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                })
+            }
             RulesCommand::Show {
                 lang,
                 format,
@@ -190,6 +294,13 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             }
         },
     }
+}
+
+/// Today in Beijing time (UTC+8), the clock WeChat's review keeps.
+fn today() -> jiff::civil::Date {
+    jiff::tz::offset(8)
+        .to_datetime(jiff::Timestamp::now())
+        .date()
 }
 
 fn display(p: &Path) -> String {

@@ -340,3 +340,193 @@ fn a_closed_stdout_ends_quietly() {
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_ne!(o.status.code(), Some(101));
 }
+
+// Issue: document checks and ruleset tooling ---------------------------------
+
+#[test]
+fn rules_test_runs_the_curated_cases_and_closes_with_the_count() {
+    let o = livegate(&["rules", "test", "--lang", "en"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    let n: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(n >= 28, "cases for every seed rule both ways: {n}");
+    let j = livegate(&[
+        "rules",
+        "test",
+        "rules/wechat-live.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&j)["failed"], 0);
+}
+
+#[test]
+fn a_ruleset_test_that_does_not_hold_fails_with_its_line_and_exit_1() {
+    let broken = ruleset_text().replacen(
+        "expect = { verdict = \"ineligible\"",
+        "expect = { verdict = \"eligible\"",
+        1,
+    );
+    let o = with_stdin(&["rules", "test", "-", "--lang", "en"], broken.as_bytes());
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("FAIL rule 1: an individual is blocked on every path (<stdin>:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("verdict: expected eligible, got ineligible"),
+        "{out}"
+    );
+    assert!(out.lines().last().unwrap().ends_with(" passed, 1 failed"));
+}
+
+#[test]
+fn docs_rules_zh_md_is_the_rendered_ruleset() {
+    let o = livegate(&["rules", "render", "--format", "markdown", "--lang", "zh"]);
+    assert_eq!(code(&o), 0);
+    let committed = std::fs::read_to_string(format!("{ROOT}/docs/rules.zh.md")).unwrap();
+    assert!(
+        stdout(&o) == committed,
+        "docs/rules.zh.md drifted from the ruleset: run `cargo run -- rules render > docs/rules.zh.md`"
+    );
+}
+
+#[test]
+fn the_rendered_tables_carry_every_document_of_the_seed() {
+    let md = stdout(&livegate(&["rules", "render"]));
+    let ecommerce = md
+        .split("### 电商平台 - 电商平台")
+        .nth(1)
+        .unwrap()
+        .split("### ")
+        .next()
+        .unwrap();
+    for doc in [
+        "《增值电信业务经营许可证》（核准服务项目须包含在线数据处理与交易处理业务 或 互联网信息服务业务）",
+        "电商平台服务协议、交易规则",
+        "电商平台对入驻经营者的审核要求或规范文件",
+        "电商平台对用户交易纠纷处理的机制或方案",
+        "行政许可不予受理通知书",
+        "营业执照",
+        "业务发展和实施计划及技术方案专用表格",
+        "电信业务经营许可证申请表",
+        "公司及人员情况表",
+        "网络与信息安全保障措施",
+        "股东追溯及其相关证明材料",
+        "依法经营电信业务承诺书",
+        "电信主管部门要求提交的其他材料",
+        "资质要求（2选1）",
+        "电商类直播带货",
+        "如京东等",
+        "医疗器械、非处方药品",
+    ] {
+        assert!(ecommerce.contains(doc), "e-commerce table lacks {doc}");
+    }
+    let social = md
+        .split("### 社交 - 直播")
+        .nth(1)
+        .unwrap()
+        .split("### ")
+        .next()
+        .unwrap();
+    for doc in [
+        "资质要求（3选1）",
+        "《信息网络传播视听节目许可证》",
+        "《网络文化经营许可证》（经营范围须包含网络表演）",
+        "《统一社会信用代码》",
+        "《情况说明函件》",
+        "适用于政府主体",
+        "适用于提供在线直播等服务",
+        "7天左右",
+        "时政信息",
+    ] {
+        assert!(social.contains(doc), "social-live table lacks {doc}");
+    }
+    let html = stdout(&livegate(&[
+        "rules", "render", "--format", "html", "--lang", "en",
+    ]));
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table>"));
+    assert!(html.contains("Online culture business licence"));
+}
+
+#[test]
+fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
+    let same = livegate(&[
+        "rules",
+        "diff",
+        "rules/wechat-live.toml",
+        "rules/wechat-live.toml",
+    ]);
+    assert_eq!(code(&same), 0);
+    assert!(stdout(&same).contains("没有差别"));
+    let edited = ruleset_text()
+        .replacen("version = \"2026.11.0\"", "version = \"2026.12.0\"", 1)
+        .replacen("  { doc = \"dispute_resolution_mechanism\" },\n]", "]", 1)
+        .replacen(
+            "{ id = \"government_subject\", subject_types = [\"government\"] },",
+            "{ id = \"government_subject\", subject_types = [\"government\", \"media\"] },",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.toml");
+    std::fs::write(&file, edited).unwrap();
+    let o = livegate(&[
+        "rules",
+        "diff",
+        "rules/wechat-live.toml",
+        file.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("version changed from \"2026.11.0\" to \"2026.12.0\""),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "no longer requires 《Mechanism or plan for resolving users' trade disputes》"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("way to open it changed"), "{out}");
+    let j = livegate(&[
+        "rules",
+        "diff",
+        "rules/wechat-live.toml",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        json(&j)
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["area"] == "alternative")
+    );
+}
+
+#[test]
+fn check_takes_the_evaluation_date_from_as_of() {
+    let profile = r#"{"subject": {"type": "enterprise", "name": "A"}, "categories": [{"first": "社交", "second": "直播", "status": "pending"}], "scenarios": ["entertainment"], "documents": [{"kind": "audiovisual_program_license", "valid_until": "2027-06-30", "holder": "A"}]}"#.as_bytes();
+    let before = with_stdin(
+        &["check", "-", "--format", "json", "--as-of", "2027-01-01"],
+        profile,
+    );
+    assert_eq!(json(&before)["verdict"], "pending");
+    assert_eq!(json(&before)["as_of"], "2027-01-01");
+    let after = with_stdin(
+        &["check", "-", "--format", "json", "--as-of", "2027-07-01"],
+        profile,
+    );
+    assert_eq!(json(&after)["verdict"], "needs_action");
+    assert!(stdout(&after).contains("document_expired"));
+    bad(&["check", "-", "--as-of", "2027-13-01"], Some(profile));
+    let e = bad(&["check", "-"], Some(br#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "x", "valid_until": "soon"}]}"#));
+    assert!(e.contains("documents[0].valid_until"), "{e}");
+}

@@ -348,11 +348,44 @@ impl Cx<'_> {
             for a in &d.aliases {
                 document_lookup.insert(a.get_ref(), i);
             }
+            let number_format = d.number_format.as_ref().and_then(|f| {
+                let fk = format!("{k}.number_format");
+                let description = self.text(&f.description, &format!("{fk}.description"));
+                match regex::Regex::new(f.pattern.get_ref()) {
+                    Err(e) => {
+                        self.error(
+                            f.pattern.span(),
+                            format!("{fk}.pattern"),
+                            format!("invalid pattern: {e}"),
+                        );
+                        None
+                    }
+                    Ok(regex) => {
+                        if !regex.is_match(f.example.get_ref()) {
+                            self.error(
+                                f.example.span(),
+                                format!("{fk}.example"),
+                                format!(
+                                    "the example `{}` does not match the pattern",
+                                    f.example.get_ref()
+                                ),
+                            );
+                        }
+                        Some(NumberFormat {
+                            pattern: f.pattern.get_ref().clone(),
+                            regex,
+                            example: f.example.get_ref().clone(),
+                            description,
+                        })
+                    }
+                }
+            });
             documents.push(DocumentKind {
                 id,
                 name,
                 aliases: d.aliases.iter().map(|a| a.get_ref().clone()).collect(),
                 attributes: attrs,
+                number_format,
             });
         }
         let doc_ids: Vec<String> = documents.iter().map(|d| d.id.clone()).collect();
@@ -683,7 +716,21 @@ impl Cx<'_> {
             }
             let message = self.text(&r.message, &format!("{k}.message"));
             let source = self.source(r.source.as_ref(), r.id.span(), &format!("{k}.source"));
+            let shown_with = r
+                .shown_with
+                .iter()
+                .enumerate()
+                .filter_map(|(n, c)| {
+                    self.resolve(
+                        c,
+                        &format!("{k}.shown_with[{n}]"),
+                        "category",
+                        &category_ids,
+                    )
+                })
+                .collect();
             rules.push(Rule {
+                shown_with,
                 id,
                 severity,
                 when,
@@ -749,12 +796,181 @@ impl Cx<'_> {
             }
         }
 
+        let settings = Settings {
+            expiry_margin_days: raw.settings.expiry_margin_days.unwrap_or(30),
+        };
+
+        let mut credit_code_prefixes = Vec::new();
+        for (i, p) in raw.credit_code_prefixes.iter().enumerate() {
+            let k = format!("credit_code_prefixes[{i}]");
+            let prefix = crate::credit::normalize(p.prefix.get_ref());
+            if prefix.chars().count() != 2
+                || !prefix.chars().all(|c| crate::credit::CHARSET.contains(c))
+            {
+                self.error(
+                    p.prefix.span(),
+                    format!("{k}.prefix"),
+                    "a prefix is two characters of the credit-code character set",
+                );
+            }
+            let name = self.text(&p.name, &format!("{k}.name"));
+            let subjects = self.subject_mask(
+                &p.subject_types,
+                &format!("{k}.subject_types"),
+                &subject_ids,
+            );
+            credit_code_prefixes.push(CreditPrefix {
+                prefix,
+                name,
+                subjects,
+            });
+        }
+
+        let mut finding_ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        finding_ids.extend(checks.iter().map(|c| c.id.as_str()));
+        let verdicts: Vec<&str> = crate::report::Verdict::ALL
+            .iter()
+            .map(|v| v.as_str())
+            .collect();
+        let statuses = ["available", "pending", "actionable", "blocked"];
+        let mut tests = Vec::new();
+        let mut test_names = HashSet::new();
+        for (i, t) in raw.tests.iter().enumerate() {
+            let k = format!("tests[{i}]");
+            let tr = t.get_ref();
+            if !test_names.insert(tr.name.get_ref().clone()) {
+                self.error(
+                    tr.name.span(),
+                    format!("{k}.name"),
+                    format!("test `{}` is defined twice", tr.name.get_ref()),
+                );
+            }
+            if let Err(e) = crate::profile::parse_profile(tr.profile.get_ref()) {
+                let (line, _) = line_col(self.text, tr.profile.span().start);
+                let mut d_line = line;
+                if let Some(l) = e.line {
+                    d_line += l.saturating_sub(1);
+                }
+                self.diags.push(Diagnostic {
+                    level: Level::Error,
+                    line: d_line,
+                    column: e.column.unwrap_or(1),
+                    key: format!("{k}.profile"),
+                    message: format!("invalid profile: {e}"),
+                    suggestion: None,
+                });
+            }
+            let ex = &tr.expect;
+            let ek = format!("{k}.expect");
+            let verdict = ex.verdict.as_ref().map(|v| {
+                self.resolve(v, &format!("{ek}.verdict"), "verdict", &verdicts);
+                v.get_ref().clone()
+            });
+            let mut paths_expect = Vec::new();
+            for (pid, st) in &ex.paths {
+                if !path_ids.contains(&pid.as_str()) {
+                    let s = fuzzy::nearest(pid, path_ids.iter().copied()).map(str::to_string);
+                    self.push(
+                        Level::Error,
+                        st.span(),
+                        format!("{ek}.paths.{pid}"),
+                        format!("unknown path `{pid}`"),
+                        s,
+                    );
+                }
+                self.resolve(st, &format!("{ek}.paths.{pid}"), "path status", &statuses);
+                paths_expect.push((pid.clone(), st.get_ref().clone()));
+            }
+            let ids = |cx: &mut Self, l: &[S], name: &str| -> Vec<String> {
+                l.iter()
+                    .enumerate()
+                    .map(|(n, f)| {
+                        cx.resolve(f, &format!("{ek}.{name}[{n}]"), "finding", &finding_ids);
+                        f.get_ref().clone()
+                    })
+                    .collect()
+            };
+            let findings = ids(self, &ex.findings, "findings");
+            let no_findings = ids(self, &ex.no_findings, "no_findings");
+            let plan_path = ex.plan_path.as_ref().map(|p| {
+                self.resolve(p, &format!("{ek}.plan_path"), "path", &path_ids);
+                p.get_ref().clone()
+            });
+            let mut missing = Vec::new();
+            for (pid, docs) in &ex.missing_documents {
+                let list = docs
+                    .iter()
+                    .enumerate()
+                    .map(|(n, d)| {
+                        self.resolve(
+                            d,
+                            &format!("{ek}.missing_documents.{pid}[{n}]"),
+                            "document",
+                            &doc_ids,
+                        );
+                        d.get_ref().clone()
+                    })
+                    .collect();
+                missing.push((pid.clone(), list));
+            }
+            let as_of = tr.as_of.as_ref().map(|d| {
+                let v = d.get_ref();
+                if v.date.is_none() || v.time.is_some() {
+                    self.error(
+                        d.span(),
+                        format!("{k}.as_of"),
+                        "as_of must be a date such as 2026-11-28",
+                    );
+                }
+                v.to_string()
+            });
+            tests.push(RulesetTest {
+                name: tr.name.get_ref().clone(),
+                line: line_col(self.text, t.span().start).0,
+                profile: tr.profile.get_ref().clone(),
+                as_of,
+                expect: Expect {
+                    verdict,
+                    paths: paths_expect,
+                    findings,
+                    no_findings,
+                    plan_path,
+                    missing_documents: missing,
+                },
+            });
+        }
+
+        let mut review_days: Vec<Option<u32>> = vec![None; categories.len()];
+        for r in &rules {
+            for &c in &r.when.categories_not_approved {
+                review_days[c] = review_days[c].max(r.days);
+            }
+        }
+
         let mut atoms_by_doc = vec![Vec::new(); documents.len()];
         for (i, a) in ex.atoms.iter().enumerate() {
             atoms_by_doc[a.doc].push(i);
         }
+        let mut categories_by_doc: Vec<Vec<usize>> = vec![Vec::new(); documents.len()];
+        for (c, cat) in categories.iter().enumerate() {
+            for alt in &cat.alternatives {
+                for t in &alt.terms {
+                    for a in t.atoms.iter() {
+                        let d = ex.atoms[a].doc;
+                        if !categories_by_doc[d].contains(&c) {
+                            categories_by_doc[d].push(c);
+                        }
+                    }
+                }
+            }
+        }
         let atoms = ex.atoms;
         Some(Ruleset {
+            settings,
+            credit_code_prefixes,
+            tests,
+            review_days,
+            categories_by_doc,
             meta,
             subject_types,
             scenarios,

@@ -4,8 +4,12 @@
 //! the ruleset's ids and a bit set of the requirement atoms it holds; every
 //! qualification check is then a popcount over `term & !held`.
 
+use jiff::civil::Date;
+
 use crate::bits::Bits;
 use crate::catalog::{join, msg};
+use crate::credit;
+use crate::docs::{fold_width, normalize_name};
 use crate::err::ProfileError;
 use crate::fuzzy;
 use crate::l10n::{Lang, fill};
@@ -18,6 +22,9 @@ use crate::ruleset::*;
 pub struct Options {
     /// The language of messages in the report.
     pub lang: Lang,
+    /// The evaluation date when the profile gives none (`as_of`); without
+    /// either, document dates are not checked.
+    pub as_of: Option<Date>,
 }
 
 /// Parses and evaluates a profile given as JSON text. Errors carry the field
@@ -84,20 +91,26 @@ struct Resolved {
 
 /// A finding before rendering: kept apart from messages so that resolution
 /// does not format text it may not need.
-struct Pending {
-    severity: Severity,
-    id: String,
-    message: String,
-    source: String,
-    subject: Option<String>,
-    nearest: Option<String>,
-    days: Option<u32>,
-}
+type Pending = Finding;
 
 struct Ev<'r> {
     rs: &'r Ruleset,
     lang: Lang,
+    as_of: Option<Date>,
+    /// The evaluation date in force: the profile's, else the options'.
+    date: Option<Date>,
     findings: Vec<Pending>,
+}
+
+/// Parses a `YYYY-MM-DD` date of the profile.
+fn parse_date(value: &str, path: String, lang: Lang) -> Result<Date, ProfileError> {
+    value.trim().parse::<Date>().map_err(|_| ProfileError {
+        path,
+        line: None,
+        column: None,
+        message: msg("invalid_date", lang, &[("value", value)]),
+        suggestion: None,
+    })
 }
 
 /// Evaluates a parsed profile. Fails only for what makes evaluation
@@ -106,6 +119,8 @@ pub fn evaluate(rs: &Ruleset, profile: &Profile, opts: &Options) -> Result<Repor
     let mut ev = Ev {
         rs,
         lang: opts.lang,
+        as_of: opts.as_of,
+        date: None,
         findings: Vec::new(),
     };
     let r = ev.resolve(profile)?;
@@ -161,14 +176,17 @@ impl<'r> Ev<'r> {
         message: String,
         source: &str,
     ) -> &mut Pending {
-        self.findings.push(Pending {
-            severity,
+        self.findings.push(Finding {
             id: id.to_string(),
+            severity,
             message,
             source: source.to_string(),
             subject: None,
             nearest: None,
             days: None,
+            path: None,
+            date: None,
+            expected: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -182,12 +200,19 @@ impl<'r> Ev<'r> {
         subject: Option<&str>,
         nearest: Option<&str>,
     ) {
+        self.check_with(kind, vars, |f| {
+            f.subject = subject.map(str::to_string);
+            f.nearest = nearest.map(str::to_string);
+        });
+    }
+
+    /// Emits the findings of every engine check of `kind`, letting `set` fill their fields.
+    fn check_with(&mut self, kind: CheckKind, vars: &[(&str, &str)], set: impl Fn(&mut Finding)) {
         let rs = self.rs;
         for c in rs.check(kind) {
             let message = fill(c.message.get(self.lang), vars);
             let f = self.finding(c.severity, &c.id, message, &c.source);
-            f.subject = subject.map(str::to_string);
-            f.nearest = nearest.map(str::to_string);
+            set(f);
         }
     }
 
@@ -305,9 +330,32 @@ impl<'r> Ev<'r> {
         let goods = self.vocab(&p.goods, &rs.lookups.goods, "field_goods");
         let services = self.vocab(&p.services, &rs.lookups.services, "field_services");
 
+        let date = match &p.as_of {
+            Some(v) => Some(parse_date(v, "as_of".into(), self.lang)?),
+            None => self.as_of,
+        };
+        self.date = date;
+        self.subject_checks(p, subject);
+        let subject_name = p.subject.name.as_deref().map(normalize_name);
+        let subject_code = p.subject.credit_code.as_deref().map(credit::normalize);
+
         let mut held = Bits::new(rs.atoms.len());
         let mut present = vec![false; rs.documents.len()];
+        // For each kind, the documents that count: (index, valid_until).
+        let mut counting: Vec<Vec<(usize, Option<Date>)>> = vec![Vec::new(); rs.documents.len()];
+        let mut given: Vec<Vec<usize>> = vec![Vec::new(); rs.documents.len()];
         for (i, d) in p.documents.iter().enumerate() {
+            let path = format!("documents[{i}]");
+            let valid_from = d
+                .valid_from
+                .as_deref()
+                .map(|v| parse_date(v, format!("{path}.valid_from"), self.lang))
+                .transpose()?;
+            let valid_until = d
+                .valid_until
+                .as_deref()
+                .map(|v| parse_date(v, format!("{path}.valid_until"), self.lang))
+                .transpose()?;
             let Some(kind) = rs.lookups.documents.get(&d.kind) else {
                 self.unknown(
                     CheckKind::UnknownDocument,
@@ -318,15 +366,113 @@ impl<'r> Ev<'r> {
                 continue;
             };
             present[kind] = true;
+            given[kind].push(i);
             let doc = &rs.documents[kind];
+            let name = doc.name.get(self.lang).to_string();
+            let mut counts = true;
+            if let Some(date) = date {
+                if let Some(until) = valid_until.filter(|u| *u < date) {
+                    counts = false;
+                    let u = until.to_string();
+                    self.check_with(
+                        CheckKind::DocumentExpired,
+                        &[("document", &name), ("date", &u), ("path", &path)],
+                        |f| {
+                            f.subject = Some(doc.id.clone());
+                            f.path = Some(path.clone());
+                            f.date = Some(u.clone());
+                        },
+                    );
+                }
+                if let Some(from) = valid_from.filter(|f| *f > date) {
+                    counts = false;
+                    let v = from.to_string();
+                    self.check_with(
+                        CheckKind::DocumentNotYetValid,
+                        &[("document", &name), ("date", &v), ("path", &path)],
+                        |f| {
+                            f.subject = Some(doc.id.clone());
+                            f.path = Some(path.clone());
+                            f.date = Some(v.clone());
+                        },
+                    );
+                }
+            }
+            if let (Some(holder), Some(subject)) = (d.holder.as_deref(), subject_name.as_deref())
+                && normalize_name(holder) != subject
+            {
+                counts = false;
+                let subject_raw = p.subject.name.clone().unwrap_or_default();
+                self.check_with(
+                    CheckKind::HolderMismatch,
+                    &[
+                        ("document", &name),
+                        ("holder", holder),
+                        ("subject", &subject_raw),
+                        ("path", &path),
+                    ],
+                    |f| {
+                        f.subject = Some(doc.id.clone());
+                        f.path = Some(path.clone());
+                    },
+                );
+            }
+            if let Some(code) = d.credit_code.as_deref() {
+                let code_path = format!("{path}.credit_code");
+                let norm = credit::normalize(code);
+                if self.credit_code_valid(code, &code_path)
+                    && let Some(sc) = subject_code
+                        .as_deref()
+                        .filter(|sc| credit::validate(sc).is_ok())
+                    && sc != norm
+                {
+                    counts = false;
+                    self.check_with(
+                        CheckKind::CreditCodeHolderMismatch,
+                        &[
+                            ("document", &name),
+                            ("code", &norm),
+                            ("subject_code", sc),
+                            ("path", &path),
+                        ],
+                        |f| {
+                            f.subject = Some(doc.id.clone());
+                            f.path = Some(code_path.clone());
+                            f.expected = Some(sc.to_string());
+                        },
+                    );
+                }
+            }
+            if let (Some(number), Some(format)) = (d.number.as_deref(), doc.number_format.as_ref())
+            {
+                let folded = fold_width(number.trim());
+                if !format.regex.is_match(&folded) {
+                    let description = format.description.get(self.lang).to_string();
+                    self.check_with(
+                        CheckKind::NumberFormat,
+                        &[
+                            ("document", &name),
+                            ("number", number),
+                            ("format", &description),
+                            ("example", &format.example),
+                            ("path", &path),
+                        ],
+                        |f| {
+                            f.subject = Some(doc.id.clone());
+                            f.path = Some(format!("{path}.number"));
+                            f.expected = Some(format.example.clone());
+                        },
+                    );
+                }
+            }
             // The values of each attribute of this document, interned.
             let mut values: Vec<(usize, Vec<usize>)> = Vec::new();
-            for (name, vals) in &d.attributes {
-                let path = format!("documents[{i}].{name}");
+            for (attr_name, vals) in &d.attributes {
+                let apath = format!("{path}.{attr_name}");
                 let attr = rs
                     .lookups
                     .attributes
-                    .get(name)
+                    .get(attr_name)
                     .filter(|a| doc.attributes.contains(a));
                 let Some(attr) = attr else {
                     let own: Vec<&str> = doc
@@ -334,12 +480,12 @@ impl<'r> Ev<'r> {
                         .iter()
                         .map(|&a| rs.attributes[a].id.as_str())
                         .collect();
-                    let field = msg("field_attribute", self.lang, &[("path", &path)]);
+                    let field = msg("field_attribute", self.lang, &[("path", &apath)]);
                     self.unknown(
                         CheckKind::UnknownValue,
                         &field,
-                        name,
-                        fuzzy::nearest(name, own.iter().copied()),
+                        attr_name,
+                        fuzzy::nearest(attr_name, own.iter().copied()),
                     );
                     continue;
                 };
@@ -349,13 +495,17 @@ impl<'r> Ev<'r> {
                     match lookup.get(v) {
                         Some(x) => ids.push(x),
                         None => {
-                            let field = msg("field_attribute", self.lang, &[("path", &path)]);
+                            let field = msg("field_attribute", self.lang, &[("path", &apath)]);
                             self.unknown(CheckKind::UnknownValue, &field, v, lookup.nearest(v));
                         }
                     }
                 }
                 values.push((attr, ids));
             }
+            if !counts {
+                continue;
+            }
+            counting[kind].push((i, valid_until));
             for &a in &rs.atoms_by_doc[kind] {
                 let ok = match &rs.atoms[a].constraint {
                     None => true,
@@ -365,6 +515,71 @@ impl<'r> Ev<'r> {
                 };
                 if ok {
                     held.insert(a);
+                }
+            }
+        }
+
+        // A kind given more than once: the best document counts (valid, the
+        // right holder, the latest expiry); the others are reported. The best
+        // one is the one whose expiry is watched.
+        for kind in 0..rs.documents.len() {
+            let best = counting[kind]
+                .iter()
+                .enumerate()
+                .max_by_key(|(n, (_, until))| (until.is_none(), *until, std::cmp::Reverse(*n)))
+                .map(|(_, c)| *c);
+            if given[kind].len() > 1 {
+                let name = rs.documents[kind].name.get(self.lang).to_string();
+                let best_path = best
+                    .map(|(b, _)| format!("documents[{b}]"))
+                    .unwrap_or_default();
+                for &i in &given[kind] {
+                    if best.is_some_and(|(b, _)| b == i) {
+                        continue;
+                    }
+                    let path = format!("documents[{i}]");
+                    self.check_with(
+                        CheckKind::DuplicateDocument,
+                        &[("document", &name), ("path", &path), ("best", &best_path)],
+                        |f| {
+                            f.subject = Some(rs.documents[kind].id.clone());
+                            f.path = Some(path.clone());
+                        },
+                    );
+                }
+            }
+            if let (Some(date), Some((i, Some(until)))) = (date, best) {
+                let review = rs.categories_by_doc[kind]
+                    .iter()
+                    .filter(|&&c| status[c] != Some(CategoryStatus::Approved))
+                    .filter_map(|&c| rs.review_days[c])
+                    .max()
+                    .unwrap_or(0);
+                let window = i64::from(rs.settings.expiry_margin_days) + i64::from(review);
+                let left = date
+                    .until(until)
+                    .map(|s| i64::from(s.get_days()))
+                    .unwrap_or(0);
+                if left <= window {
+                    let name = rs.documents[kind].name.get(self.lang).to_string();
+                    let path = format!("documents[{i}]");
+                    let u = until.to_string();
+                    self.check_with(
+                        CheckKind::DocumentExpiring,
+                        &[
+                            ("document", &name),
+                            ("date", &u),
+                            ("days", &left.to_string()),
+                            ("window", &window.to_string()),
+                            ("path", &path),
+                        ],
+                        |f| {
+                            f.subject = Some(rs.documents[kind].id.clone());
+                            f.path = Some(path.clone());
+                            f.date = Some(u.clone());
+                            f.days = Some(left);
+                        },
+                    );
                 }
             }
         }
@@ -380,6 +595,85 @@ impl<'r> Ev<'r> {
             held,
             present,
         })
+    }
+
+    /// Checks a credit code's form and check character; reports and returns false when wrong.
+    fn credit_code_valid(&mut self, code: &str, path: &str) -> bool {
+        let norm = credit::normalize(code);
+        let err = match credit::validate(&norm) {
+            Ok(()) => return true,
+            Err(e) => e,
+        };
+        let (reason, expected) = match err {
+            credit::CodeError::Length(n) => (
+                msg("credit_reason_length", self.lang, &[("n", &n.to_string())]),
+                None,
+            ),
+            credit::CodeError::Character { position, found } => (
+                msg(
+                    "credit_reason_character",
+                    self.lang,
+                    &[
+                        ("position", &position.to_string()),
+                        ("found", &found.to_string()),
+                    ],
+                ),
+                None,
+            ),
+            credit::CodeError::Check { expected, found } => (
+                msg(
+                    "credit_reason_check",
+                    self.lang,
+                    &[
+                        ("expected", &expected.to_string()),
+                        ("found", &found.to_string()),
+                    ],
+                ),
+                Some(expected.to_string()),
+            ),
+        };
+        self.check_with(
+            CheckKind::InvalidCreditCode,
+            &[("code", code), ("reason", &reason), ("path", path)],
+            |f| {
+                f.subject = Some(code.to_string());
+                f.path = Some(path.to_string());
+                f.expected = expected.clone();
+            },
+        );
+        false
+    }
+
+    /// The subject's own credit code: valid, and consistent with the subject type.
+    fn subject_checks(&mut self, p: &Profile, subject: usize) {
+        let Some(code) = p.subject.credit_code.as_deref() else {
+            return;
+        };
+        if !self.credit_code_valid(code, "subject.credit_code") {
+            return;
+        }
+        let rs = self.rs;
+        let norm = credit::normalize(code);
+        let prefix: String = norm.chars().take(2).collect();
+        let Some(known) = rs.credit_code_prefixes.iter().find(|c| c.prefix == prefix) else {
+            return;
+        };
+        if known.subjects & (1 << subject) == 0 {
+            let st = rs.subject_types[subject].name.get(self.lang).to_string();
+            self.check_with(
+                CheckKind::CreditCodeSubjectMismatch,
+                &[
+                    ("code", &norm),
+                    ("prefix", &prefix),
+                    ("prefix_name", known.name.get(self.lang)),
+                    ("subject_type", &st),
+                ],
+                |f| {
+                    f.subject = Some(norm.clone());
+                    f.path = Some("subject.credit_code".into());
+                },
+            );
+        }
     }
 
     /// Evaluates one known category's qualification.
@@ -821,7 +1115,7 @@ impl<'r> Ev<'r> {
                 ],
             );
             let f = self.finding(rule.severity, &rule.id, message, &rule.source);
-            f.days = rule.days;
+            f.days = rule.days.map(i64::from);
             if !category.is_empty() {
                 f.subject = Some(category);
             }
@@ -833,18 +1127,7 @@ impl<'r> Ev<'r> {
         let plan = plan_path
             .map(|pi| paths[pi].actions.clone())
             .unwrap_or_default();
-        let mut findings: Vec<Finding> = std::mem::take(&mut self.findings)
-            .into_iter()
-            .map(|f| Finding {
-                id: f.id,
-                severity: f.severity,
-                message: f.message,
-                source: f.source,
-                subject: f.subject,
-                nearest: f.nearest,
-                days: f.days,
-            })
-            .collect();
+        let mut findings: Vec<Finding> = std::mem::take(&mut self.findings);
         findings.sort_by_key(|f| f.severity);
 
         Report {
@@ -858,6 +1141,7 @@ impl<'r> Ev<'r> {
                 notice: rs.meta.notice.as_ref().map(|n| n.get(lang).to_string()),
             },
             lang,
+            as_of: self.date.map(|d| d.to_string()),
             subject_type: rs.subject_types[r.subject].id.clone(),
             subject_type_name: rs.subject_types[r.subject].name.get(lang).to_string(),
             verdict,

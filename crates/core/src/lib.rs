@@ -17,6 +17,9 @@
 pub mod bits;
 pub mod catalog;
 pub mod compile;
+pub mod credit;
+pub mod diff;
+pub mod docs;
 pub mod err;
 pub mod eval;
 pub mod fuzzy;
@@ -25,6 +28,7 @@ pub mod profile;
 mod raw;
 pub mod report;
 pub mod ruleset;
+pub mod testing;
 
 pub use compile::{Loaded, load};
 pub use err::{Diagnostic, Level, ProfileError, RulesetError};

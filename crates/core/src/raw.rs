@@ -38,6 +38,64 @@ pub struct RawRuleset {
     pub checks: Vec<RawCheck>,
     #[serde(default)]
     pub actions: BTreeMap<String, RawAction>,
+    #[serde(default)]
+    pub settings: RawSettings,
+    #[serde(default)]
+    pub credit_code_prefixes: Vec<RawPrefix>,
+    #[serde(default)]
+    pub tests: Vec<Spanned<RawTest>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    /// Days a document must stay valid beyond the expected review time.
+    #[serde(default)]
+    pub expiry_margin_days: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrefix {
+    pub prefix: S,
+    pub name: Spanned<Text>,
+    pub subject_types: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNumberFormat {
+    pub pattern: S,
+    pub example: S,
+    pub description: Spanned<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTest {
+    pub name: S,
+    /// The profile, as JSON.
+    pub profile: S,
+    #[serde(default)]
+    pub as_of: Option<Spanned<toml::value::Datetime>>,
+    pub expect: RawExpect,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    #[serde(default)]
+    pub verdict: Option<S>,
+    #[serde(default)]
+    pub paths: BTreeMap<String, S>,
+    #[serde(default)]
+    pub findings: Vec<S>,
+    #[serde(default)]
+    pub no_findings: Vec<S>,
+    #[serde(default)]
+    pub plan_path: Option<S>,
+    #[serde(default)]
+    pub missing_documents: BTreeMap<String, Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,6 +152,8 @@ pub struct RawDocument {
     pub aliases: Vec<S>,
     #[serde(default)]
     pub attributes: Vec<S>,
+    #[serde(default)]
+    pub number_format: Option<RawNumberFormat>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,6 +266,9 @@ pub struct RawRule {
     pub message: Spanned<Text>,
     #[serde(default)]
     pub source: Option<S>,
+    /// Categories under which rendered documentation shows this rule as a note.
+    #[serde(default)]
+    pub shown_with: Vec<S>,
 }
 
 #[derive(Debug, Default, Deserialize)]

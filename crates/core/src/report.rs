@@ -93,6 +93,8 @@ pub struct Report {
     pub profile_id: Option<String>,
     pub ruleset: RulesetRef,
     pub lang: Lang,
+    /// The evaluation date documents were checked against, when there was one.
+    pub as_of: Option<String>,
     pub subject_type: String,
     pub subject_type_name: String,
     pub verdict: Verdict,
@@ -178,7 +180,16 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub days: Option<u32>,
+    pub days: Option<i64>,
+    /// The profile field the finding is about, such as `documents[1]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A date the finding names (an expiry, a start of validity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// What was expected instead (the right check character).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
 }
 
 impl Report {

@@ -54,6 +54,50 @@ pub struct DocumentKind {
     pub aliases: Vec<String>,
     /// Indexes into [`Ruleset::attributes`].
     pub attributes: Vec<usize>,
+    pub number_format: Option<NumberFormat>,
+}
+
+/// The format a document's number must have (a reviewer checks it).
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberFormat {
+    pub pattern: String,
+    #[serde(skip)]
+    pub regex: regex::Regex,
+    pub example: String,
+    pub description: Text,
+}
+
+/// What the first two characters of a credit code say about its holder.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditPrefix {
+    pub prefix: String,
+    pub name: Text,
+    pub subjects: SubjectMask,
+}
+
+/// A test case the ruleset carries: a profile and what it must give.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetTest {
+    pub name: String,
+    pub line: usize,
+    pub profile: String,
+    pub as_of: Option<String>,
+    pub expect: Expect,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Expect {
+    pub verdict: Option<String>,
+    pub paths: Vec<(String, String)>,
+    pub findings: Vec<String>,
+    pub no_findings: Vec<String>,
+    pub plan_path: Option<String>,
+    pub missing_documents: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub expiry_margin_days: u32,
 }
 
 /// A document requirement: a document kind, optionally with an attribute
@@ -213,6 +257,7 @@ pub struct Rule {
     pub days: Option<u32>,
     pub message: Text,
     pub source: String,
+    pub shown_with: Vec<usize>,
 }
 
 impl Rule {
@@ -232,10 +277,19 @@ pub enum CheckKind {
     UnknownDocument,
     UnknownValue,
     ConstraintUnmet,
+    DocumentExpired,
+    DocumentNotYetValid,
+    DocumentExpiring,
+    HolderMismatch,
+    CreditCodeHolderMismatch,
+    InvalidCreditCode,
+    CreditCodeSubjectMismatch,
+    NumberFormat,
+    DuplicateDocument,
 }
 
 impl CheckKind {
-    pub const ALL: [(&'static str, CheckKind); 7] = [
+    pub const ALL: [(&'static str, CheckKind); 16] = [
         ("scenario_mismatch", CheckKind::ScenarioMismatch),
         ("scenario_uncovered", CheckKind::ScenarioUncovered),
         ("category_rejected", CheckKind::CategoryRejected),
@@ -243,6 +297,21 @@ impl CheckKind {
         ("unknown_document", CheckKind::UnknownDocument),
         ("unknown_value", CheckKind::UnknownValue),
         ("constraint_unmet", CheckKind::ConstraintUnmet),
+        ("document_expired", CheckKind::DocumentExpired),
+        ("document_not_yet_valid", CheckKind::DocumentNotYetValid),
+        ("document_expiring", CheckKind::DocumentExpiring),
+        ("holder_mismatch", CheckKind::HolderMismatch),
+        (
+            "credit_code_holder_mismatch",
+            CheckKind::CreditCodeHolderMismatch,
+        ),
+        ("invalid_credit_code", CheckKind::InvalidCreditCode),
+        (
+            "credit_code_subject_mismatch",
+            CheckKind::CreditCodeSubjectMismatch,
+        ),
+        ("number_format", CheckKind::NumberFormat),
+        ("duplicate_document", CheckKind::DuplicateDocument),
     ];
 
     pub fn parse(s: &str) -> Option<CheckKind> {
@@ -349,6 +418,13 @@ pub struct Ruleset {
     pub lookups: Lookups,
     /// Every subject type's bit.
     pub all_subjects: SubjectMask,
+    pub settings: Settings,
+    pub credit_code_prefixes: Vec<CreditPrefix>,
+    pub tests: Vec<RulesetTest>,
+    /// For each category, the extra review days a rule announces while it is not approved.
+    pub review_days: Vec<Option<u32>>,
+    /// For each document kind, the categories whose qualification names it.
+    pub categories_by_doc: Vec<Vec<usize>>,
 }
 
 impl Ruleset {
@@ -380,6 +456,8 @@ impl Ruleset {
             "rules": &self.rules,
             "checks": &self.checks,
             "actions": &self.actions,
+            "settings": &self.settings,
+            "credit_code_prefixes": &self.credit_code_prefixes,
         })
     }
 }

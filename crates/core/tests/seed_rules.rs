@@ -11,7 +11,15 @@ fn rs() -> Ruleset {
 }
 
 fn eval_with(rs: &Ruleset, v: Value) -> Report {
-    evaluate_text(rs, &v.to_string(), &Options { lang: Lang::En }).expect("profile evaluates")
+    evaluate_text(
+        rs,
+        &v.to_string(),
+        &Options {
+            lang: Lang::En,
+            ..Default::default()
+        },
+    )
+    .expect("profile evaluates")
 }
 
 fn eval(v: Value) -> Report {
@@ -803,8 +811,24 @@ fn a_government_way_wins_over_the_category_way_with_more_actions() {
 fn messages_follow_the_language_asked_for() {
     let rs = rs();
     let text = json!({"subject": {"type": "individual"}}).to_string();
-    let zh = evaluate_text(&rs, &text, &Options { lang: Lang::Zh }).unwrap();
-    let en = evaluate_text(&rs, &text, &Options { lang: Lang::En }).unwrap();
+    let zh = evaluate_text(
+        &rs,
+        &text,
+        &Options {
+            lang: Lang::Zh,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let en = evaluate_text(
+        &rs,
+        &text,
+        &Options {
+            lang: Lang::En,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(zh.findings[0].message.contains("个人"));
     assert!(en.findings[0].message.contains("individuals"));
 }
@@ -813,13 +837,11 @@ fn messages_follow_the_language_asked_for() {
 
 #[test]
 fn an_edited_ruleset_changes_the_verdict_without_recompiling() {
-    // Let individuals through by deleting the rule that blocks them.
+    // Let individuals through: the rule that blocks them becomes a mere finding.
     let text = livegate_core::DEFAULT_RULESET;
-    let start = text
-        .find("[[rules]]\nid = \"individual_not_supported\"")
-        .unwrap();
-    let end = start + text[start..].find("\n[[rules]]").unwrap();
-    let edited = format!("{}{}", &text[..start], &text[end + 1..]);
+    let anchor = "when = { subject_types = [\"individual\"] }\nblock = true\n";
+    assert!(text.contains(anchor));
+    let edited = text.replacen(anchor, "when = { subject_types = [\"individual\"] }\n", 1);
     let rs2 = livegate_core::load(&edited, "edited.toml").unwrap().ruleset;
     let profile = json!({"subject": {"type": "individual"}, "categories": [{"first": "社交", "second": "直播"}], "documents": [{"kind": "audiovisual_program_license"}]});
     assert_eq!(eval(profile.clone()).verdict, Verdict::Ineligible);

@@ -1,0 +1,329 @@
+//! `rules render`: the catalogue as the tables a person reads in WeChat's and
+//! Tencent's documentation — per category its live scenario, scope,
+//! qualification "N 选 1" with each alternative's documents, and notes.
+//! `docs/rules.zh.md` is this output, checked in and kept in step by CI.
+
+use livegate_core::Lang;
+use livegate_core::catalog::{join, msg};
+use livegate_core::l10n::fill;
+use livegate_core::ruleset::{Category, Rule, Ruleset};
+
+use crate::show::expr_lines;
+
+/// One table row: a header cell and lines of content.
+struct Row {
+    head: String,
+    lines: Vec<String>,
+}
+
+struct Section {
+    title: String,
+    anchor: String,
+    intro: Vec<String>,
+    rows: Vec<Row>,
+}
+
+/// A rule's message with its own conditions filled in, for a note.
+fn rule_note(rs: &Ruleset, r: &Rule, lang: Lang) -> String {
+    let goods: Vec<String> = r
+        .when
+        .goods
+        .iter()
+        .map(|&g| rs.goods[g].name.get(lang).to_string())
+        .collect();
+    let services: Vec<String> = r
+        .when
+        .services
+        .iter()
+        .map(|&s| rs.services[s].name.get(lang).to_string())
+        .collect();
+    let days = r.days.map(|d| d.to_string()).unwrap_or_default();
+    let category = r
+        .require
+        .as_ref()
+        .map(|q| rs.category_req_label(q))
+        .unwrap_or_default();
+    fill(
+        r.message.get(lang),
+        &[
+            ("goods", &join(&goods, lang)),
+            ("services", &join(&services, lang)),
+            ("days", &days),
+            ("category", &category),
+        ],
+    )
+}
+
+fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Section {
+    let m = |k: &str| msg(k, lang, &[]);
+    let opens: Vec<String> = rs
+        .paths
+        .iter()
+        .filter(|p| p.ways.iter().any(|w| w.categories.contains(&ci)))
+        .map(|p| p.name.get(lang).to_string())
+        .collect();
+    let mut intro = Vec::new();
+    if !opens.is_empty() {
+        intro.push(msg("doc_opens", lang, &[("paths", &join(&opens, lang))]));
+    }
+    let scen: Vec<String> = c
+        .scenarios
+        .iter()
+        .map(|&s| rs.scenarios[s].name.get(lang).to_string())
+        .collect();
+    let mut rows = vec![
+        Row {
+            head: m("col_scenarios"),
+            lines: vec![if scen.is_empty() {
+                m("none")
+            } else {
+                join(&scen, lang)
+            }],
+        },
+        Row {
+            head: m("col_scope"),
+            lines: vec![c.scope.get(lang).to_string()],
+        },
+    ];
+    let n = c.alternatives.len().to_string();
+    for (i, a) in c.alternatives.iter().enumerate() {
+        let mut lines = vec![format!("**{}**", a.label.get(lang))];
+        let mut docs = Vec::new();
+        expr_lines(rs, &a.expr, lang, 0, &mut docs);
+        lines.extend(docs);
+        for note in &a.notes {
+            lines.push(note.get(lang).to_string());
+        }
+        rows.push(Row {
+            head: msg(
+                "doc_alternative",
+                lang,
+                &[("n", &n), ("i", &(i + 1).to_string())],
+            ),
+            lines,
+        });
+    }
+    let notes: Vec<String> = rs
+        .rules
+        .iter()
+        .filter(|r| r.shown_with.contains(&ci))
+        .enumerate()
+        .map(|(i, r)| format!("{}. {}", i + 1, rule_note(rs, r, lang)))
+        .collect();
+    if !notes.is_empty() {
+        rows.push(Row {
+            head: m("doc_notes"),
+            lines: notes,
+        });
+    }
+    rows.push(Row {
+        head: m("source"),
+        lines: vec![c.source.clone()],
+    });
+    Section {
+        title: format!("{} - {}", c.first, c.second),
+        anchor: c.id.clone(),
+        intro,
+        rows,
+    }
+}
+
+fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>) {
+    let m = |k: &str| msg(k, lang, &[]);
+    let mut header = vec![msg(
+        "doc_header",
+        lang,
+        &[
+            ("id", &rs.meta.id),
+            ("version", &rs.meta.version),
+            ("as_of", &rs.meta.as_of),
+        ],
+    )];
+    header.push(format!("{}: {}", m("source"), rs.meta.source));
+    if let Some(n) = &rs.meta.notice {
+        header.push(n.get(lang).to_string());
+    }
+    let mut path_rows = Vec::new();
+    for p in &rs.paths {
+        let mut lines = Vec::new();
+        for w in &p.ways {
+            let mut parts = Vec::new();
+            if let Some(s) = w.subjects {
+                let names: Vec<String> = rs
+                    .subject_types
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| s & (1 << i) != 0)
+                    .map(|(_, t)| t.name.get(lang).to_string())
+                    .collect();
+                parts.push(msg(
+                    "way_subjects",
+                    lang,
+                    &[("subjects", &join(&names, lang))],
+                ));
+            }
+            if !w.categories.is_empty() {
+                let cats: Vec<String> = w
+                    .categories
+                    .iter()
+                    .map(|&c| rs.categories[c].label())
+                    .collect();
+                parts.push(msg(
+                    "way_categories",
+                    lang,
+                    &[("categories", &join(&cats, lang))],
+                ));
+            }
+            lines.push(parts.join(" + "));
+        }
+        if let Some(g) = &p.guide {
+            lines.push(format!("{}: {g}", m("guide")));
+        }
+        path_rows.push(Row {
+            head: p.name.get(lang).to_string(),
+            lines,
+        });
+    }
+    let blocks: Vec<String> = rs
+        .rules
+        .iter()
+        .filter(|r| r.block || (r.shown_with.is_empty() && r.require.is_none() && !r.prohibit))
+        .map(|r| rule_note(rs, r, lang))
+        .collect();
+    let paths = Section {
+        title: m("section_paths"),
+        anchor: "paths".into(),
+        intro: blocks,
+        rows: path_rows,
+    };
+    let cats = rs
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| category_section(rs, i, c, lang))
+        .collect();
+    (header, paths, cats)
+}
+
+fn md_cell(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| l.replace('|', "\\|"))
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+pub fn markdown(rs: &Ruleset, lang: Lang) -> String {
+    let m = |k: &str| msg(k, lang, &[]);
+    let (header, paths, cats) = sections(rs, lang);
+    let mut out = format!("# {}\n\n", rs.meta.name.get(lang));
+    out.push_str(&format!("<!-- {} -->\n\n", m("doc_generated")));
+    let quoted: Vec<String> = header.iter().map(|h| format!("> {h}")).collect();
+    out.push_str(&quoted.join("\n>\n"));
+    out.push('\n');
+    let table = |out: &mut String, s: &Section, h1: &str, h2: &str| {
+        out.push_str(&format!("\n## {}\n\n", s.title));
+        for i in &s.intro {
+            out.push_str(&format!("- {i}\n"));
+        }
+        if !s.intro.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("| {h1} | {h2} |\n|---|---|\n"));
+        for r in &s.rows {
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                r.head.replace('|', "\\|"),
+                md_cell(&r.lines)
+            ));
+        }
+    };
+    table(&mut out, &paths, &m("doc_path"), &m("col_ways"));
+    out.push_str(&format!("\n## {}\n", m("section_categories")));
+    for s in &cats {
+        out.push_str(&format!("\n### {}\n\n", s.title));
+        for i in &s.intro {
+            out.push_str(&format!("- {i}\n"));
+        }
+        if !s.intro.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "| {} | {} |\n|---|---|\n",
+            m("doc_requirement"),
+            m("doc_description")
+        ));
+        for r in &s.rows {
+            out.push_str(&format!("| {} | {} |\n", r.head, md_cell(&r.lines)));
+        }
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Markdown's bold markers, as HTML.
+fn html_line(s: &str) -> String {
+    let e = esc(s);
+    match e.strip_prefix("**").and_then(|x| x.strip_suffix("**")) {
+        Some(inner) => format!("<strong>{inner}</strong>"),
+        None => e,
+    }
+}
+
+pub fn html(rs: &Ruleset, lang: Lang) -> String {
+    let m = |k: &str| msg(k, lang, &[]);
+    let (header, paths, cats) = sections(rs, lang);
+    let html_lang = match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
+    };
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>body{{font-family:sans-serif;max-width:60em;margin:auto}}table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:.4em;vertical-align:top;text-align:left}}th{{width:20%;background:#f3f3f3}}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        esc(rs.meta.name.get(lang)),
+        esc(rs.meta.name.get(lang))
+    );
+    for h in &header {
+        out.push_str(&format!("<p>{}</p>\n", esc(h)));
+    }
+    let table = |out: &mut String, s: &Section, level: u8, h1: &str, h2: &str| {
+        out.push_str(&format!(
+            "<h{level} id=\"{}\">{}</h{level}>\n",
+            esc(&s.anchor),
+            esc(&s.title)
+        ));
+        if !s.intro.is_empty() {
+            out.push_str("<ul>\n");
+            for i in &s.intro {
+                out.push_str(&format!("<li>{}</li>\n", esc(i)));
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str(&format!(
+            "<table>\n<tr><th>{}</th><th>{}</th></tr>\n",
+            esc(h1),
+            esc(h2)
+        ));
+        for r in &s.rows {
+            let cell: Vec<String> = r.lines.iter().map(|l| html_line(l)).collect();
+            out.push_str(&format!(
+                "<tr><th>{}</th><td>{}</td></tr>\n",
+                esc(&r.head),
+                cell.join("<br>")
+            ));
+        }
+        out.push_str("</table>\n");
+    };
+    table(&mut out, &paths, 2, &m("doc_path"), &m("col_ways"));
+    out.push_str(&format!("<h2>{}</h2>\n", esc(&m("section_categories"))));
+    for s in &cats {
+        table(&mut out, s, 3, &m("doc_requirement"), &m("doc_description"));
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}

@@ -1,0 +1,96 @@
+//! Unified social credit codes (统一社会信用代码), GB 32100-2015.
+//!
+//! 18 characters over the 31-character set 0-9 and A-Z without I, O, Z, S, V:
+//! registration authority (1), organisation type (1), administrative division
+//! (6), organisation code (9), check character (1). The check character is
+//! `31 - (Σ value(c_i) × w_i mod 31)` over the first 17, with the weights
+//! 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 (31 becomes 0).
+
+/// The code's character set, in value order.
+pub const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// The weights of the first 17 positions.
+pub const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Why a code is not valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeError {
+    /// Not 18 characters.
+    Length(usize),
+    /// A character outside the set, at this position (from 1).
+    Character { position: usize, found: char },
+    /// The check character is wrong; the expected one.
+    Check { expected: char, found: char },
+}
+
+fn value(c: char) -> Option<u32> {
+    CHARSET.find(c).map(|i| i as u32)
+}
+
+/// Normalises a code as people type it: trims, folds full-width characters and case.
+pub fn normalize(code: &str) -> String {
+    crate::docs::fold_width(code.trim()).to_ascii_uppercase()
+}
+
+/// The check character for the first 17 characters, if they are all valid.
+pub fn check_char(first17: &str) -> Option<char> {
+    let mut sum = 0;
+    let mut n = 0;
+    for (c, w) in first17.chars().zip(WEIGHTS) {
+        sum += value(c)? * w;
+        n += 1;
+    }
+    if n != 17 {
+        return None;
+    }
+    let v = (31 - sum % 31) % 31;
+    CHARSET.chars().nth(v as usize)
+}
+
+/// Validates a normalised code.
+pub fn validate(code: &str) -> Result<(), CodeError> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(CodeError::Length(chars.len()));
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        if value(c).is_none() {
+            return Err(CodeError::Character {
+                position: i + 1,
+                found: c,
+            });
+        }
+    }
+    let first17: String = chars[..17].iter().collect();
+    let expected = check_char(&first17).ok_or(CodeError::Length(chars.len()))?;
+    if expected != chars[17] {
+        return Err(CodeError::Check {
+            expected,
+            found: chars[17],
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_charset_has_31_characters_without_i_o_z_s_v() {
+        assert_eq!(CHARSET.chars().count(), 31);
+        for c in ['I', 'O', 'Z', 'S', 'V'] {
+            assert!(!CHARSET.contains(c));
+        }
+    }
+
+    #[test]
+    fn normalize_folds_full_width_and_case() {
+        assert_eq!(
+            normalize(" ９１４４０３００７０８４６１１３６ｔ "),
+            "91440300708461136T"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! Normalisation of what legitimately differs between how a document and a
+//! profile write the same thing: surrounding space, full-width and half-width
+//! brackets, full-width letters and digits.
+
+/// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
+/// half-width forms, and 〔〕 to [].
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// A holder or subject name, normalised for comparison.
+pub fn normalize_name(s: &str) -> String {
+    fold_width(s).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differing_only_in_width_and_space_are_equal() {
+        assert_eq!(
+            normalize_name(" 深圳市示例科技（南山）有限公司\u{3000}"),
+            normalize_name("深圳市示例科技(南山)有限公司")
+        );
+        assert_eq!(normalize_name("ＡＢＣ１２３"), "ABC123");
+        assert_ne!(
+            normalize_name("深圳市示例科技有限公司"),
+            normalize_name("深圳市另一科技有限公司")
+        );
+    }
+}
