@@ -6,6 +6,7 @@
 mod doc;
 mod render;
 mod ruletools;
+mod serve;
 mod show;
 
 use std::io::{self, Read, Write};
@@ -50,6 +51,15 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Run the HTTP API (SQLite in ./livegate-data by default, or PostgreSQL).
+    Serve(serve::ServeArgs),
+    /// Tenants and tokens of the service.
+    Admin {
+        #[command(subcommand)]
+        command: serve::AdminCommand,
+    },
+    /// List documents that expire within a window, from the service's database.
+    Expiring(serve::ExpiringArgs),
 }
 
 #[derive(Subcommand)]
@@ -173,6 +183,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Stop> {
     match cli.command {
+        Command::Serve(args) => Ok(serve::serve(args)?),
+        Command::Admin { command } => Ok(serve::admin(command)?),
+        Command::Expiring(args) => Ok(serve::expiring(args)?),
         Command::Check {
             profile,
             format,

@@ -491,6 +491,14 @@ pub async fn openapi() -> Response {
 
 // ---- evaluate -------------------------------------------------------------
 
+/// Evaluates as of today (Beijing time, as `livegate check` does) unless the
+/// profile names its own date, so expired documents count as missing.
+fn dated(profile: &mut Profile) {
+    if profile.as_of.is_none() {
+        profile.as_of = Some(clock::format_date(clock::today()));
+    }
+}
+
 fn count(state: &AppState, report: &Report) {
     state.metrics.evaluation(report.verdict.as_str());
 }
@@ -513,8 +521,10 @@ pub async fn evaluate(
 ) -> Result<Response, ApiError> {
     let lang = lang(&query(q)?)?;
     let text = json_text(&headers, body)?;
-    let report = livegate_core::evaluate_text(&state.ruleset, &text, &options(lang))
-        .map_err(profile_error)?;
+    let mut profile = livegate_core::parse_profile(&text).map_err(profile_error)?;
+    dated(&mut profile);
+    let report =
+        livegate_core::evaluate(&state.ruleset, &profile, &options(lang)).map_err(profile_error)?;
     count(&state, &report);
     Ok(Json(report).into_response())
 }
@@ -543,6 +553,7 @@ pub async fn evaluate_applicant(
         .map(|d| serde_json::from_value::<ProfileDocument>(d.document))
         .collect::<Result<_, _>>()
         .map_err(|e| ApiError::Internal(format!("stored document: {e}")))?;
+    dated(&mut profile);
     let report =
         livegate_core::evaluate(&state.ruleset, &profile, &options(lang)).map_err(profile_error)?;
     count(&state, &report);

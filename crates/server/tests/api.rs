@@ -158,11 +158,14 @@ fn stateless_evaluate_returns_the_engines_report_and_stores_nothing() {
         let s = Server::start(b);
         let t = s.tenant("acme");
         let before = s.snapshot(&t);
-        let text = std::fs::read_to_string(concat!(
+        let example = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../examples/ecommerce-needs-documents.json"
         ))
         .expect("example");
+        let mut v: Value = serde_json::from_str(&example).expect("json");
+        v["as_of"] = json!("2026-11-28");
+        let text = v.to_string();
         let r = s.call(
             "POST",
             "/v1/evaluate?lang=en",

@@ -94,9 +94,10 @@ pub fn format_date(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Today (UTC) as days since 1970.
+/// Today in Beijing time (UTC+8), the clock WeChat's review keeps, as days
+/// since 1970.
 pub fn today() -> i64 {
-    (now_millis() / 86_400_000) as i64
+    ((now_millis() + 8 * 3_600_000) / 86_400_000) as i64
 }
 
 /// Now as an RFC 3339 UTC timestamp with milliseconds.

@@ -1,0 +1,553 @@
+//! `livegate serve`, `livegate admin …` and `livegate expiring`: the service
+//! and the commands that share its database.
+//!
+//! Configuration comes from flags, then `LIVEGATE_*` environment variables,
+//! then an optional TOML file (`--config` or `LIVEGATE_CONFIG`), then defaults.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use livegate_server::{AppState, Settings};
+use livegate_store::{Role, Store, clock};
+use serde::Deserialize;
+
+use crate::Failure;
+
+/// Messages of these commands, zh · en, in one place.
+fn msg(id: &str) -> &'static str {
+    match id {
+        "bad_config" => "配置文件无效 · invalid configuration file",
+        "bad_value" => "配置值无效 · invalid configuration value",
+        "db_failed" => "无法打开数据库 · cannot open the database",
+        "bind_failed" => "无法监听地址 · cannot listen on the address",
+        "no_tenant" => "没有这个租户 · no such tenant",
+        "token_once" => {
+            "令牌只显示这一次，服务端只保存其哈希 · the token is shown once; only its hash is kept"
+        }
+        "bad_window" => "时间窗口无效（例如 30d）· invalid window (such as 30d)",
+        "runtime" => "无法启动运行时 · cannot start the runtime",
+        "rules" => "规则集无效 · invalid ruleset",
+        _ => "错误 · error",
+    }
+}
+
+fn fail(id: &str, detail: impl std::fmt::Display) -> Failure {
+    Failure(format!("{}: {detail}", msg(id)))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Where the data is: shared by `serve`, `admin` and `expiring`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct DbArgs {
+    /// `sqlite://PATH` or `postgres://…` [env: LIVEGATE_DATABASE_URL, DATABASE_URL]; default: SQLite in the data directory.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Where the SQLite database and uploaded scans live [env: LIVEGATE_DATA_DIR; default: ./livegate-data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A TOML file with any of the settings [env: LIVEGATE_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on [env: LIVEGATE_LISTEN; default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Log format on stderr [env: LIVEGATE_LOG_FORMAT; default: text].
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// error, warn, info, debug or trace [env: LIVEGATE_LOG_LEVEL; default: info].
+    #[arg(long, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+    /// Requests a second per token, 0 for no limit [env: LIVEGATE_RATE_LIMIT; default: 1000].
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Requests a token may make at once above its rate [env: LIVEGATE_RATE_BURST; default: 2000].
+    #[arg(long, value_name = "N")]
+    pub rate_burst: Option<u32>,
+    /// Seconds a request may take [env: LIVEGATE_REQUEST_TIMEOUT; default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_timeout: Option<u64>,
+    /// A ruleset file instead of the embedded one [env: LIVEGATE_RULES].
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create a tenant; prints its id.
+    CreateTenant {
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create a token for a tenant; prints the token, once (only its hash is kept).
+    CreateToken {
+        /// The tenant's id or name.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Editor,
+    Viewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ExpiringArgs {
+    /// The window from today, such as 30d or 2w.
+    #[arg(long, default_value = "30d")]
+    pub within: String,
+    /// Only this tenant (id or name); default: every tenant.
+    #[arg(long)]
+    pub tenant: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+    pub format: OutFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OutFormat {
+    Text,
+    Json,
+}
+
+/// The optional TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub log_format: Option<LogFormat>,
+    pub log_level: Option<String>,
+    pub rate_limit: Option<u32>,
+    pub rate_burst: Option<u32>,
+    pub request_timeout: Option<u64>,
+    pub rules: Option<PathBuf>,
+}
+
+/// Everything resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub listen: String,
+    /// `None`: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+    pub log_level: tracing::Level,
+    pub rate_limit: u32,
+    pub rate_burst: u32,
+    pub request_timeout: u64,
+    pub rules: Option<PathBuf>,
+}
+
+fn parse_env<T: std::str::FromStr>(
+    env: &dyn Fn(&str) -> Option<String>,
+    key: &str,
+) -> Result<Option<T>, Failure> {
+    match env(key) {
+        None => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| fail("bad_value", format!("{key}={v}"))),
+    }
+}
+
+/// Flags, then environment, then file, then defaults.
+pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, Failure> {
+    let file_path = args
+        .db
+        .config
+        .clone()
+        .or_else(|| env("LIVEGATE_CONFIG").map(PathBuf::from));
+    let file = match &file_path {
+        None => FileConfig::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| fail("bad_config", format!("{}: {e}", p.display())))?;
+            toml::from_str(&text)
+                .map_err(|e| fail("bad_config", format!("{}: {e}", p.display())))?
+        }
+    };
+    let log_format = match args.log_format {
+        Some(f) => f,
+        None => match env("LIVEGATE_LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_LOG_FORMAT={other}"))),
+            None => file.log_format.unwrap_or(LogFormat::Text),
+        },
+    };
+    let level = args
+        .log_level
+        .clone()
+        .or_else(|| env("LIVEGATE_LOG_LEVEL"))
+        .or(file.log_level)
+        .unwrap_or_else(|| "info".into());
+    let log_level = level
+        .parse::<tracing::Level>()
+        .map_err(|_| fail("bad_value", format!("log level `{level}`")))?;
+    Ok(Config {
+        listen: args
+            .listen
+            .clone()
+            .or_else(|| env("LIVEGATE_LISTEN"))
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into()),
+        database_url: args
+            .db
+            .database_url
+            .clone()
+            .or_else(|| env("LIVEGATE_DATABASE_URL"))
+            .or_else(|| env("DATABASE_URL"))
+            .or(file.database_url),
+        data_dir: args
+            .db
+            .data_dir
+            .clone()
+            .or_else(|| env("LIVEGATE_DATA_DIR").map(PathBuf::from))
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("livegate-data")),
+        log_format,
+        log_level,
+        rate_limit: match args.rate_limit {
+            Some(n) => n,
+            None => parse_env(env, "LIVEGATE_RATE_LIMIT")?
+                .or(file.rate_limit)
+                .unwrap_or(1000),
+        },
+        rate_burst: match args.rate_burst {
+            Some(n) => n,
+            None => parse_env(env, "LIVEGATE_RATE_BURST")?
+                .or(file.rate_burst)
+                .unwrap_or(2000),
+        },
+        request_timeout: match args.request_timeout {
+            Some(n) => n,
+            None => parse_env(env, "LIVEGATE_REQUEST_TIMEOUT")?
+                .or(file.request_timeout)
+                .unwrap_or(30),
+        },
+        rules: args
+            .rules
+            .clone()
+            .or_else(|| env("LIVEGATE_RULES").map(PathBuf::from))
+            .or(file.rules),
+    })
+}
+
+fn process_env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.is_empty())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| fail("runtime", e))
+}
+
+async fn open(cfg: &Config) -> Result<Store, Failure> {
+    let url = match &cfg.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&cfg.data_dir)
+                .map_err(|e| fail("db_failed", format!("{}: {e}", cfg.data_dir.display())))?;
+            Store::sqlite_url(&default_db_path(&cfg.data_dir))
+        }
+    };
+    Store::open(&url).await.map_err(|e| fail("db_failed", e))
+}
+
+fn db_config(db: &DbArgs) -> Result<Config, Failure> {
+    resolve(
+        &ServeArgs {
+            db: db.clone(),
+            ..ServeArgs::default()
+        },
+        &process_env,
+    )
+}
+
+fn init_tracing(cfg: &Config) {
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(cfg.log_level)
+        .with_writer(std::io::stderr);
+    let _ = match cfg.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
+}
+
+/// `livegate serve`.
+pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
+    let cfg = resolve(&args, &process_env)?;
+    init_tracing(&cfg);
+    let ruleset = match &cfg.rules {
+        None => livegate_core::default_ruleset(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| fail("rules", format!("{}: {e}", p.display())))?;
+            livegate_core::load(&text, &p.display().to_string()).map(|l| l.ruleset)
+        }
+    }
+    .map_err(|e| fail("rules", e))?;
+    let settings = Settings {
+        data_dir: cfg.data_dir.clone(),
+        rate_limit: cfg.rate_limit,
+        rate_burst: cfg.rate_burst,
+        request_timeout: Duration::from_secs(cfg.request_timeout.max(1)),
+    };
+    runtime()?.block_on(async {
+        let store = open(&cfg).await?;
+        let listener = tokio::net::TcpListener::bind(&cfg.listen)
+            .await
+            .map_err(|e| fail("bind_failed", format!("{}: {e}", cfg.listen)))?;
+        let addr = listener.local_addr().map_err(|e| fail("bind_failed", e))?;
+        tracing::info!(
+            %addr,
+            backend = ?store.backend(),
+            ruleset = %ruleset.meta.version,
+            "livegate serving"
+        );
+        // The address on stdout, for scripts and tests that asked for port 0.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{addr}");
+        let _ = out.flush();
+        drop(out);
+        let state = AppState::new(store.clone(), ruleset, settings);
+        livegate_server::serve(listener, state, livegate_server::shutdown_signal())
+            .await
+            .map_err(|e| fail("bind_failed", e))?;
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `livegate admin …`.
+pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
+    match cmd {
+        AdminCommand::CreateTenant { name, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(async {
+                let store = open(&cfg).await?;
+                let t = store
+                    .create_tenant(&name)
+                    .await
+                    .map_err(|e| fail("db_failed", e))?;
+                store.close().await;
+                println!("{}", t.id);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        AdminCommand::CreateToken { tenant, role, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(async {
+                let store = open(&cfg).await?;
+                let t = match store.find_tenant(&tenant).await {
+                    Ok(t) => t,
+                    Err(livegate_store::StoreError::NotFound) => {
+                        return Err(fail("no_tenant", &tenant));
+                    }
+                    Err(e) => return Err(fail("db_failed", e)),
+                };
+                let (_, secret) = store
+                    .create_token(&t.id, role.into())
+                    .await
+                    .map_err(|e| fail("db_failed", e))?;
+                store.close().await;
+                println!("{secret}");
+                eprintln!("{}", msg("token_once"));
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}
+
+/// `livegate expiring`.
+pub fn expiring(args: ExpiringArgs) -> Result<ExitCode, Failure> {
+    let days = livegate_server::routes::parse_window(&args.within)
+        .ok_or_else(|| fail("bad_window", &args.within))?;
+    let cfg = db_config(&args.db)?;
+    runtime()?.block_on(async {
+        let store = open(&cfg).await?;
+        let tenant = match &args.tenant {
+            None => None,
+            Some(t) => match store.find_tenant(t).await {
+                Ok(t) => Some(t.id),
+                Err(livegate_store::StoreError::NotFound) => return Err(fail("no_tenant", t)),
+                Err(e) => return Err(fail("db_failed", e)),
+            },
+        };
+        let today = clock::today();
+        let (from, until) = (clock::format_date(today), clock::format_date(today + days));
+        let items = store
+            .expiring(tenant.as_deref(), &from, &until)
+            .await
+            .map_err(|e| fail("db_failed", e))?;
+        store.close().await;
+        let mut out = std::io::stdout().lock();
+        let res = match args.format {
+            OutFormat::Json => {
+                let v = serde_json::json!({"from": from, "until": until, "items": items});
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&v).unwrap_or_default()
+                )
+            }
+            OutFormat::Text => items.iter().try_for_each(|e| {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    e.valid_until,
+                    e.appid,
+                    e.applicant_name.as_deref().unwrap_or("-"),
+                    e.kind,
+                    e.applicant_id,
+                    e.document_id
+                )
+            }),
+        };
+        // A closed pipe ends the listing quietly.
+        let _ = res.and_then(|()| out.flush());
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The SQLite file of a data directory.
+pub fn default_db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("livegate.db")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn ok(r: Result<Config, Failure>) -> Config {
+        match r {
+            Ok(c) => c,
+            Err(Failure(m)) => panic!("{m}"),
+        }
+    }
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn config_precedence_is_flags_then_environment_then_file_then_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("livegate.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:7000\"\nrate_limit = 7\nrate_burst = 70\ndata_dir = \"from-file\"\nlog_format = \"json\"\n",
+        )
+        .expect("write");
+        let env = env_of(&[
+            ("LIVEGATE_CONFIG", file.to_str().expect("utf-8")),
+            ("LIVEGATE_LISTEN", "127.0.0.1:8000"),
+            ("LIVEGATE_RATE_LIMIT", "8"),
+        ]);
+        let args = ServeArgs {
+            listen: Some("127.0.0.1:9000".into()),
+            ..ServeArgs::default()
+        };
+        let c = ok(resolve(&args, &env));
+        assert_eq!(c.listen, "127.0.0.1:9000", "a flag beats env and file");
+        assert_eq!(c.rate_limit, 8, "env beats file");
+        assert_eq!(c.rate_burst, 70, "file beats default");
+        assert_eq!(c.data_dir, PathBuf::from("from-file"));
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert_eq!(c.request_timeout, 30, "default");
+        assert_eq!(c.database_url, None, "SQLite by default");
+    }
+
+    #[test]
+    fn database_url_falls_back_to_the_conventional_database_url_variable() {
+        let c = ok(resolve(
+            &ServeArgs::default(),
+            &env_of(&[("DATABASE_URL", "postgres://x/y")]),
+        ));
+        assert_eq!(c.database_url.as_deref(), Some("postgres://x/y"));
+        let c = ok(resolve(
+            &ServeArgs::default(),
+            &env_of(&[
+                ("DATABASE_URL", "postgres://x/y"),
+                ("LIVEGATE_DATABASE_URL", "sqlite://z"),
+            ]),
+        ));
+        assert_eq!(c.database_url.as_deref(), Some("sqlite://z"));
+    }
+
+    #[test]
+    fn bad_values_and_unknown_file_keys_are_refused() {
+        assert!(
+            resolve(
+                &ServeArgs::default(),
+                &env_of(&[("LIVEGATE_RATE_LIMIT", "lots")])
+            )
+            .is_err()
+        );
+        assert!(
+            resolve(
+                &ServeArgs::default(),
+                &env_of(&[("LIVEGATE_LOG_FORMAT", "xml")])
+            )
+            .is_err()
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").expect("write");
+        let args = ServeArgs {
+            db: DbArgs {
+                config: Some(file),
+                ..DbArgs::default()
+            },
+            ..ServeArgs::default()
+        };
+        assert!(resolve(&args, &env_of(&[])).is_err());
+    }
+}
