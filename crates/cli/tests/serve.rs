@@ -315,3 +315,75 @@ fn every_acknowledged_write_survives_sigkill_and_the_database_passes_its_integri
     });
     assert_eq!(check, "ok");
 }
+
+#[test]
+fn sigterm_finishes_the_request_in_flight_then_exits_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let token = setup(dir.path());
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-level",
+            "info",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("LIVEGATE_DATABASE_URL")
+        .env_remove("LIVEGATE_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address");
+    let addr: SocketAddr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .and_then(|a| a.parse().ok())
+        .expect("address");
+    let mut logs = BufReader::new(child.stderr.take().expect("stderr"));
+
+    // A request whose body is half sent is in flight.
+    let body = r#"{"appid": "wx00000000000000aa", "subject": {"type": "enterprise"}}"#;
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(
+        s,
+        "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .expect("write");
+    s.flush().expect("flush");
+    // The server accepts connections in the order they arrive: once a later
+    // connection is answered, this one has been accepted and handed to its
+    // task, so shutdown must drain it.
+    let (status, _) = call(addr, "GET", "/healthz", &token, "").expect("answer");
+    assert_eq!(status, 200);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    // The server says it is shutting down; the request in flight goes on.
+    let mut log = String::new();
+    while !log.contains("shutting down") {
+        let mut l = String::new();
+        if logs.read_line(&mut l).expect("log") == 0 {
+            panic!("the server exited before finishing the request in flight: {log}");
+        }
+        log.push_str(&l);
+    }
+    s.write_all(rest.as_bytes()).expect("rest of the body");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let status = child.wait().expect("exit");
+    assert!(status.success(), "{status:?}");
+    assert!(TcpStream::connect(addr).is_err(), "no longer listening");
+}

@@ -40,6 +40,8 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("this method is not allowed on this route")]
+    MethodNotAllowed,
     #[error("the resource changed: its current version is {current}")]
     VersionMismatch { current: i64 },
     #[error("If-Match is required: send the ETag of the version you read")]
@@ -84,6 +86,11 @@ impl ApiError {
             ),
             Forbidden => ("forbidden", StatusCode::FORBIDDEN, "无权限 · forbidden"),
             NotFound => ("not_found", StatusCode::NOT_FOUND, "不存在 · not found"),
+            MethodNotAllowed => (
+                "method_not_allowed",
+                StatusCode::METHOD_NOT_ALLOWED,
+                "不支持的方法 · method not allowed",
+            ),
             VersionMismatch { .. } => (
                 "version_mismatch",
                 StatusCode::PRECONDITION_FAILED,

@@ -93,6 +93,7 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .route_layer(middleware::from_fn_with_state(state.clone(), edge))
         .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .with_state(state)
 }
