@@ -103,10 +103,8 @@ pub fn app(state: AppState) -> Router {
 async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
     let limit = if route.ends_with("/file") {
         UPLOAD_LIMIT
     } else {
@@ -128,7 +126,7 @@ async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Respon
     };
     let took = start.elapsed();
     let status = res.status().as_u16();
-    state.metrics.request(method.as_str(), &route, status, took);
+    state.metrics.request(method.as_str(), route, status, took);
     tracing::debug!(%method, %route, status, micros = took.as_micros() as u64, "request");
     res
 }

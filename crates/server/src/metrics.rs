@@ -18,9 +18,15 @@ struct Hist {
 }
 
 #[derive(Default)]
+struct RouteStats {
+    hist: Hist,
+    /// (method, status, count): a handful per route, scanned without allocating.
+    counts: Vec<(String, u16, u64)>,
+}
+
+#[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
-    latency: BTreeMap<String, Hist>,
+    routes: BTreeMap<String, RouteStats>,
     verdicts: BTreeMap<&'static str, u64>,
 }
 
@@ -33,10 +39,21 @@ impl Metrics {
     pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
         let secs = took.as_secs_f64();
         let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        *m.requests
-            .entry((route.to_string(), method.to_string(), status))
-            .or_default() += 1;
-        let h = m.latency.entry(route.to_string()).or_default();
+        if !m.routes.contains_key(route) {
+            m.routes.insert(route.to_string(), RouteStats::default());
+        }
+        let Some(r) = m.routes.get_mut(route) else {
+            return;
+        };
+        match r
+            .counts
+            .iter_mut()
+            .find(|(me, st, _)| me == method && *st == status)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => r.counts.push((method.to_string(), status, 1)),
+        }
+        let h = &mut r.hist;
         for (i, b) in BUCKETS.iter().enumerate() {
             if secs <= *b {
                 h.counts[i] += 1;
@@ -57,15 +74,19 @@ impl Metrics {
         let mut s = String::new();
         s.push_str("# HELP livegate_http_requests_total HTTP requests answered.\n");
         s.push_str("# TYPE livegate_http_requests_total counter\n");
-        for ((route, method, status), n) in &m.requests {
-            let _ = writeln!(
-                s,
-                "livegate_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
-            );
+        for (route, r) in &m.routes {
+            let mut counts: Vec<&(String, u16, u64)> = r.counts.iter().collect();
+            counts.sort();
+            for (method, status, n) in counts {
+                let _ = writeln!(
+                    s,
+                    "livegate_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+                );
+            }
         }
         s.push_str("# HELP livegate_http_request_duration_seconds Time to answer, by route.\n");
         s.push_str("# TYPE livegate_http_request_duration_seconds histogram\n");
-        for (route, h) in &m.latency {
+        for (route, h) in m.routes.iter().map(|(k, r)| (k, &r.hist)) {
             for (i, b) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
                     s,

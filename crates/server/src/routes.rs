@@ -298,15 +298,27 @@ fn json_text(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result
         )));
     }
     let bytes = body_bytes(body, crate::JSON_LIMIT)?;
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-        return Err(ApiError::MalformedJson(format!(
-            "line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        )));
-    }
     String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::MalformedJson("the body is not UTF-8".into()))
+}
+
+/// Whether the text is one well-formed JSON value.
+fn well_formed(text: &str) -> Result<(), ApiError> {
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|e| {
+            ApiError::MalformedJson(format!("line {}, column {}: {e}", e.line(), e.column()))
+        })
+}
+
+/// A profile that did not parse: malformed JSON (400) or an invalid field
+/// (422). Well-formedness is only checked once parsing failed, so the hot
+/// path parses once.
+fn parse_failure(text: &str, e: ProfileError) -> ApiError {
+    match well_formed(text) {
+        Err(malformed) => malformed,
+        Ok(()) => profile_error(e),
+    }
 }
 
 fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
@@ -367,7 +379,7 @@ fn options(lang: Lang) -> Options {
 /// An applicant as written: a profile with an `appid`, without documents,
 /// that the engine accepts.
 fn applicant_input(state: &AppState, text: &str) -> Result<ApplicantInput, ApiError> {
-    let profile = livegate_core::parse_profile(text).map_err(profile_error)?;
+    let profile = livegate_core::parse_profile(text).map_err(|e| parse_failure(text, e))?;
     if !profile.documents.is_empty() {
         return Err(ApiError::invalid(
             "documents",
@@ -397,6 +409,9 @@ fn applicant_input(state: &AppState, text: &str) -> Result<ApplicantInput, ApiEr
 
 /// A document as written: what a profile's `documents[]` holds, with real dates.
 fn document_input(state: &AppState, text: &str) -> Result<DocumentInput, ApiError> {
+    // Checked first and whole: the text is embedded in a wrapper below, so it
+    // must be exactly one value.
+    well_formed(text)?;
     if !text.trim_start().starts_with('{') {
         return Err(ApiError::invalid("", "a document is a JSON object"));
     }
@@ -521,7 +536,7 @@ pub async fn evaluate(
 ) -> Result<Response, ApiError> {
     let lang = lang(&query(q)?)?;
     let text = json_text(&headers, body)?;
-    let mut profile = livegate_core::parse_profile(&text).map_err(profile_error)?;
+    let mut profile = livegate_core::parse_profile(&text).map_err(|e| parse_failure(&text, e))?;
     dated(&mut profile);
     let report =
         livegate_core::evaluate(&state.ruleset, &profile, &options(lang)).map_err(profile_error)?;
