@@ -25,8 +25,18 @@ pub enum CodeError {
     Check { expected: char, found: char },
 }
 
+/// The value of a character of the set, by table rather than search.
 fn value(c: char) -> Option<u32> {
-    CHARSET.find(c).map(|i| i as u32)
+    let v = match c {
+        '0'..='9' => c as u32 - '0' as u32,
+        'A'..='H' => c as u32 - 'A' as u32 + 10,
+        'J'..='N' => c as u32 - 'J' as u32 + 18,
+        'P'..='R' => c as u32 - 'P' as u32 + 23,
+        'T' | 'U' => c as u32 - 'T' as u32 + 26,
+        'W'..='Y' => c as u32 - 'W' as u32 + 28,
+        _ => return None,
+    };
+    Some(v)
 }
 
 /// Normalises a code as people type it: trims, folds full-width characters and case.
@@ -51,24 +61,27 @@ pub fn check_char(first17: &str) -> Option<char> {
 
 /// Validates a normalised code.
 pub fn validate(code: &str) -> Result<(), CodeError> {
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() != 18 {
-        return Err(CodeError::Length(chars.len()));
+    let n = code.chars().count();
+    if n != 18 {
+        return Err(CodeError::Length(n));
     }
-    for (i, &c) in chars.iter().enumerate() {
-        if value(c).is_none() {
-            return Err(CodeError::Character {
-                position: i + 1,
-                found: c,
-            });
+    let mut sum = 0;
+    let mut last = ' ';
+    for (i, c) in code.chars().enumerate() {
+        let v = value(c).ok_or(CodeError::Character {
+            position: i + 1,
+            found: c,
+        })?;
+        if i < 17 {
+            sum += v * WEIGHTS[i];
         }
+        last = c;
     }
-    let first17: String = chars[..17].iter().collect();
-    let expected = check_char(&first17).ok_or(CodeError::Length(chars.len()))?;
-    if expected != chars[17] {
+    let expected = CHARSET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+    if expected != last {
         return Err(CodeError::Check {
             expected,
-            found: chars[17],
+            found: last,
         });
     }
     Ok(())
@@ -83,6 +96,16 @@ mod tests {
         assert_eq!(CHARSET.chars().count(), 31);
         for c in ['I', 'O', 'Z', 'S', 'V'] {
             assert!(!CHARSET.contains(c));
+        }
+    }
+
+    #[test]
+    fn the_value_table_agrees_with_the_charset_order() {
+        for (i, c) in CHARSET.chars().enumerate() {
+            assert_eq!(value(c), Some(i as u32), "{c}");
+        }
+        for c in ['I', 'O', 'Z', 'S', 'V', 'a', '-'] {
+            assert_eq!(value(c), None);
         }
     }
 

@@ -5,18 +5,28 @@
 /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
 /// half-width forms, and 〔〕 to [].
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
 }
 
 /// A holder or subject name, normalised for comparison.
 pub fn normalize_name(s: &str) -> String {
     fold_width(s).trim().to_string()
+}
+
+/// Whether two names are the same once normalised, without allocating.
+pub fn names_equal(a: &str, b: &str) -> bool {
+    a.trim()
+        .chars()
+        .map(fold_char)
+        .eq(b.trim().chars().map(fold_char))
 }
 
 #[cfg(test)]
@@ -34,5 +44,26 @@ mod tests {
             normalize_name("深圳市示例科技有限公司"),
             normalize_name("深圳市另一科技有限公司")
         );
+    }
+
+    #[test]
+    fn names_equal_agrees_with_comparing_normalised_names() {
+        let names = [
+            "深圳市示例科技（南山）有限公司",
+            " 深圳市示例科技(南山)有限公司\u{3000}",
+            "深圳市示例科技 (南山)有限公司",
+            "深圳市示例科技有限公司",
+            "ＡＢＣ １２３",
+            "ABC 123",
+            "ABC  123",
+            "",
+            "  ",
+        ];
+        for a in names {
+            for b in names {
+                let want = normalize_name(a) == normalize_name(b);
+                assert_eq!(names_equal(a, b), want, "{a:?} vs {b:?}");
+            }
+        }
     }
 }

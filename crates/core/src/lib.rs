@@ -18,6 +18,7 @@ pub mod bits;
 pub mod catalog;
 pub mod compile;
 pub mod credit;
+pub mod decide;
 pub mod diff;
 pub mod docs;
 pub mod err;
@@ -31,8 +32,9 @@ pub mod ruleset;
 pub mod testing;
 
 pub use compile::{Loaded, load};
+pub use decide::{Decision, decide};
 pub use err::{Diagnostic, Level, ProfileError, RulesetError};
-pub use eval::{Options, evaluate, evaluate_text};
+pub use eval::{Options, evaluate, evaluate_text, render};
 pub use l10n::{Lang, Text};
 pub use profile::{Profile, parse_profile};
 pub use report::{PathStatus, Report, Verdict};

@@ -2,7 +2,9 @@
 //! qualification flattened into conjunctions of requirement atoms held as bit
 //! sets, and lookup tables for the names and aliases a profile may use.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -342,6 +344,7 @@ pub const ENGINE_ACTIONS: [&str; 3] = ["add_category", "resubmit_category", "pro
 /// aliases, code) to an index. Keys are normalised with [`normalize`].
 #[derive(Debug, Clone, Default)]
 pub struct Lookup {
+    exact: HashMap<String, usize>,
     map: HashMap<String, usize>,
     /// Every name, for "did you mean" suggestions.
     pub names: Vec<String>,
@@ -354,10 +357,16 @@ impl Lookup {
             return;
         }
         self.map.entry(key).or_insert(index);
+        self.exact.entry(name.to_string()).or_insert(index);
         self.names.push(name.to_string());
     }
 
     pub fn get(&self, name: &str) -> Option<usize> {
+        // Most names arrive exactly as the ruleset writes them: try that
+        // before normalising (which allocates).
+        if let Some(i) = self.exact.get(name) {
+            return Some(*i);
+        }
         self.map.get(&normalize(name)).copied()
     }
 
@@ -428,6 +437,15 @@ pub struct Ruleset {
 }
 
 impl Ruleset {
+    /// The category a profile names by its two levels.
+    pub fn category_by_levels(&self, first: &str, second: &str) -> Option<usize> {
+        let (f, s) = (first.trim(), second.trim());
+        self.categories
+            .iter()
+            .position(|c| c.first == f && c.second == s)
+            .or_else(|| self.lookups.categories.get(&format!("{f}/{s}")))
+    }
+
     pub fn check(&self, kind: CheckKind) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(move |c| c.kind == kind)
     }
