@@ -63,9 +63,12 @@ impl RateLimiter {
         }
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let (tokens, last) = buckets
-            .entry(token_id.to_string())
-            .or_insert((self.burst, now));
+        if !buckets.contains_key(token_id) {
+            buckets.insert(token_id.to_string(), (self.burst, now));
+        }
+        let Some((tokens, last)) = buckets.get_mut(token_id) else {
+            return Ok(());
+        };
         *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(self.burst);
         *last = now;
         if *tokens >= 1.0 {

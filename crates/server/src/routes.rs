@@ -344,6 +344,16 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::BadRequest(format!("If-Match `{v}` is not an ETag this API gave")))
 }
 
+/// JSON into a buffer sized for a report (about 7 KiB), so it is not grown
+/// and copied several times on the hot path.
+fn json_response<T: Serialize>(v: &T) -> Response {
+    let mut buf = Vec::with_capacity(8 * 1024);
+    match serde_json::to_writer(&mut buf, v) {
+        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
+        Err(e) => ApiError::Internal(e.to_string()).into_response(),
+    }
+}
+
 fn with_etag(version: i64, status: StatusCode, body: impl Serialize) -> Response {
     let mut res = (status, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {
@@ -541,7 +551,7 @@ pub async fn evaluate(
     let report =
         livegate_core::evaluate(&state.ruleset, &profile, &options(lang)).map_err(profile_error)?;
     count(&state, &report);
-    Ok(Json(report).into_response())
+    Ok(json_response(&report))
 }
 
 /// Evaluates a stored applicant with its documents and keeps the report.
