@@ -5,10 +5,7 @@
 
 use livegate_core::Lang;
 use livegate_core::catalog::{join, msg};
-use livegate_core::l10n::fill;
-use livegate_core::ruleset::{Category, Rule, Ruleset};
-
-use crate::show::expr_lines;
+use livegate_core::ruleset::{Category, Ruleset};
 
 /// One table row: a header cell and lines of content.
 struct Row {
@@ -24,34 +21,9 @@ struct Section {
 }
 
 /// A rule's message with its own conditions filled in, for a note.
-fn rule_note(rs: &Ruleset, r: &Rule, lang: Lang) -> String {
-    let goods: Vec<String> = r
-        .when
-        .goods
-        .iter()
-        .map(|&g| rs.goods[g].name.get(lang).to_string())
-        .collect();
-    let services: Vec<String> = r
-        .when
-        .services
-        .iter()
-        .map(|&s| rs.services[s].name.get(lang).to_string())
-        .collect();
-    let days = r.days.map(|d| d.to_string()).unwrap_or_default();
-    let category = r
-        .require
-        .as_ref()
-        .map(|q| rs.category_req_label(q))
-        .unwrap_or_default();
-    fill(
-        r.message.get(lang),
-        &[
-            ("goods", &join(&goods, lang)),
-            ("services", &join(&services, lang)),
-            ("days", &days),
-            ("category", &category),
-        ],
-    )
+fn rule_note(rs: &Ruleset, rule: usize, lang: Lang) -> String {
+    let r = &rs.rules[rule];
+    rs.rule_message(rule, &r.when.goods, &r.when.services, lang)
 }
 
 fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Section {
@@ -89,7 +61,7 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
     for (i, a) in c.alternatives.iter().enumerate() {
         let mut lines = vec![format!("**{}**", a.label.get(lang))];
         let mut docs = Vec::new();
-        expr_lines(rs, &a.expr, lang, 0, &mut docs);
+        rs.expr_lines(&a.expr, lang, 0, &mut docs);
         lines.extend(docs);
         for note in &a.notes {
             lines.push(note.get(lang).to_string());
@@ -106,9 +78,10 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
     let notes: Vec<String> = rs
         .rules
         .iter()
-        .filter(|r| r.shown_with.contains(&ci))
         .enumerate()
-        .map(|(i, r)| format!("{}. {}", i + 1, rule_note(rs, r, lang)))
+        .filter(|(_, r)| r.shown_with.contains(&ci))
+        .enumerate()
+        .map(|(i, (ri, _))| format!("{}. {}", i + 1, rule_note(rs, ri, lang)))
         .collect();
     if !notes.is_empty() {
         rows.push(Row {
@@ -147,33 +120,7 @@ fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>) {
     for p in &rs.paths {
         let mut lines = Vec::new();
         for w in &p.ways {
-            let mut parts = Vec::new();
-            if let Some(s) = w.subjects {
-                let names: Vec<String> = rs
-                    .subject_types
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| s & (1 << i) != 0)
-                    .map(|(_, t)| t.name.get(lang).to_string())
-                    .collect();
-                parts.push(msg(
-                    "way_subjects",
-                    lang,
-                    &[("subjects", &join(&names, lang))],
-                ));
-            }
-            if !w.categories.is_empty() {
-                let cats: Vec<String> = w
-                    .categories
-                    .iter()
-                    .map(|&c| rs.categories[c].label())
-                    .collect();
-                parts.push(msg(
-                    "way_categories",
-                    lang,
-                    &[("categories", &join(&cats, lang))],
-                ));
-            }
+            let parts = rs.way_lines(w, lang);
             lines.push(parts.join(" + "));
         }
         if let Some(g) = &p.guide {
@@ -187,8 +134,9 @@ fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>) {
     let blocks: Vec<String> = rs
         .rules
         .iter()
-        .filter(|r| r.block || (r.shown_with.is_empty() && r.require.is_none() && !r.prohibit))
-        .map(|r| rule_note(rs, r, lang))
+        .enumerate()
+        .filter(|(_, r)| r.block || (r.shown_with.is_empty() && r.require.is_none() && !r.prohibit))
+        .map(|(ri, _)| rule_note(rs, ri, lang))
         .collect();
     let paths = Section {
         title: m("section_paths"),

@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
+use livegate_core::Lang;
 use livegate_core::catalog::{join, msg};
-use livegate_core::ruleset::{Expr, Ruleset, SubjectMask};
-use livegate_core::{Lang, l10n::fill};
+use livegate_core::ruleset::Ruleset;
 
 fn table(header: Vec<String>) -> Table {
     let mut t = Table::new();
@@ -15,81 +15,6 @@ fn table(header: Vec<String>) -> Table {
         .set_width(120)
         .set_header(header);
     t
-}
-
-fn subjects(rs: &Ruleset, mask: SubjectMask, lang: Lang) -> String {
-    let names: Vec<String> = rs
-        .subject_types
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, s)| s.name.get(lang).to_string())
-        .collect();
-    join(&names, lang)
-}
-
-/// The documents an expression asks for, one line each, nested by indentation.
-pub fn expr_lines(rs: &Ruleset, e: &Expr, lang: Lang, depth: usize, out: &mut Vec<String>) {
-    let pad = "  ".repeat(depth);
-    match e {
-        Expr::Doc {
-            atom,
-            subjects: only,
-            optional,
-        } => {
-            let a = &rs.atoms[*atom];
-            let doc = &rs.documents[a.doc];
-            let mut line = format!("《{}》", doc.name.get(lang));
-            if let Some(c) = &a.constraint {
-                let attr = &rs.attributes[c.attribute];
-                let values: Vec<&str> = c
-                    .any_of
-                    .iter()
-                    .map(|&v| attr.values[v].name.get(lang))
-                    .collect();
-                let constraint = msg(
-                    "constraint",
-                    lang,
-                    &[
-                        ("attribute", attr.name.get(lang)),
-                        ("values", &values.join(&msg("or", lang, &[]))),
-                    ],
-                );
-                line.push_str(&msg("lacks", lang, &[("constraint", &constraint)]));
-            }
-            if let Some(m) = only {
-                line.push(' ');
-                line.push_str(&msg(
-                    "only_subjects",
-                    lang,
-                    &[("subjects", &subjects(rs, *m, lang))],
-                ));
-            }
-            if *optional {
-                line = msg("optional_doc", lang, &[("doc", &line)]);
-            }
-            out.push(format!("{pad}· {line}"));
-        }
-        Expr::Group(g) => {
-            let g = &rs.groups[*g];
-            out.push(format!("{pad}· {}:", g.name.get(lang)));
-            expr_lines(rs, &g.expr, lang, depth + 1, out);
-        }
-        Expr::AllOf(items) => {
-            for i in items {
-                expr_lines(rs, i, lang, depth, out);
-            }
-        }
-        Expr::AnyOf(items) => {
-            out.push(format!(
-                "{pad}{}:",
-                msg("qualification_n", lang, &[("n", &items.len().to_string())])
-            ));
-            for i in items {
-                expr_lines(rs, i, lang, depth + 1, out);
-            }
-        }
-    }
 }
 
 pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<()> {
@@ -115,26 +40,7 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
             .ways
             .iter()
             .map(|w| {
-                let mut parts = Vec::new();
-                if let Some(s) = w.subjects {
-                    parts.push(msg(
-                        "way_subjects",
-                        lang,
-                        &[("subjects", &subjects(rs, s, lang))],
-                    ));
-                }
-                if !w.categories.is_empty() {
-                    let cats: Vec<String> = w
-                        .categories
-                        .iter()
-                        .map(|&c| rs.categories[c].label())
-                        .collect();
-                    parts.push(msg(
-                        "way_categories",
-                        lang,
-                        &[("categories", &join(&cats, lang))],
-                    ));
-                }
+                let parts = rs.way_lines(w, lang);
                 format!("{} ({})", parts.join(" + "), w.id)
             })
             .collect();
@@ -179,14 +85,14 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
         ]);
         for a in &c.alternatives {
             let mut lines = Vec::new();
-            expr_lines(rs, &a.expr, lang, 0, &mut lines);
+            rs.expr_lines(&a.expr, lang, 0, &mut lines);
             let mut label = format!("{}\n[{}]", a.label.get(lang), a.id);
             if a.subjects != rs.all_subjects {
                 label.push('\n');
                 label.push_str(&msg(
                     "only_subjects",
                     lang,
-                    &[("subjects", &subjects(rs, a.subjects, lang))],
+                    &[("subjects", &rs.subject_names(a.subjects, lang))],
                 ));
             }
             t.add_row(vec![label, lines.join("\n")]);
@@ -223,7 +129,7 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
         m("col_effect"),
         m("col_name"),
     ]);
-    for r in &rs.rules {
+    for (ri, r) in rs.rules.iter().enumerate() {
         let effect = if r.block {
             m("effect_block")
         } else if r.prohibit {
@@ -241,8 +147,7 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
         } else {
             m("effect_finding")
         };
-        let days = r.days.map(|d| d.to_string()).unwrap_or_default();
-        let text = fill(r.message.get(lang), &[("days", &days)]);
+        let text = rs.rule_message(ri, &r.when.goods, &r.when.services, lang);
         t.add_row(vec![
             r.id.clone(),
             m(&format!("severity_{}", r.severity.as_str())),

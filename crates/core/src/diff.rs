@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::catalog::{join, msg};
 use crate::l10n::Lang;
-use crate::ruleset::{Expr, Ruleset, SubjectMask};
+use crate::ruleset::{Expr, Ruleset};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -27,7 +27,7 @@ pub struct Change {
     pub message: String,
 }
 
-/// One document requirement of an alternative, as a person reads it.
+/// The document requirements of an expression, as a person reads them.
 fn leaves(rs: &Ruleset, e: &Expr, lang: Lang, out: &mut BTreeSet<String>) {
     match e {
         Expr::Doc {
@@ -35,43 +35,7 @@ fn leaves(rs: &Ruleset, e: &Expr, lang: Lang, out: &mut BTreeSet<String>) {
             subjects,
             optional,
         } => {
-            let a = &rs.atoms[*atom];
-            let mut s = format!("《{}》", rs.documents[a.doc].name.get(lang));
-            if let Some(c) = &a.constraint {
-                let attr = &rs.attributes[c.attribute];
-                let values: Vec<&str> = c
-                    .any_of
-                    .iter()
-                    .map(|&v| attr.values[v].name.get(lang))
-                    .collect();
-                s.push_str(&msg(
-                    "lacks",
-                    lang,
-                    &[(
-                        "constraint",
-                        &msg(
-                            "constraint",
-                            lang,
-                            &[
-                                ("attribute", attr.name.get(lang)),
-                                ("values", &values.join(&msg("or", lang, &[]))),
-                            ],
-                        ),
-                    )],
-                ));
-            }
-            if let Some(m) = subjects {
-                s.push(' ');
-                s.push_str(&msg(
-                    "only_subjects",
-                    lang,
-                    &[("subjects", &subject_names(rs, *m, lang))],
-                ));
-            }
-            if *optional {
-                s = msg("optional_doc", lang, &[("doc", &s)]);
-            }
-            out.insert(s);
+            out.insert(rs.requirement_text(*atom, *subjects, *optional, lang));
         }
         Expr::Group(g) => leaves(rs, &rs.groups[*g].expr, lang, out),
         Expr::AllOf(l) | Expr::AnyOf(l) => {
@@ -80,17 +44,6 @@ fn leaves(rs: &Ruleset, e: &Expr, lang: Lang, out: &mut BTreeSet<String>) {
             }
         }
     }
-}
-
-pub(crate) fn subject_names(rs: &Ruleset, mask: SubjectMask, lang: Lang) -> String {
-    let names: Vec<String> = rs
-        .subject_types
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, s)| s.name.get(lang).to_string())
-        .collect();
-    join(&names, lang)
 }
 
 struct Out {
@@ -410,7 +363,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
                 if mask == rs.all_subjects {
                     String::new()
                 } else {
-                    subject_names(rs, mask, lang)
+                    rs.subject_names(mask, lang)
                 }
             };
             o.field(
@@ -448,29 +401,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
 
     // Paths and their ways.
     let area = m("area_path");
-    let way_text = |rs: &Ruleset, w: &crate::ruleset::Way| {
-        let mut parts = Vec::new();
-        if let Some(s) = w.subjects {
-            parts.push(msg(
-                "way_subjects",
-                lang,
-                &[("subjects", &subject_names(rs, s, lang))],
-            ));
-        }
-        if !w.categories.is_empty() {
-            let cats: Vec<String> = w
-                .categories
-                .iter()
-                .map(|&c| rs.categories[c].label())
-                .collect();
-            parts.push(msg(
-                "way_categories",
-                lang,
-                &[("categories", &join(&cats, lang))],
-            ));
-        }
-        parts.join(" + ")
-    };
+    let way_text = |rs: &Ruleset, w: &crate::ruleset::Way| rs.way_lines(w, lang).join(" + ");
     for p in &new.paths {
         let name = p.name.get(lang).to_string();
         let Some(op) = old.paths.iter().find(|x| x.id == p.id) else {
@@ -586,7 +517,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
             format!(
                 "{}/{}/{}/{}/{}/{}/{:?}/{}/{}",
                 w.subjects
-                    .map(|s| subject_names(rs, s, lang))
+                    .map(|s| rs.subject_names(s, lang))
                     .unwrap_or_default(),
                 ids(&w.goods, &|i| rs.goods[i].id.clone()),
                 ids(&w.services, &|i| rs.services[i].id.clone()),

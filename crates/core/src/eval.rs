@@ -134,25 +134,6 @@ impl Renderer<'_> {
         self.rs.documents[kind].name.get(self.lang)
     }
 
-    /// What an atom's constraint asks, in words: "核准服务项目须包含 A 或 B".
-    fn constraint_text(&self, atom: usize) -> Option<String> {
-        let c = self.rs.atoms[atom].constraint.as_ref()?;
-        let attr = &self.rs.attributes[c.attribute];
-        let values: Vec<&str> = c
-            .any_of
-            .iter()
-            .map(|&v| attr.values[v].name.get(self.lang))
-            .collect();
-        Some(msg(
-            "constraint",
-            self.lang,
-            &[
-                ("attribute", attr.name.get(self.lang)),
-                ("values", &values.join(&msg("or", self.lang, &[]))),
-            ],
-        ))
-    }
-
     fn action(&self, id: &str, vars: &[(&str, &str)]) -> String {
         self.rs
             .actions
@@ -244,7 +225,8 @@ impl Renderer<'_> {
                             continue;
                         }
                         let lacks = self
-                            .constraint_text(atom)
+                            .rs
+                            .constraint_text(atom, self.lang)
                             .map(|c| msg("lacks", self.lang, &[("constraint", &c)]))
                             .unwrap_or_default();
                         doc_actions.push(Action {
@@ -384,36 +366,14 @@ impl Renderer<'_> {
                 goods,
                 services,
             } => {
+                let message = rs.rule_message(*rule, goods, services, lang);
                 let rule = &rs.rules[*rule];
-                let goods: Vec<String> = goods
-                    .iter()
-                    .map(|&g| rs.goods[g].name.get(lang).to_string())
-                    .collect();
-                let services: Vec<String> = services
-                    .iter()
-                    .map(|&s| rs.services[s].name.get(lang).to_string())
-                    .collect();
-                let days = rule.days.map(|d| d.to_string()).unwrap_or_default();
-                let category = rule
-                    .require
-                    .as_ref()
-                    .map(|q| rs.category_req_label(q))
-                    .unwrap_or_default();
-                let message = fill(
-                    rule.message.get(lang),
-                    &[
-                        ("goods", &join(&goods, lang)),
-                        ("services", &join(&services, lang)),
-                        ("days", &days),
-                        ("category", &category),
-                    ],
-                );
                 vec![Finding {
                     id: rule.id.clone(),
                     severity: rule.severity,
                     message,
                     source: rule.source.clone(),
-                    subject: (!category.is_empty()).then_some(category),
+                    subject: rule.require.as_ref().map(|q| rs.category_req_label(q)),
                     nearest: None,
                     days: rule.days.map(i64::from),
                     path: None,
@@ -580,7 +540,7 @@ impl Renderer<'_> {
             }
             Note::ConstraintUnmet { atom } => {
                 let a = &rs.atoms[*atom];
-                let lacks = self.constraint_text(*atom).unwrap_or_default();
+                let lacks = rs.constraint_text(*atom, lang).unwrap_or_default();
                 let id = rs.documents[a.doc].id.clone();
                 self.checks(
                     CheckKind::ConstraintUnmet,

@@ -30,6 +30,7 @@ mod raw;
 pub mod report;
 pub mod ruleset;
 pub mod testing;
+mod text;
 
 pub use compile::{Loaded, load};
 pub use decide::{Decision, decide};
