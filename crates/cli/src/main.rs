@@ -211,7 +211,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 Failure(msg(
                     "invalid_profile",
                     lang,
-                    &[("path", &display(&profile)), ("error", &e.to_string())],
+                    &[("path", &display(&profile)), ("error", &e.localized(lang))],
                 ))
             })?;
             let mut out = anstream::stdout().lock();

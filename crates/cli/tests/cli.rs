@@ -168,7 +168,7 @@ fn bad(args: &[&str], input: Option<&[u8]>) -> String {
 #[test]
 fn malformed_json_names_line_and_column() {
     let e = bad(
-        &["check", "-"],
+        &["check", "-", "--lang", "en"],
         Some(b"{\n  \"subject\": {\"type\": \"enterprise\"},\n  \"goods\": [\"a\",]\n}"),
     );
     assert!(e.contains("line 3"), "{e}");
@@ -196,7 +196,7 @@ fn a_missing_subject_or_subject_type_is_refused() {
 #[test]
 fn an_unknown_subject_type_suggests_the_nearest_with_its_place() {
     let e = bad(
-        &["check", "-"],
+        &["check", "-", "--lang", "en"],
         Some(b"{\n\"subject\": {\"type\": \"enterprize\"}}"),
     );
     assert!(e.contains("subject.type"), "{e}");
@@ -205,9 +205,19 @@ fn an_unknown_subject_type_suggests_the_nearest_with_its_place() {
 }
 
 #[test]
-fn an_unknown_category_status_suggests_the_nearest() {
+fn a_bad_profile_is_explained_in_chinese_by_default() {
     let e = bad(
         &["check", "-"],
+        Some(b"{\n\"subject\": {\"type\": \"enterprize\"}}"),
+    );
+    assert!(e.contains("第 2 行第 21 列"), "{e}");
+    assert!(e.contains("是否想写「enterprise」"), "{e}");
+}
+
+#[test]
+fn an_unknown_category_status_suggests_the_nearest() {
+    let e = bad(
+        &["check", "-", "--lang", "en"],
         Some(
             r#"{"subject": {"type": "enterprise"}, "categories": [{"first": "社交", "second": "直播", "status": "aproved"}]}"#
                 .as_bytes(),
@@ -220,7 +230,7 @@ fn an_unknown_category_status_suggests_the_nearest() {
 #[test]
 fn an_unknown_top_level_field_is_refused_with_a_suggestion() {
     let e = bad(
-        &["check", "-"],
+        &["check", "-", "--lang", "en"],
         Some(br#"{"subject": {"type": "enterprise"}, "servises": []}"#),
     );
     assert!(e.contains("did you mean `services`"), "{e}");

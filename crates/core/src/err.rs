@@ -109,6 +109,30 @@ impl fmt::Display for ProfileError {
     }
 }
 
+impl ProfileError {
+    /// The error in `lang`, as a user reads it: place, field path, message, suggestion.
+    pub fn localized(&self, lang: crate::Lang) -> String {
+        use crate::catalog::msg;
+        let mut out = String::new();
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            out.push_str(&msg(
+                "at_line_col",
+                lang,
+                &[("line", &l.to_string()), ("column", &c.to_string())],
+            ));
+        }
+        if !self.path.is_empty() {
+            out.push_str(&self.path);
+            out.push_str(": ");
+        }
+        out.push_str(&self.message);
+        if let Some(s) = &self.suggestion {
+            out.push_str(&msg("did_you_mean", lang, &[("nearest", s)]));
+        }
+        out
+    }
+}
+
 /// Line and column (both from 1, column in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
