@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(v) => {
                 engine.set_input(v);
                 match engine.eval_rule(rule.clone()) {
-                    Ok(r) => writeln!(out, "{}", r.to_json_str()?)?,
+                    Ok(r) => writeln!(out, "{}", serde_json::to_string(&r)?)?,
                     Err(e) => writeln!(out, "{{\"error\":{:?}}}", e.to_string())?,
                 }
             }

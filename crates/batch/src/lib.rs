@@ -24,7 +24,7 @@ use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
-use livegate_core::{Lang, Options, PathStatus, Profile, Report, Ruleset, Verdict};
+use livegate_core::{Lang, Options, Profile, Report, Ruleset, Verdict};
 use serde::Serialize;
 
 pub use messages::msg;
@@ -48,7 +48,9 @@ pub struct Config {
     pub summary: bool,
     /// Worker threads; 1 evaluates on the calling thread.
     pub jobs: usize,
-    pub lang: Lang,
+    /// The engine's options: the language of messages and the evaluation
+    /// date for profiles that give no `as_of`.
+    pub options: Options,
     /// The longest line accepted, in bytes; a longer one is an error record.
     pub max_line: usize,
     /// Lines per chunk handed to a worker.
@@ -64,7 +66,7 @@ impl Default for Config {
             format: InputFormat::Jsonl,
             summary: false,
             jobs: 1,
-            lang: Lang::Zh,
+            options: Options::default(),
             max_line: DEFAULT_MAX_LINE,
             chunk_lines: 256,
         }
@@ -81,7 +83,8 @@ pub struct Totals {
     pub blank: u64,
     /// Reports per verdict, in [`Verdict::ALL`] order.
     pub verdicts: [u64; 4],
-    /// How many reports miss each document (on any path), by document id.
+    /// How many profiles not yet eligible miss each document on their plan's
+    /// path (the one closest to opening), by document id.
     pub missing: BTreeMap<String, u64>,
     pub elapsed: Duration,
 }
@@ -200,22 +203,52 @@ where
         rs,
         cfg,
         columns: columns.as_ref(),
-        opts: options(cfg.lang),
+        opts: cfg.options,
     };
-    let mut totals = if cfg.jobs <= 1 {
-        run_inline(&work, reader, out, progress)?
-    } else {
-        run_parallel(&work, reader, out, progress)?
-    };
+    let f = |line: &Line, out: &mut Vec<u8>, totals: &mut Totals| work.line(line, out, totals);
+    let mut totals = drive(reader, out, cfg, progress, &f)?;
     totals.elapsed = start.elapsed();
     Ok(totals)
 }
 
-#[allow(clippy::needless_update)]
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        ..Default::default()
+/// The batch machinery without the engine: `f` turns each line into a
+/// record. The benchmark's floor uses it with a parser and no evaluation,
+/// so that the two differ only in what happens to a line.
+pub fn run_with<R, W, F>(
+    input: R,
+    out: W,
+    cfg: &Config,
+    progress: &(dyn Fn(u64) + Sync),
+    f: &F,
+) -> Result<Totals, BatchError>
+where
+    R: BufRead + Send,
+    W: Write,
+    F: Fn(&Line, &mut Vec<u8>, &mut Totals) + Sync,
+{
+    let start = Instant::now();
+    let reader = LineReader::new(input, cfg.max_line);
+    let mut totals = drive(reader, out, cfg, progress, f)?;
+    totals.elapsed = start.elapsed();
+    Ok(totals)
+}
+
+fn drive<R, W, F>(
+    reader: LineReader<R>,
+    out: W,
+    cfg: &Config,
+    progress: &(dyn Fn(u64) + Sync),
+    f: &F,
+) -> Result<Totals, BatchError>
+where
+    R: BufRead + Send,
+    W: Write,
+    F: Fn(&Line, &mut Vec<u8>, &mut Totals) + Sync,
+{
+    if cfg.jobs <= 1 {
+        run_inline(cfg, reader, out, progress, f)
+    } else {
+        run_parallel(cfg, reader, out, progress, f)
     }
 }
 
@@ -249,20 +282,26 @@ struct Work<'a> {
     opts: Options,
 }
 
-fn run_inline<R: BufRead, W: Write>(
-    work: &Work,
+fn run_inline<R, W, F>(
+    cfg: &Config,
     mut reader: LineReader<R>,
     mut out: W,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Totals, BatchError> {
+    f: &F,
+) -> Result<Totals, BatchError>
+where
+    R: BufRead,
+    W: Write,
+    F: Fn(&Line, &mut Vec<u8>, &mut Totals),
+{
     let mut totals = Totals::default();
     let mut line = Line::default();
     let mut buf = Vec::with_capacity(1 << 16);
     let mut since = 0usize;
     while reader.next_into(&mut line).map_err(BatchError::Read)? {
-        work.line(&line, &mut buf, &mut totals);
+        f(&line, &mut buf, &mut totals);
         since += 1;
-        if buf.len() >= 1 << 16 || since >= work.cfg.chunk_lines {
+        if buf.len() >= 1 << 16 || since >= cfg.chunk_lines {
             out.write_all(&buf).map_err(write_err)?;
             buf.clear();
             since = 0;
@@ -281,15 +320,21 @@ struct Done {
     totals: Totals,
 }
 
-fn run_parallel<R: BufRead + Send, W: Write>(
-    work: &Work,
+fn run_parallel<R, W, F>(
+    cfg: &Config,
     mut reader: LineReader<R>,
     mut out: W,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Totals, BatchError> {
-    let jobs = work.cfg.jobs;
+    f: &F,
+) -> Result<Totals, BatchError>
+where
+    R: BufRead + Send,
+    W: Write,
+    F: Fn(&Line, &mut Vec<u8>, &mut Totals) + Sync,
+{
+    let jobs = cfg.jobs;
     let in_flight = jobs * 4;
-    let chunk_lines = work.cfg.chunk_lines.max(1);
+    let chunk_lines = cfg.chunk_lines.max(1);
     // Slots bound the chunks between reading and writing, whatever their order.
     let (slot_tx, slot_rx) = bounded::<()>(in_flight);
     for _ in 0..in_flight {
@@ -332,7 +377,7 @@ fn run_parallel<R: BufRead + Send, W: Write>(
                     let mut totals = Totals::default();
                     let mut bytes = Vec::with_capacity(chunk.len() * 256);
                     for line in &chunk {
-                        work.line(line, &mut bytes, &mut totals);
+                        f(line, &mut bytes, &mut totals);
                     }
                     if done_tx.send(Done { seq, bytes, totals }).is_err() {
                         return;
@@ -411,7 +456,7 @@ struct BriefPath<'a> {
 impl Work<'_> {
     /// Evaluates one line and appends its record (with its newline) to `out`.
     fn line(&self, line: &Line, out: &mut Vec<u8>, totals: &mut Totals) {
-        let lang = self.cfg.lang;
+        let lang = self.cfg.options.lang;
         let error = |out: &mut Vec<u8>, totals: &mut Totals, body: ErrorBody| {
             totals.records += 1;
             totals.errors += 1;
@@ -461,7 +506,12 @@ impl Work<'_> {
             None => match livegate_core::parse_profile(text) {
                 Ok(p) => p,
                 Err(e) => {
-                    let kind = if e.path.is_empty() {
+                    // Not JSON at all, or JSON that is not a profile.
+                    let syntax = serde_json::from_str::<serde::de::IgnoredAny>(
+                        text.strip_prefix('\u{feff}').unwrap_or(text),
+                    )
+                    .is_err();
+                    let kind = if syntax {
                         "invalid_json"
                     } else {
                         "invalid_profile"
@@ -552,22 +602,23 @@ fn count(report: &Report, totals: &mut Totals) {
         .position(|v| *v == report.verdict)
         .unwrap_or(0);
     totals.verdicts[v] += 1;
-    let mut seen: Vec<&str> = Vec::new();
-    for p in &report.paths {
-        if p.status == PathStatus::Blocked {
-            continue;
-        }
-        for d in &p.missing_documents {
-            if !seen.contains(&d.as_str()) {
-                seen.push(d);
-            }
-        }
+    // What stands between a profile that is not yet eligible and the path
+    // closest to opening (the plan's).
+    if report.verdict == Verdict::Eligible {
+        return;
     }
-    for d in seen {
+    let Some(plan) = report
+        .plan_path
+        .as_deref()
+        .and_then(|id| report.paths.iter().find(|p| p.id == id))
+    else {
+        return;
+    };
+    for d in &plan.missing_documents {
         match totals.missing.get_mut(d) {
             Some(c) => *c += 1,
             None => {
-                totals.missing.insert(d.to_string(), 1);
+                totals.missing.insert(d.clone(), 1);
             }
         }
     }

@@ -21,7 +21,6 @@ fn oracle() -> Engine {
     e
 }
 
-#[allow(clippy::needless_update)]
 fn options() -> Options {
     Options {
         lang: Lang::En,

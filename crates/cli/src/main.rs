@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 eligible (or success), 1 not (yet) eligible, 2 bad input or usage.
 
+mod batch;
 mod doc;
 mod render;
 mod ruletools;
@@ -46,6 +47,10 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
     },
+    /// Check many profiles (JSON Lines or CSV), streamed: one record a line, in input order.
+    Batch(batch::BatchArgs),
+    /// Generate realistic profiles (JSON Lines) for benchmarks and tests, reproducibly.
+    Gen(batch::GenArgs),
     /// Ruleset tools.
     Rules {
         #[command(subcommand)]
@@ -183,6 +188,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Stop> {
     match cli.command {
+        Command::Batch(args) => batch::batch(args),
+        Command::Gen(args) => batch::generate(args),
         Command::Serve(args) => Ok(serve::serve(args)?),
         Command::Admin { command } => Ok(serve::admin(command)?),
         Command::Expiring(args) => Ok(serve::expiring(args)?),

@@ -1,0 +1,215 @@
+//! `livegate batch` and `livegate gen`: the command-line edge of the
+//! livegate-batch crate (arguments, files, progress bar, summary).
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use livegate_batch::generate::{GenOptions, Generator};
+use livegate_batch::{BatchError, Config, InputFormat, msg};
+use livegate_core::catalog::msg as core_msg;
+use livegate_core::{Lang, Options};
+
+use crate::{Failure, Stop, display, load_rules, today};
+
+#[derive(Args)]
+pub struct BatchArgs {
+    /// Profiles, one a line: JSON Lines, or CSV with a header (see README); `-` reads standard input.
+    input: PathBuf,
+    /// Write the records here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The input's layout [default: csv for a .csv file, else jsonl].
+    #[arg(long, value_enum)]
+    format: Option<InputFormatArg>,
+    /// Only the verdict, path statuses and missing documents per record.
+    #[arg(long)]
+    summary: bool,
+    /// Worker threads [default: the number of cores].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// A ruleset file instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// No progress bar and no summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+    #[arg(long, value_enum, default_value_t = BatchLang::Zh)]
+    lang: BatchLang,
+    /// The evaluation date for profiles that give no `as_of` (default: today in Beijing time).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BatchLang {
+    Zh,
+    En,
+}
+
+#[derive(Args)]
+pub struct GenArgs {
+    /// How many lines.
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// The seed: the same seed gives the same lines in every version.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The share of bad lines (malformed JSON, unknown fields or values), 0 to 1.
+    #[arg(long, default_value_t = 0.0, value_name = "R")]
+    bad_ratio: f64,
+    /// Leave out as_of, document dates and holders.
+    #[arg(long)]
+    no_validity: bool,
+}
+
+const MAX_JOBS: usize = 256;
+
+pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
+    let lang = match args.lang {
+        BatchLang::Zh => Lang::Zh,
+        BatchLang::En => Lang::En,
+    };
+    let jobs = match args.jobs {
+        Some(n) if (1..=MAX_JOBS).contains(&n) => n,
+        Some(_) => {
+            return Err(Failure(msg(lang, "bad_jobs", &[("max", &MAX_JOBS.to_string())])).into());
+        }
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let format = match args.format {
+        Some(InputFormatArg::Csv) => InputFormat::Csv,
+        Some(InputFormatArg::Jsonl) => InputFormat::Jsonl,
+        None if args
+            .input
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+        {
+            InputFormat::Csv
+        }
+        None => InputFormat::Jsonl,
+    };
+    let as_of = match &args.as_of {
+        Some(d) => d
+            .trim()
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| Failure(core_msg("invalid_date", lang, &[("value", d)])))?,
+        None => today(),
+    };
+    let rs = load_rules(args.rules.as_deref(), lang)?;
+    let cfg = Config {
+        format,
+        summary: args.summary,
+        jobs,
+        options: Options {
+            lang,
+            as_of: Some(as_of),
+        },
+        ..Config::default()
+    };
+
+    let name = display(&args.input);
+    let read_failed = |e: io::Error, name: &str| {
+        Failure(msg(
+            lang,
+            "read_failed",
+            &[("path", name), ("reason", &e.to_string())],
+        ))
+    };
+    let input: Box<dyn io::BufRead + Send> = if args.input == Path::new("-") {
+        Box::new(BufReader::with_capacity(1 << 18, io::stdin()))
+    } else {
+        let f = File::open(&args.input).map_err(|e| read_failed(e, &name))?;
+        Box::new(BufReader::with_capacity(1 << 18, f))
+    };
+    let out_name = args.output.as_deref().map(display);
+    let out: Box<dyn Write> = match &args.output {
+        Some(p) if p != Path::new("-") => {
+            let f = File::create(p).map_err(|e| {
+                Failure(msg(
+                    lang,
+                    "write_failed",
+                    &[("path", &display(p)), ("reason", &e.to_string())],
+                ))
+            })?;
+            Box::new(BufWriter::with_capacity(1 << 18, f))
+        }
+        _ => Box::new(BufWriter::with_capacity(1 << 18, io::stdout())),
+    };
+
+    let bar = (!args.quiet && io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {human_pos} profiles  {per_sec}  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar
+    });
+    let progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    let result = livegate_batch::run(&rs, input, out, &cfg, &progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let totals = match result {
+        Ok(t) => t,
+        Err(BatchError::Closed) => return Err(Stop::Closed),
+        Err(BatchError::Read(e)) => return Err(read_failed(e, &name).into()),
+        Err(BatchError::Write(e)) => {
+            let path = out_name.unwrap_or_else(|| "<stdout>".into());
+            return Err(Failure(msg(
+                lang,
+                "write_failed",
+                &[("path", &path), ("reason", &e.to_string())],
+            ))
+            .into());
+        }
+        Err(BatchError::Header(reason)) => {
+            return Err(Failure(msg(lang, "bad_header", &[("reason", &reason)])).into());
+        }
+    };
+    if !args.quiet {
+        let _ = io::stderr().write_all(totals.render(lang).as_bytes());
+    }
+    Ok(if totals.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn generate(args: GenArgs) -> Result<ExitCode, Stop> {
+    if !(0.0..=1.0).contains(&args.bad_ratio) {
+        return Err(Failure(msg(
+            Lang::Zh,
+            "bad_ratio",
+            &[("value", &args.bad_ratio.to_string())],
+        ))
+        .into());
+    }
+    let mut g = Generator::new(GenOptions {
+        seed: args.seed,
+        bad_ratio: args.bad_ratio,
+        validity: !args.no_validity,
+    });
+    let mut out = BufWriter::with_capacity(1 << 18, io::stdout().lock());
+    for _ in 0..args.count {
+        let line = g.next_line();
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
