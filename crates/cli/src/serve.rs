@@ -45,6 +45,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where uploaded scans are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStoreArg {
+    /// Files under the data directory, named by SHA-256.
+    Dir,
+    /// The database (PostgreSQL bytea, or a SQLite blob): replicas share only the database.
+    Database,
+}
+
 /// Where the data is: shared by `serve`, `admin` and `expiring`.
 #[derive(Args, Debug, Default, Clone)]
 pub struct DbArgs {
@@ -84,6 +94,9 @@ pub struct ServeArgs {
     /// A ruleset file instead of the embedded one [env: LIVEGATE_RULES].
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Where uploaded scans are kept [env: LIVEGATE_FILE_STORE; default: dir].
+    #[arg(long, value_enum)]
+    pub file_store: Option<FileStoreArg>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,6 +169,7 @@ pub struct FileConfig {
     pub rate_burst: Option<u32>,
     pub request_timeout: Option<u64>,
     pub rules: Option<PathBuf>,
+    pub file_store: Option<FileStoreArg>,
 }
 
 /// Everything resolved.
@@ -171,6 +185,7 @@ pub struct Config {
     pub rate_burst: u32,
     pub request_timeout: u64,
     pub rules: Option<PathBuf>,
+    pub file_store: FileStoreArg,
 }
 
 fn parse_env<T: std::str::FromStr>(
@@ -210,6 +225,15 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             Some("text") => LogFormat::Text,
             Some(other) => return Err(fail("bad_value", format!("LIVEGATE_LOG_FORMAT={other}"))),
             None => file.log_format.unwrap_or(LogFormat::Text),
+        },
+    };
+    let file_store = match args.file_store {
+        Some(f) => f,
+        None => match env("LIVEGATE_FILE_STORE").as_deref() {
+            Some("dir") => FileStoreArg::Dir,
+            Some("database") => FileStoreArg::Database,
+            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_FILE_STORE={other}"))),
+            None => file.file_store.unwrap_or(FileStoreArg::Dir),
         },
     };
     let level = args
@@ -267,6 +291,7 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             .clone()
             .or_else(|| env("LIVEGATE_RULES").map(PathBuf::from))
             .or(file.rules),
+        file_store,
     })
 }
 
@@ -333,6 +358,10 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         rate_limit: cfg.rate_limit,
         rate_burst: cfg.rate_burst,
         request_timeout: Duration::from_secs(cfg.request_timeout.max(1)),
+        file_store: match cfg.file_store {
+            FileStoreArg::Dir => livegate_server::FileStore::Dir,
+            FileStoreArg::Database => livegate_server::FileStore::Database,
+        },
     };
     runtime()?.block_on(async {
         let store = open(&cfg).await?;
@@ -503,6 +532,11 @@ mod tests {
         assert_eq!(c.log_format, LogFormat::Json);
         assert_eq!(c.request_timeout, 30, "default");
         assert_eq!(c.database_url, None, "SQLite by default");
+        assert_eq!(
+            c.file_store,
+            FileStoreArg::Dir,
+            "scans in the data directory by default"
+        );
     }
 
     #[test]

@@ -42,10 +42,15 @@ pub fn path_for(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("files").join(&sha256[..2]).join(sha256)
 }
 
+/// The SHA-256 of bytes, hex: a scan's key.
+pub fn digest(bytes: &[u8]) -> String {
+    livegate_store::hex(&Sha256::digest(bytes))
+}
+
 /// Stores bytes under their SHA-256 (written to a temporary name, synced,
 /// then renamed, so a file is whole or absent); returns the digest.
 pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
-    let sha = livegate_store::hex(&Sha256::digest(bytes));
+    let sha = digest(bytes);
     let path = path_for(data_dir, &sha);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(sha);

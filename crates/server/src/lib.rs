@@ -44,6 +44,17 @@ pub struct Settings {
     /// Requests a token may make at once above its rate.
     pub rate_burst: u32,
     pub request_timeout: Duration,
+    /// Where uploaded scans are kept.
+    pub file_store: FileStore,
+}
+
+/// Where uploaded scans are kept: files under the data directory (the
+/// default), or the database, so replicas share nothing but the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FileStore {
+    #[default]
+    Dir,
+    Database,
 }
 
 impl Default for Settings {
@@ -53,6 +64,7 @@ impl Default for Settings {
             rate_limit: 1000,
             rate_burst: 2000,
             request_timeout: Duration::from_secs(30),
+            file_store: FileStore::Dir,
         }
     }
 }

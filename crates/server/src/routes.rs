@@ -21,7 +21,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::Auth;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::{AppState, UPLOAD_LIMIT, etag, files};
+use crate::{AppState, FileStore, UPLOAD_LIMIT, etag, files};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -848,9 +848,16 @@ pub async fn upload_file(
             current: current.version,
         });
     }
-    let sha256 = files::store(&state.settings.data_dir, &bytes)
-        .await
-        .map_err(|e| ApiError::Internal(format!("storing an upload: {e}")))?;
+    let sha256 = match state.settings.file_store {
+        FileStore::Dir => files::store(&state.settings.data_dir, &bytes)
+            .await
+            .map_err(|e| ApiError::Internal(format!("storing an upload: {e}")))?,
+        FileStore::Database => {
+            let sha256 = files::digest(&bytes);
+            state.store.put_blob(&sha256, &bytes).await?;
+            sha256
+        }
+    };
     let file = StoredFile {
         sha256,
         name: q.name,
@@ -879,9 +886,24 @@ pub async fn download_file(
     if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::Internal("stored digest is not hex".into()));
     }
-    let bytes = tokio::fs::read(files::path_for(&state.settings.data_dir, &file.sha256))
-        .await
-        .map_err(|e| ApiError::Internal(format!("reading a stored scan: {e}")))?;
+    // The configured place first, then the other (the setting may have changed).
+    let from_dir = || tokio::fs::read(files::path_for(&state.settings.data_dir, &file.sha256));
+    let bytes = match state.settings.file_store {
+        FileStore::Dir => match from_dir().await {
+            Ok(b) => b,
+            Err(e) => state
+                .store
+                .get_blob(&file.sha256)
+                .await
+                .map_err(|_| ApiError::Internal(format!("reading a stored scan: {e}")))?,
+        },
+        FileStore::Database => match state.store.get_blob(&file.sha256).await {
+            Ok(b) => b,
+            Err(e) => from_dir()
+                .await
+                .map_err(|_| ApiError::Internal(format!("reading a stored scan: {e}")))?,
+        },
+    };
     Ok((
         [
             (header::CONTENT_TYPE, file.content_type),

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Backend, Server, backends};
-use livegate_server::Settings;
+use livegate_server::{FileStore, Settings};
 use livegate_store::clock;
 use serde_json::{Value, json};
 
@@ -954,5 +954,44 @@ fn operations_endpoints_answer_without_a_token() {
         );
         s.call("GET", "/v1/nothing-here", None, &[], b"")
             .problem(404);
+    });
+}
+
+#[test]
+fn scans_kept_in_the_database_are_read_back_and_nothing_is_written_to_the_data_dir() {
+    on_every_backend(|b| {
+        let s = Server::start_with(
+            b,
+            Settings {
+                file_store: FileStore::Database,
+                ..Settings::default()
+            },
+        );
+        let t = s.tenant("acme");
+        let (app, _) = create(&s, &t.editor, "wx00000000000000aa");
+        let (doc, detag) = add_document(
+            &s,
+            &t.editor,
+            &app,
+            json!({"kind": "platform_service_agreement"}),
+        );
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+        let r = upload(&s, &t.editor, &app, &doc, &detag, "scan.png", png);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["file"]["content_type"], "image/png");
+        // The same bytes again (another version) are one blob, not two.
+        let etag2 = r.header("etag").expect("etag").to_string();
+        assert_eq!(
+            upload(&s, &t.editor, &app, &doc, &etag2, "again.png", png).status,
+            200
+        );
+        assert_eq!(s.stored_files(), 0);
+        let got = s.get(
+            &format!("/v1/applicants/{app}/documents/{doc}/file"),
+            &t.viewer,
+        );
+        assert_eq!(got.status, 200);
+        assert_eq!(got.body, png);
+        assert_eq!(got.header("content-type"), Some("image/png"));
     });
 }

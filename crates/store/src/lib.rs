@@ -26,8 +26,10 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 /// The migrations, embedded; the same SQL runs on both backends.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "blobs", include_str!("../migrations/0002_blobs.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -946,6 +948,32 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(page(items, limit, |e| &e.id))
+    }
+
+    // ---- blobs (scans kept in the database) -----------------------------
+
+    /// Keeps bytes under their SHA-256 (hex, computed by the caller); a
+    /// second copy of the same bytes is a no-op.
+    pub async fn put_blob(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO blobs (sha256, bytes, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256)
+        .bind(bytes.to_vec())
+        .bind(clock::now_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get_blob(&self, sha256: &str) -> Result<Vec<u8>> {
+        let row = sqlx::query("SELECT bytes FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get::<Vec<u8>, _>(0)?)
     }
 
     // ---- watch and audit ------------------------------------------------
