@@ -94,8 +94,14 @@ fn validity(rs: &Ruleset) -> bool {
     }
 }
 
-fn differential(seed: u64, n: usize, validity: bool) {
-    let rs = default_ruleset().expect("the embedded ruleset loads");
+/// Profiles on which livegate (with `rs`) and the oracle disagree, and the
+/// verdicts livegate gave.
+fn disagreements(
+    rs: &Ruleset,
+    seed: u64,
+    n: usize,
+    validity: bool,
+) -> (Vec<String>, std::collections::BTreeMap<String, u64>) {
     let mut e = oracle();
     let mut g = Generator::new(GenOptions {
         seed,
@@ -106,7 +112,7 @@ fn differential(seed: u64, n: usize, validity: bool) {
     let mut verdicts = std::collections::BTreeMap::new();
     for _ in 0..n {
         let text = g.profile().to_string();
-        let ours = engine_says(&rs, &text);
+        let ours = engine_says(rs, &text);
         let theirs = oracle_says(&mut e, &text);
         *verdicts.entry(ours.0.clone()).or_insert(0u64) += 1;
         if ours != theirs {
@@ -115,6 +121,12 @@ fn differential(seed: u64, n: usize, validity: bool) {
             ));
         }
     }
+    (disagreements, verdicts)
+}
+
+fn differential(seed: u64, n: usize, validity: bool) {
+    let rs = default_ruleset().expect("the embedded ruleset loads");
+    let (disagreements, verdicts) = disagreements(&rs, seed, n, validity);
     assert!(
         disagreements.is_empty(),
         "{} of {n} profiles disagree (validity {validity}); the first:\n{}",
@@ -181,4 +193,22 @@ fn the_oracle_is_not_vacuous_it_sees_each_seed_rule() {
     expired["documents"][1]["holder"] = serde_json::json!("别家公司");
     expired["subject"]["name"] = serde_json::json!("本公司");
     assert_eq!(says(&mut e, expired).0, "needs_action");
+}
+
+#[test]
+fn the_differential_catches_an_engine_whose_ruleset_drops_part_of_a_seed_rule() {
+    // The same engine with aphrodisiacs no longer prohibited must disagree
+    // with the oracle: the comparison is sensitive to one rule's condition.
+    let text = livegate_core::DEFAULT_RULESET;
+    let rule = "when = { goods = [\"aphrodisiac\", \"illegal_goods\"] }";
+    assert!(
+        text.contains(rule),
+        "the prohibited-goods rule is in the ruleset"
+    );
+    let edited = text.replacen(rule, "when = { goods = [\"illegal_goods\"] }", 1);
+    let rs = livegate_core::load(&edited, "edited.toml")
+        .expect("the edited ruleset loads")
+        .ruleset;
+    let (d, _) = disagreements(&rs, 3, 2_000, false);
+    assert!(!d.is_empty(), "no disagreement with aphrodisiacs allowed");
 }
