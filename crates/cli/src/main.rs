@@ -18,6 +18,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use livegate_core::catalog::msg;
 use livegate_core::{Lang, Options, Ruleset, Verdict};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "livegate",

@@ -1,8 +1,9 @@
 //! The message catalogue (`messages.toml`): user-facing texts that are not
 //! rules: the engine's phrases and the CLI's page texts, in one place for translators.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::l10n::{Lang, Text, fill};
 
