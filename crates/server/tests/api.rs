@@ -995,3 +995,24 @@ fn scans_kept_in_the_database_are_read_back_and_nothing_is_written_to_the_data_d
         assert_eq!(got.header("content-type"), Some("image/png"));
     });
 }
+
+#[test]
+fn a_request_that_outlasts_the_timeout_is_answered_503_and_stores_nothing() {
+    let s = Server::start_with(
+        &Backend::Sqlite,
+        Settings {
+            request_timeout: std::time::Duration::from_millis(300),
+            ..Settings::default()
+        },
+    );
+    let t = s.tenant("acme");
+    let before = s.snapshot(&t);
+    // The body never arrives in full, so only the timeout can answer.
+    let head = format!(
+        "POST /v1/applicants HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+        t.editor
+    );
+    let p = common::raw(s.addr, head.as_bytes(), b"{\"appid\":").problem(503);
+    assert_eq!(p["type"], "urn:livegate:problem:timeout");
+    assert_eq!(s.snapshot(&t), before);
+}
