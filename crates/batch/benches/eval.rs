@@ -1,12 +1,14 @@
-//! The engine alone, on one thread: evaluation of pre-parsed profiles, and
-//! parse + evaluate, beside parsing alone as the baseline of the same run.
+//! The engine alone, on one thread: the decision (verdict, path statuses,
+//! missing documents; what `batch --summary` needs) and the full report on
+//! pre-parsed profiles, and parse + evaluate, beside parsing alone as the
+//! baseline of the same run.
 //! The profiles are the generator's (seed 1, 1,000 of them).
 //!
 //! cargo bench -p livegate-batch --bench eval
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use livegate_batch::generate::{GenOptions, Generator};
-use livegate_core::{Lang, Options, Profile, default_ruleset, evaluate, parse_profile};
+use livegate_core::{Lang, Options, Profile, decide, default_ruleset, evaluate, parse_profile};
 use std::hint::black_box;
 
 const N: usize = 1000;
@@ -42,10 +44,26 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    g.bench_function("evaluate (pre-parsed)", |b| {
+    g.bench_function("decide (pre-parsed, no report)", |b| {
+        b.iter(|| {
+            for p in &profiles {
+                black_box(decide(&rs, black_box(p), opts.as_of, opts.lang).ok());
+            }
+        })
+    });
+    g.bench_function("evaluate (pre-parsed, full report)", |b| {
         b.iter(|| {
             for p in &profiles {
                 black_box(evaluate(&rs, black_box(p), &opts).ok());
+            }
+        })
+    });
+    g.bench_function("parse + decide", |b| {
+        b.iter(|| {
+            for l in &lines {
+                if let Ok(p) = parse_profile(black_box(l)) {
+                    black_box(decide(&rs, &p, opts.as_of, opts.lang).ok());
+                }
             }
         })
     });

@@ -24,7 +24,7 @@ use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
-use livegate_core::{Lang, Options, Profile, Report, Ruleset, Verdict};
+use livegate_core::{Decision, Lang, Options, Profile, Ruleset, Verdict};
 use serde::Serialize;
 
 pub use messages::msg;
@@ -450,7 +450,7 @@ struct Brief<'a> {
 struct BriefPath<'a> {
     id: &'a str,
     status: &'a str,
-    missing_documents: &'a [String],
+    missing_documents: Vec<&'a str>,
 }
 
 impl Work<'_> {
@@ -548,42 +548,52 @@ impl Work<'_> {
                 }
             },
         };
-        let report = match livegate_core::evaluate(self.rs, &profile, &self.opts) {
-            Ok(r) => r,
-            Err(e) => {
-                return error(
-                    out,
-                    totals,
-                    ErrorBody {
-                        kind: "invalid_profile",
-                        message: e.message.clone(),
-                        path: (!e.path.is_empty()).then_some(e.path.as_str()),
-                        column: None,
-                        field: None,
-                        suggestion: e.suggestion.as_deref(),
-                    },
-                );
-            }
-        };
+        // The summary needs no text: the engine's decision alone (ids and
+        // bit sets) answers it; the full report renders that decision.
+        let decision =
+            match livegate_core::decide(self.rs, &profile, self.opts.as_of, self.opts.lang) {
+                Ok(d) => d,
+                Err(e) => {
+                    return error(
+                        out,
+                        totals,
+                        ErrorBody {
+                            kind: "invalid_profile",
+                            message: e.message.clone(),
+                            path: (!e.path.is_empty()).then_some(e.path.as_str()),
+                            column: None,
+                            field: None,
+                            suggestion: e.suggestion.as_deref(),
+                        },
+                    );
+                }
+            };
         totals.records += 1;
-        count(&report, totals);
+        count(self.rs, &decision, totals);
         if self.cfg.summary {
+            let rs = self.rs;
             let brief = Brief {
                 line: line.number,
-                profile_id: report.profile_id.as_deref(),
-                verdict: report.verdict.as_str(),
-                paths: report
+                profile_id: profile.id.as_deref(),
+                verdict: decision.verdict.as_str(),
+                paths: rs
                     .paths
                     .iter()
-                    .map(|p| BriefPath {
-                        id: &p.id,
-                        status: p.status.as_str(),
-                        missing_documents: &p.missing_documents,
+                    .zip(&decision.paths)
+                    .map(|(path, d)| BriefPath {
+                        id: &path.id,
+                        status: d.status.as_str(),
+                        missing_documents: d
+                            .missing
+                            .iter()
+                            .map(|&m| rs.documents[m].id.as_str())
+                            .collect(),
                     })
                     .collect(),
             };
             let _ = serde_json::to_writer(&mut *out, &brief);
         } else {
+            let report = livegate_core::render(self.rs, &profile, &decision, self.opts.lang);
             // {"line":N, followed by the report's own keys.
             let start = out.len();
             let _ = serde_json::to_writer(&mut *out, &report);
@@ -596,29 +606,26 @@ impl Work<'_> {
     }
 }
 
-fn count(report: &Report, totals: &mut Totals) {
+fn count(rs: &Ruleset, d: &Decision, totals: &mut Totals) {
     let v = Verdict::ALL
         .iter()
-        .position(|v| *v == report.verdict)
+        .position(|v| *v == d.verdict)
         .unwrap_or(0);
     totals.verdicts[v] += 1;
     // What stands between a profile that is not yet eligible and the path
     // closest to opening (the plan's).
-    if report.verdict == Verdict::Eligible {
+    if d.verdict == Verdict::Eligible {
         return;
     }
-    let Some(plan) = report
-        .plan_path
-        .as_deref()
-        .and_then(|id| report.paths.iter().find(|p| p.id == id))
-    else {
+    let Some(plan) = d.plan_path.and_then(|i| d.paths.get(i)) else {
         return;
     };
-    for d in &plan.missing_documents {
-        match totals.missing.get_mut(d) {
+    for &m in &plan.missing {
+        let id = rs.documents[m].id.as_str();
+        match totals.missing.get_mut(id) {
             Some(c) => *c += 1,
             None => {
-                totals.missing.insert(d.clone(), 1);
+                totals.missing.insert(id.to_string(), 1);
             }
         }
     }

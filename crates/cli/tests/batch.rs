@@ -233,3 +233,26 @@ fn gen_is_reproducible_and_its_bad_ratio_yields_error_records() {
         .count();
     assert!((25..=80).contains(&errors), "{errors} error records of 500");
 }
+
+#[test]
+fn summary_records_say_what_the_full_reports_say() {
+    // --summary takes the engine's text-free decision; the full record renders
+    // it. Both must tell the same verdict, statuses and missing documents.
+    let input = generated(1500, 21, "0");
+    let brief = records(&livegate(&["batch", "-", "--summary", "-q"], &input));
+    let full = records(&livegate(&["batch", "-", "-q"], &input));
+    assert_eq!(brief.len(), full.len());
+    for (b, f) in brief.iter().zip(&full) {
+        assert_eq!(b["verdict"], f["verdict"], "line {}", b["line"]);
+        let paths = f["paths"].as_array().expect("paths");
+        for (bp, fp) in b["paths"].as_array().expect("paths").iter().zip(paths) {
+            assert_eq!(bp["id"], fp["id"]);
+            assert_eq!(bp["status"], fp["status"], "line {}", b["line"]);
+            assert_eq!(
+                bp["missing_documents"], fp["missing_documents"],
+                "line {}",
+                b["line"]
+            );
+        }
+    }
+}
