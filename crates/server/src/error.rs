@@ -62,6 +62,8 @@ pub enum ApiError {
     RateLimited { retry_after: u64 },
     #[error("the request took longer than {0} s")]
     Timeout(u64),
+    #[error("the database does not answer")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -137,6 +139,11 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "请求超时 · request timed out",
             ),
+            Unavailable(_) => (
+                "unavailable",
+                StatusCode::SERVICE_UNAVAILABLE,
+                "服务暂不可用 · service unavailable",
+            ),
             Internal(_) => (
                 "internal",
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -168,6 +175,10 @@ impl IntoResponse for ApiError {
             ApiError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
                 None
+            }
+            ApiError::Unavailable(m) => {
+                tracing::warn!(error = %m, "database does not answer");
+                Some(self.to_string())
             }
             e => Some(e.to_string()),
         };

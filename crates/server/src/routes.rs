@@ -485,12 +485,7 @@ pub async fn healthz() -> &'static str {
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => "ready".into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "database does not answer");
-            let mut r = ApiError::Internal(e.to_string()).into_response();
-            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            r
-        }
+        Err(e) => ApiError::Unavailable(e.to_string()).into_response(),
     }
 }
 

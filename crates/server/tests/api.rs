@@ -1016,3 +1016,14 @@ fn a_request_that_outlasts_the_timeout_is_answered_503_and_stores_nothing() {
     assert_eq!(p["type"], "urn:livegate:problem:timeout");
     assert_eq!(s.snapshot(&t), before);
 }
+
+#[test]
+fn readiness_is_503_once_the_database_does_not_answer_while_liveness_stays_200() {
+    on_every_backend(|b| {
+        let s = Server::start(b);
+        assert_eq!(s.call("GET", "/readyz", None, &[], b"").status, 200);
+        s.rt.block_on(s.store.close());
+        s.call("GET", "/readyz", None, &[], b"").problem(503);
+        assert_eq!(s.call("GET", "/healthz", None, &[], b"").status, 200);
+    });
+}
