@@ -16,22 +16,16 @@ use serde::Deserialize;
 
 use crate::Failure;
 
-/// Messages of these commands, zh · en, in one place.
-fn msg(id: &str) -> &'static str {
-    match id {
-        "bad_config" => "配置文件无效 · invalid configuration file",
-        "bad_value" => "配置值无效 · invalid configuration value",
-        "db_failed" => "无法打开数据库 · cannot open the database",
-        "bind_failed" => "无法监听地址 · cannot listen on the address",
-        "no_tenant" => "没有这个租户 · no such tenant",
-        "token_once" => {
-            "令牌只显示这一次，服务端只保存其哈希 · the token is shown once; only its hash is kept"
-        }
-        "bad_window" => "时间窗口无效（例如 30d）· invalid window (such as 30d)",
-        "runtime" => "无法启动运行时 · cannot start the runtime",
-        "rules" => "规则集无效 · invalid ruleset",
-        _ => "错误 · error",
-    }
+/// A message of these commands from the catalogue, in both languages
+/// (`serve` and `admin` are run by operators who may read either).
+fn msg(id: &str) -> String {
+    use livegate_core::{Lang, catalog};
+    let key = format!("serve_{id}");
+    format!(
+        "{} · {}",
+        catalog::msg(&key, Lang::Zh, &[]),
+        catalog::msg(&key, Lang::En, &[])
+    )
 }
 
 fn fail(id: &str, detail: impl std::fmt::Display) -> Failure {
