@@ -13,6 +13,10 @@ use livegate_batch::{Config, Totals, run_with};
 use livegate_core::Profile;
 use serde::Serialize;
 
+// The allocator of the livegate binary: the benchmark compares engines, not allocators.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Serialize)]
 struct Brief<'a> {
     line: u64,

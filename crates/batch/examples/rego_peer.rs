@@ -10,6 +10,10 @@ use std::time::Instant;
 
 use regorus::{Engine, Value};
 
+// The allocator of the livegate binary: the benchmark compares engines, not allocators.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const POLICY: &str = include_str!("../../../bench/peers/rego/livegate.rego");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

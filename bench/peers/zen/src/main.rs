@@ -12,6 +12,10 @@ use std::time::Instant;
 use zen_engine::model::DecisionContent;
 use zen_engine::{DecisionEngine, Variable};
 
+// The allocator of the livegate binary: the benchmark compares engines, not allocators.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const GRAPH: &str = include_str!("../livegate.jdm.json");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
