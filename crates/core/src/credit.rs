@@ -41,7 +41,19 @@ fn value(c: char) -> Option<u32> {
 
 /// Normalises a code as people type it: trims, folds full-width characters and case.
 pub fn normalize(code: &str) -> String {
-    crate::docs::fold_width(code.trim()).to_ascii_uppercase()
+    normalized(code).into_owned()
+}
+
+/// [`normalize`], borrowing when the code is already in normal form.
+pub fn normalized(code: &str) -> std::borrow::Cow<'_, str> {
+    let t = code.trim();
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(crate::docs::fold_width(t).to_ascii_uppercase())
+    }
 }
 
 /// The check character for the first 17 characters, if they are all valid.

@@ -149,9 +149,26 @@ pub enum RequiredBy {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
-    pub req: CategoryReq,
     pub by: RequiredBy,
     pub eval: CategoryEval,
+    /// The category a way names (`by` is then [`RequiredBy::Way`]).
+    pub category: Option<usize>,
+}
+
+impl Requirement {
+    /// What is required: the way's category, or the rule's requirement.
+    pub fn req<'a>(&self, rs: &'a Ruleset) -> std::borrow::Cow<'a, CategoryReq> {
+        match (self.category, self.by) {
+            (Some(c), _) => std::borrow::Cow::Owned(CategoryReq::Category(c)),
+            (None, RequiredBy::Rule(r)) => match &rs.rules[r].require {
+                Some(q) => std::borrow::Cow::Borrowed(q),
+                None => std::borrow::Cow::Owned(CategoryReq::FirstLevel(String::new())),
+            },
+            (None, RequiredBy::Way) => {
+                std::borrow::Cow::Owned(CategoryReq::FirstLevel(String::new()))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +210,22 @@ pub(crate) fn parse_date(
     path: impl FnOnce() -> String,
     lang: Lang,
 ) -> Result<Date, ProfileError> {
-    value.trim().parse::<Date>().map_err(|_| ProfileError {
+    let v = value.trim();
+    // The common YYYY-MM-DD without the general parser; jiff still validates the day.
+    let b = v.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| -> Option<i16> {
+            b[r].iter().try_fold(0i16, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+            && let Ok(date) = Date::new(y, m as i8, d as i8)
+        {
+            return Ok(date);
+        }
+    }
+    v.parse::<Date>().map_err(|_| ProfileError {
         path: path(),
         line: None,
         column: None,
@@ -436,14 +468,17 @@ impl<'r> Decider<'r> {
                 self.notes.push(Note::HolderMismatch { doc: i, kind });
             }
             if let Some(code) = d.credit_code.as_deref() {
-                let norm = credit::normalize(code);
+                let norm = credit::normalized(code);
                 match credit::validate(&norm) {
                     Err(error) => self.notes.push(Note::InvalidCreditCode {
                         doc: Some(i),
                         error,
                     }),
                     Ok(()) => {
-                        if subject_code.as_deref().is_some_and(|sc| sc != norm) {
+                        if subject_code
+                            .as_deref()
+                            .is_some_and(|sc| sc != norm.as_ref())
+                        {
                             counts = false;
                             self.notes
                                 .push(Note::CreditCodeHolderMismatch { doc: i, kind });
@@ -711,19 +746,28 @@ impl<'r> Decider<'r> {
             Vec::with_capacity(way.categories.len() + extra.len());
         for &c in &way.categories {
             requirements.push(Requirement {
-                req: CategoryReq::Category(c),
                 by: RequiredBy::Way,
                 eval: self.eval_category(c, r.status[c], r),
+                category: Some(c),
             });
         }
         for &(rule, req) in extra {
-            if requirements.iter().any(|x| &x.req == req) {
+            let same = |x: &Requirement| match (req, x.category, x.by) {
+                (CategoryReq::Category(c), Some(xc), _) => *c == xc,
+                (_, None, RequiredBy::Rule(xr)) => rs.rules[xr].require.as_ref() == Some(req),
+                _ => false,
+            };
+            if requirements.iter().any(same) {
                 continue;
             }
+            let category = match req {
+                CategoryReq::Category(c) => Some(*c),
+                CategoryReq::FirstLevel(_) => None,
+            };
             requirements.push(Requirement {
-                req: req.clone(),
                 by: RequiredBy::Rule(rule),
                 eval: self.eval_req(req, r),
+                category,
             });
         }
         let mut status = PathStatus::Available;

@@ -186,7 +186,7 @@ impl Renderer<'_> {
         let mut doc_actions: Vec<Action> = Vec::new();
         for q in &pd.requirements {
             let e = &q.eval;
-            let label = self.label(&q.req, e);
+            let label = self.label(&q.req(rs), e);
             if let Some(a) = e.action {
                 report.required_categories.push(label.clone());
                 report.actions.push(Action {

@@ -200,6 +200,11 @@ pub fn parse_profile(text: &str) -> Result<Profile, ProfileError> {
             suggestion: None,
         });
     }
+    // Most profiles are valid: parse them directly, and only on an error
+    // parse again tracking the field path (which costs as much as the parse).
+    if let Ok(p) = serde_json::from_str::<Profile>(body) {
+        return Ok(p);
+    }
     let mut de = serde_json::Deserializer::from_str(body);
     let result: Result<Profile, _> = serde_path_to_error::deserialize(&mut de);
     let profile = match result {

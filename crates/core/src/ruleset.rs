@@ -367,7 +367,15 @@ impl Lookup {
         if let Some(i) = self.exact.get(name) {
             return Some(*i);
         }
-        self.map.get(&normalize(name)).copied()
+        thread_local! {
+            static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        BUF.with(|b| {
+            let mut b = b.borrow_mut();
+            b.clear();
+            normalize_into(name, &mut b);
+            self.map.get(b.as_str()).copied()
+        })
     }
 
     pub fn nearest(&self, name: &str) -> Option<&str> {
@@ -379,6 +387,11 @@ impl Lookup {
 /// brackets and ASCII case, and unifies `-` and `/` between category levels.
 pub fn normalize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    normalize_into(name, &mut out);
+    out
+}
+
+fn normalize_into(name: &str, out: &mut String) {
     for c in name.trim().chars() {
         match c {
             '《' | '》' | '【' | '】' | ' ' | '\u{3000}' => {}
@@ -388,7 +401,6 @@ pub fn normalize(name: &str) -> String {
             c => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 #[derive(Debug, Clone, Default)]
