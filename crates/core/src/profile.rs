@@ -139,7 +139,11 @@ impl ProfileCategory {
 }
 
 /// A qualification document as the applicant holds it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Deserialised by hand: `#[serde(flatten)]` would buffer every document
+/// into an intermediate map before reading it, which doubled the cost of
+/// parsing a profile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProfileDocument {
     /// A document kind id, its Chinese name (with or without 《》) or an alias.
     pub kind: String,
@@ -156,6 +160,54 @@ pub struct ProfileDocument {
     /// Attributes the ruleset declares for the kind (`service_items`, `scope`…): a value or a list.
     #[serde(flatten)]
     pub attributes: BTreeMap<String, AttributeValues>,
+}
+
+impl<'de> Deserialize<'de> for ProfileDocument {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ProfileDocument;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a document: an object with at least `kind`")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut doc = ProfileDocument::default();
+                let mut kind: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "kind" => {
+                            if kind.is_some() {
+                                return Err(de::Error::duplicate_field("kind"));
+                            }
+                            kind = Some(map.next_value()?);
+                            continue;
+                        }
+                        "number" => &mut doc.number,
+                        "holder" => &mut doc.holder,
+                        "credit_code" => &mut doc.credit_code,
+                        "valid_from" => &mut doc.valid_from,
+                        "valid_until" => &mut doc.valid_until,
+                        _ => {
+                            let v: AttributeValues = map.next_value()?;
+                            if doc.attributes.insert(key.clone(), v).is_some() {
+                                return Err(de::Error::custom(format_args!(
+                                    "duplicate field `{key}`"
+                                )));
+                            }
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                    }
+                    *slot = map.next_value()?;
+                }
+                doc.kind = kind.ok_or_else(|| de::Error::missing_field("kind"))?;
+                Ok(doc)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// An attribute's values: one string or a list of strings.
@@ -400,6 +452,48 @@ mod tests {
         let e = parse_profile("{\"subject\": {\"type\": \"enterprise\"}, \"catgories\": []}")
             .unwrap_err();
         assert_eq!(e.suggestion.as_deref(), Some("categories"));
+    }
+
+    #[test]
+    fn documents_keep_their_fields_and_attributes_and_refuse_what_is_malformed() {
+        let p = parse_profile(
+            r#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "k", "number": "n", "valid_until": null, "scope": "x", "service_items": ["a", "b"]}]}"#,
+        )
+        .unwrap();
+        let d = &p.documents[0];
+        assert_eq!(
+            (
+                d.kind.as_str(),
+                d.number.as_deref(),
+                d.valid_until.as_deref()
+            ),
+            ("k", Some("n"), None)
+        );
+        assert_eq!(d.attributes["scope"].0, vec!["x"]);
+        assert_eq!(d.attributes["service_items"].0, vec!["a", "b"]);
+        let e =
+            parse_profile(r#"{"subject": {"type": "enterprise"}, "documents": [{"number": "n"}]}"#)
+                .unwrap_err();
+        assert!(e.message.contains("missing field `kind`"), "{e}");
+        assert_eq!(e.path, "documents[0]");
+        let e = parse_profile(
+            r#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "k", "holder": 3}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "documents[0].holder");
+        let e = parse_profile(
+            r#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "k", "scope": [1]}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.path.starts_with("documents[0].scope"), "{e}");
+        let e = parse_profile(
+            r#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "k", "kind": "j"}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("duplicate field"), "{e}");
+        let e = parse_profile(r#"{"subject": {"type": "enterprise"}, "documents": ["k"]}"#)
+            .unwrap_err();
+        assert_eq!(e.path, "documents[0]");
     }
 
     #[test]
