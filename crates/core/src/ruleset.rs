@@ -348,6 +348,8 @@ pub struct Lookup {
     map: HashMap<String, usize>,
     /// Every name, for "did you mean" suggestions.
     pub names: Vec<String>,
+    /// `names`, lowercased once for the suggestions.
+    lowered: Vec<String>,
 }
 
 impl Lookup {
@@ -359,6 +361,7 @@ impl Lookup {
         self.map.entry(key).or_insert(index);
         self.exact.entry(name.to_string()).or_insert(index);
         self.names.push(name.to_string());
+        self.lowered.push(name.to_lowercase());
     }
 
     pub fn get(&self, name: &str) -> Option<usize> {
@@ -379,7 +382,13 @@ impl Lookup {
     }
 
     pub fn nearest(&self, name: &str) -> Option<&str> {
-        crate::fuzzy::nearest(name, self.names.iter().map(String::as_str))
+        crate::fuzzy::nearest_lowered(
+            name,
+            self.names
+                .iter()
+                .zip(&self.lowered)
+                .map(|(n, l)| (n.as_str(), std::borrow::Cow::Borrowed(l.as_str()))),
+        )
     }
 }
 
