@@ -1,25 +1,12 @@
-//! The batch catalogue (`messages.toml`), in the format of the engine's own.
+//! The messages of `livegate batch` and `livegate gen`: the engine's catalogue
+//! (`messages.toml` in livegate-core), under the `batch_` prefix, so that
+//! translators find every text in one file.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use livegate_core::l10n::Lang;
 
-use livegate_core::l10n::{Lang, Text, fill};
-
-static CATALOG: OnceLock<HashMap<String, Text>> = OnceLock::new();
-
-fn catalog() -> &'static HashMap<String, Text> {
-    CATALOG.get_or_init(|| {
-        // Part of the build; a broken catalogue fails the unit test below.
-        toml::from_str(include_str!("messages.toml")).unwrap_or_default()
-    })
-}
-
-/// The message `key` in `lang`, placeholders filled; the key itself when missing.
+/// The message `batch_{key}` in `lang`, placeholders filled.
 pub fn msg(lang: Lang, key: &str, vars: &[(&str, &str)]) -> String {
-    match catalog().get(key) {
-        Some(t) => fill(t.get(lang), vars),
-        None => key.to_string(),
-    }
+    livegate_core::catalog::msg(&format!("batch_{key}"), lang, vars)
 }
 
 #[cfg(test)]
@@ -27,12 +14,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_batch_message_parses_and_has_both_languages() {
-        let c: HashMap<String, Text> = toml::from_str(include_str!("messages.toml")).unwrap();
-        assert!(c.len() >= 10);
-        for (k, t) in &c {
-            assert!(!t.zh.is_empty() && !t.en.is_empty(), "{k}");
-        }
+    fn batch_messages_come_from_the_catalogue_in_both_languages() {
         assert_eq!(msg(Lang::En, "eligible", &[]), "eligible");
+        assert_eq!(msg(Lang::Zh, "eligible", &[]), "可以直播");
+        assert_eq!(
+            msg(Lang::En, "summary_errors", &[("errors", "3")]),
+            "  bad lines: 3"
+        );
     }
 }
