@@ -4,7 +4,6 @@
 //! Exit codes: 0 eligible (or success), 1 not (yet) eligible, 2 bad input or usage.
 
 mod batch;
-mod doc;
 mod render;
 mod ruletools;
 mod serve;
@@ -16,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use livegate_core::catalog::msg;
+use livegate_core::doc;
 use livegate_core::{Lang, Options, Ruleset, Verdict};
 
 #[global_allocator]

@@ -20,6 +20,7 @@ pub mod compile;
 pub mod credit;
 pub mod decide;
 pub mod diff;
+pub mod doc;
 pub mod docs;
 pub mod err;
 pub mod eval;

@@ -3,21 +3,23 @@
 //! qualification "N 选 1" with each alternative's documents, and notes.
 //! `docs/rules.zh.md` is this output, checked in and kept in step by CI.
 
-use livegate_core::Lang;
-use livegate_core::catalog::{join, msg};
-use livegate_core::ruleset::{Category, Ruleset};
+use crate::catalog::{join, msg};
+use crate::l10n::Lang;
+use crate::ruleset::{Category, Ruleset};
 
-/// One table row: a header cell and lines of content.
-struct Row {
-    head: String,
-    lines: Vec<String>,
+/// One table row: a header cell and lines of content (a line wrapped in
+/// `**` is a heading of its cell).
+pub struct Row {
+    pub head: String,
+    pub lines: Vec<String>,
 }
 
-struct Section {
-    title: String,
-    anchor: String,
-    intro: Vec<String>,
-    rows: Vec<Row>,
+/// A titled table: the paths, or one category.
+pub struct Section {
+    pub title: String,
+    pub anchor: String,
+    pub intro: Vec<String>,
+    pub rows: Vec<Row>,
 }
 
 /// A rule's message with its own conditions filled in, for a note.
@@ -101,7 +103,9 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
     }
 }
 
-fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>) {
+/// The catalogue as a header (ruleset, source, notice), the paths table and
+/// one table per category: what every renderer (markdown, HTML, the console) lays out.
+pub fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>) {
     let m = |k: &str| msg(k, lang, &[]);
     let mut header = vec![msg(
         "doc_header",
