@@ -102,7 +102,15 @@ pub fn today() -> i64 {
 
 /// Now as an RFC 3339 UTC timestamp with milliseconds.
 pub fn now_rfc3339() -> String {
-    let ms = now_millis();
+    rfc3339_at(now_millis())
+}
+
+/// `secs` seconds from now, as [`now_rfc3339`] writes times.
+pub fn rfc3339_after(secs: u64) -> String {
+    rfc3339_at(now_millis().saturating_add(secs.saturating_mul(1000)))
+}
+
+fn rfc3339_at(ms: u64) -> String {
     let days = (ms / 86_400_000) as i64;
     let rem = ms % 86_400_000;
     let (h, mi, s, milli) = (

@@ -13,6 +13,11 @@
 
 pub mod clock;
 pub mod diff;
+mod sessions;
+mod summaries;
+
+pub use sessions::Session;
+pub use summaries::{ApplicantFilter, ApplicantSummary, EvaluationIndex};
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -29,6 +34,12 @@ use sqlx::{AnyPool, Row};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "blobs", include_str!("../migrations/0002_blobs.sql")),
+    (
+        3,
+        "sessions",
+        include_str!("../migrations/0003_sessions.sql"),
+    ),
+    (4, "console", include_str!("../migrations/0004_console.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +181,8 @@ pub struct EvaluationInput {
     pub ruleset_version: String,
     pub ruleset_as_of: String,
     pub report: Value,
+    /// The evaluation in brief, kept on the applicant for lists and filters.
+    pub index: EvaluationIndex,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,7 +213,7 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-fn page<T>(mut items: Vec<T>, limit: usize, id: impl Fn(&T) -> &str) -> Page<T> {
+pub(crate) fn page<T>(mut items: Vec<T>, limit: usize, id: impl Fn(&T) -> &str) -> Page<T> {
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
         items.last().map(|t| id(t).to_string())
@@ -229,7 +242,7 @@ fn json_text(v: &Value) -> String {
     v.to_string()
 }
 
-fn parse_json(s: &str) -> Value {
+pub(crate) fn parse_json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or(Value::Null)
 }
 
@@ -371,7 +384,10 @@ impl Store {
             &t.id,
             None,
             "tenant.create",
-            &t.id,
+            Target {
+                id: &t.id,
+                applicant: None,
+            },
             &Value::Null,
             &serde_json::json!({"name": name}),
         )
@@ -413,7 +429,10 @@ impl Store {
             tenant_id,
             None,
             "token.create",
-            &id,
+            Target {
+                id: &id,
+                applicant: None,
+            },
             &Value::Null,
             &serde_json::json!({"role": role.as_str()}),
         )
@@ -475,7 +494,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "applicant.create",
-            &a.id,
+            Target {
+                id: &a.id,
+                applicant: Some(&a.id),
+            },
             &Value::Null,
             &a.profile,
         )
@@ -558,7 +580,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "applicant.update",
-            id,
+            Target {
+                id,
+                applicant: Some(id),
+            },
             &before.profile,
             &input.profile,
         )
@@ -616,7 +641,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "applicant.delete",
-            id,
+            Target {
+                id,
+                applicant: Some(id),
+            },
             &before.profile,
             &Value::Null,
         )
@@ -666,7 +694,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "document.create",
-            &d.id,
+            Target {
+                id: &d.id,
+                applicant: Some(applicant_id),
+            },
             &Value::Null,
             &d.document,
         )
@@ -751,7 +782,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "document.update",
-            id,
+            Target {
+                id,
+                applicant: Some(applicant_id),
+            },
             &before.document,
             &input.body,
         )
@@ -812,7 +846,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "document.upload",
-            id,
+            Target {
+                id,
+                applicant: Some(applicant_id),
+            },
             &before_file,
             &after_file,
         )
@@ -859,7 +896,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "document.delete",
-            id,
+            Target {
+                id,
+                applicant: Some(applicant_id),
+            },
             &before.document,
             &Value::Null,
         )
@@ -900,6 +940,25 @@ impl Store {
         .bind(&e.created_at)
         .execute(&mut *tx)
         .await?;
+        let paths = input.index.paths.iter().map(|(p, s)| format!("{p}={s}"));
+        let paths: Vec<String> = paths.collect();
+        sqlx::query(
+            "UPDATE applicants SET last_verdict = $1, last_evaluated_at = $2, last_paths = $3, \
+             last_missing = $4, categories_index = $5 WHERE tenant_id = $6 AND id = $7",
+        )
+        .bind(&e.verdict)
+        .bind(&e.created_at)
+        .bind(summaries::delimited(paths.iter().map(String::as_str)))
+        .bind(summaries::delimited(
+            input.index.missing.iter().map(String::as_str),
+        ))
+        .bind(summaries::delimited(
+            input.index.categories.iter().map(String::as_str),
+        ))
+        .bind(&who.tenant_id)
+        .bind(applicant_id)
+        .execute(&mut *tx)
+        .await?;
         let summary =
             serde_json::json!({"verdict": e.verdict, "ruleset_version": e.ruleset_version});
         audit(
@@ -907,7 +966,10 @@ impl Store {
             &who.tenant_id,
             Some(&who.token_id),
             "applicant.evaluate",
-            applicant_id,
+            Target {
+                id: applicant_id,
+                applicant: Some(applicant_id),
+            },
             &Value::Null,
             &summary,
         )
@@ -1055,7 +1117,7 @@ fn dup(e: sqlx::Error, what: &str) -> StoreError {
     }
 }
 
-fn applicant_row(r: &AnyRow) -> Result<Applicant> {
+pub(crate) fn applicant_row(r: &AnyRow) -> Result<Applicant> {
     Ok(Applicant {
         id: r.try_get("id")?,
         version: r.try_get("version")?,
@@ -1091,21 +1153,29 @@ fn document_row(r: &AnyRow) -> Result<Document> {
     })
 }
 
+/// What an audit entry is about: the record written, and the applicant it
+/// belongs to (so an applicant's trail keeps its deleted documents).
+struct Target<'a> {
+    id: &'a str,
+    applicant: Option<&'a str>,
+}
+
 async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     tenant_id: &str,
     token_id: Option<&str>,
     action: &str,
-    target: &str,
+    target: Target<'_>,
     before: &Value,
     after: &Value,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO audit (id, tenant_id, token_id, action, target, at, diff) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sqlx::query("INSERT INTO audit (id, tenant_id, token_id, action, target, applicant_id, at, diff) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(clock::new_id("aud"))
         .bind(tenant_id)
         .bind(token_id)
         .bind(action)
-        .bind(target)
+        .bind(target.id)
+        .bind(target.applicant)
         .bind(clock::now_rfc3339())
         .bind(json_text(&diff::diff(before, after)))
         .execute(&mut **tx)

@@ -1,0 +1,232 @@
+//! The applicants as the console lists them: each with its latest
+//! evaluation in brief and its next expiry, filtered and paged in SQL; and
+//! the tenant-wide figures of the dashboard.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Applicant, AuditEntry, Page, Result, Store, applicant_row, page, parse_json};
+
+/// An evaluation in brief, written beside it on the applicant.
+#[derive(Debug, Clone, Default)]
+pub struct EvaluationIndex {
+    /// (path id, status) for every path of the report.
+    pub paths: Vec<(String, String)>,
+    /// Documents the plan's path still misses.
+    pub missing: Vec<String>,
+    /// The ruleset categories the profile names.
+    pub categories: Vec<String>,
+}
+
+/// `,a,b,`: a list LIKE can search for `,a,`.
+pub(crate) fn delimited<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut s = String::from(",");
+    for i in items {
+        s.push_str(i);
+        s.push(',');
+    }
+    s
+}
+
+fn undelimit(s: &str) -> impl Iterator<Item = &str> {
+    s.split(',').filter(|p| !p.is_empty())
+}
+
+/// What the applicants list is narrowed to; empty fields do not narrow.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicantFilter {
+    pub verdict: Option<String>,
+    /// A path id and the status it must have in the latest evaluation.
+    pub path_status: Option<(String, String)>,
+    /// A ruleset category id the profile names.
+    pub category: Option<String>,
+    /// Only applicants with a document expiring between `today` and this date (inclusive).
+    pub expiring_until: Option<String>,
+    /// Part of the name or the appid, any case.
+    pub text: Option<String>,
+    /// Today, `YYYY-MM-DD`: the start of "next expiry".
+    pub today: String,
+}
+
+/// An applicant with its latest evaluation in brief.
+#[derive(Debug, Clone)]
+pub struct ApplicantSummary {
+    pub applicant: Applicant,
+    pub last_verdict: Option<String>,
+    pub last_evaluated_at: Option<String>,
+    pub last_paths: Vec<(String, String)>,
+    /// The earliest `valid_until` on or after today.
+    pub next_expiry: Option<String>,
+}
+
+fn like(s: &str) -> String {
+    let escaped: String = s
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+const SUMMARY_SELECT: &str = "SELECT a.id, a.version, a.appid, a.name, a.profile, a.created_at, a.updated_at, \
+    a.last_verdict, a.last_evaluated_at, a.last_paths, \
+    (SELECT MIN(d.valid_until) FROM documents d WHERE d.tenant_id = a.tenant_id AND d.applicant_id = a.id \
+     AND d.valid_until >= $2) AS next_expiry FROM applicants a";
+
+const SUMMARY_WHERE: &str = " WHERE a.tenant_id = $1 AND a.id > $3 \
+    AND ($4 = '' OR a.last_verdict = $4) \
+    AND ($5 = '' OR a.last_paths LIKE $5) \
+    AND ($6 = '' OR a.categories_index LIKE $6) \
+    AND ($7 = '' OR LOWER(a.appid) LIKE $7 ESCAPE '\\' OR LOWER(COALESCE(a.name, '')) LIKE $7 ESCAPE '\\') \
+    AND ($8 = '' OR EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = a.tenant_id AND d.applicant_id = a.id \
+         AND d.valid_until >= $2 AND d.valid_until <= $8)) \
+    ORDER BY a.id LIMIT $9";
+
+fn summary_row(r: &AnyRow) -> Result<ApplicantSummary> {
+    let paths: Option<String> = r.try_get("last_paths")?;
+    Ok(ApplicantSummary {
+        applicant: applicant_row(r)?,
+        last_verdict: r.try_get("last_verdict")?,
+        last_evaluated_at: r.try_get("last_evaluated_at")?,
+        last_paths: undelimit(paths.as_deref().unwrap_or(""))
+            .filter_map(|p| p.split_once('='))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        next_expiry: r.try_get("next_expiry")?,
+    })
+}
+
+impl Store {
+    /// A page of the tenant's applicants, narrowed by `f`, in creation order.
+    pub async fn search_applicants(
+        &self,
+        tenant_id: &str,
+        f: &ApplicantFilter,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ApplicantSummary>> {
+        let path = f
+            .path_status
+            .as_ref()
+            .map(|(p, s)| format!("%,{p}={s},%"))
+            .unwrap_or_default();
+        let category = f
+            .category
+            .as_ref()
+            .map(|c| format!("%,{c},%"))
+            .unwrap_or_default();
+        let rows = sqlx::query(&format!("{SUMMARY_SELECT}{SUMMARY_WHERE}"))
+            .bind(tenant_id)
+            .bind(&f.today)
+            .bind(cursor.unwrap_or(""))
+            .bind(f.verdict.clone().unwrap_or_default())
+            .bind(path)
+            .bind(category)
+            .bind(f.text.as_deref().map(like).unwrap_or_default())
+            .bind(f.expiring_until.clone().unwrap_or_default())
+            .bind(limit as i64 + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let items = rows.iter().map(summary_row).collect::<Result<Vec<_>>>()?;
+        Ok(page(items, limit, |s| &s.applicant.id))
+    }
+
+    /// How many of the tenant's applicants have each latest verdict
+    /// (`None`: never evaluated).
+    pub async fn verdict_counts(&self, tenant_id: &str) -> Result<Vec<(Option<String>, i64)>> {
+        let rows = sqlx::query(
+            "SELECT last_verdict, COUNT(*) AS n FROM applicants WHERE tenant_id = $1 GROUP BY last_verdict",
+        )
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("last_verdict")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// For each document kind, how many applicants' latest plan still misses it, most first.
+    pub async fn missing_counts(&self, tenant_id: &str) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT last_missing FROM applicants WHERE tenant_id = $1 AND last_missing IS NOT NULL",
+        )
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts: std::collections::BTreeMap<String, i64> = Default::default();
+        for r in &rows {
+            let s: String = r.try_get("last_missing")?;
+            for d in undelimit(&s) {
+                *counts.entry(d.to_string()).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(String, i64)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
+    }
+
+    /// The `valid_until` dates of the tenant's documents between two dates (inclusive).
+    pub async fn expiry_dates(
+        &self,
+        tenant_id: &str,
+        from: &str,
+        until: &str,
+    ) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT valid_until FROM documents WHERE tenant_id = $1 AND valid_until >= $2 AND valid_until <= $3 \
+             ORDER BY valid_until",
+        )
+        .bind(tenant_id)
+        .bind(from)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("valid_until")?)).collect()
+    }
+
+    /// The audit trail of one applicant, its documents' included, newest first.
+    pub async fn applicant_audit(
+        &self,
+        tenant_id: &str,
+        applicant_id: &str,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, token_id, action, target, at, diff FROM audit \
+             WHERE tenant_id = $1 AND applicant_id = $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(tenant_id)
+        .bind(applicant_id)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    id: r.try_get("id")?,
+                    token_id: r.try_get("token_id")?,
+                    action: r.try_get("action")?,
+                    target: r.try_get("target")?,
+                    at: r.try_get("at")?,
+                    diff: parse_json(&r.try_get::<String, _>("diff")?),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// Every applicant of the tenant as (appid, id, version).
+    pub async fn appids(&self, tenant_id: &str) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query("SELECT appid, id, version FROM applicants WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("appid")?, r.try_get("id")?, r.try_get("version")?)))
+            .collect()
+    }
+}
