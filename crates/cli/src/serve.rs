@@ -91,6 +91,12 @@ pub struct ServeArgs {
     /// Where uploaded scans are kept [env: LIVEGATE_FILE_STORE; default: dir].
     #[arg(long, value_enum)]
     pub file_store: Option<FileStoreArg>,
+    /// The URL people open the console at; https makes its cookies Secure [env: LIVEGATE_PUBLIC_URL].
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Hours a console sign-in lasts [env: LIVEGATE_SESSION_HOURS; default: 12].
+    #[arg(long, value_name = "HOURS")]
+    pub session_hours: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -164,6 +170,8 @@ pub struct FileConfig {
     pub request_timeout: Option<u64>,
     pub rules: Option<PathBuf>,
     pub file_store: Option<FileStoreArg>,
+    pub public_url: Option<String>,
+    pub session_hours: Option<u64>,
 }
 
 /// Everything resolved.
@@ -180,6 +188,8 @@ pub struct Config {
     pub request_timeout: u64,
     pub rules: Option<PathBuf>,
     pub file_store: FileStoreArg,
+    pub public_url: Option<String>,
+    pub session_hours: u64,
 }
 
 fn parse_env<T: std::str::FromStr>(
@@ -286,6 +296,17 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             .or_else(|| env("LIVEGATE_RULES").map(PathBuf::from))
             .or(file.rules),
         file_store,
+        public_url: args
+            .public_url
+            .clone()
+            .or_else(|| env("LIVEGATE_PUBLIC_URL"))
+            .or(file.public_url),
+        session_hours: match args.session_hours {
+            Some(n) => n,
+            None => parse_env(env, "LIVEGATE_SESSION_HOURS")?
+                .or(file.session_hours)
+                .unwrap_or(12),
+        },
     })
 }
 
@@ -356,6 +377,8 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
             FileStoreArg::Dir => livegate_server::FileStore::Dir,
             FileStoreArg::Database => livegate_server::FileStore::Database,
         },
+        public_url: cfg.public_url.clone(),
+        session_ttl: Duration::from_secs(cfg.session_hours.clamp(1, 24 * 90) * 3600),
     };
     runtime()?.block_on(async {
         let store = open(&cfg).await?;

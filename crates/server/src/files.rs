@@ -75,6 +75,46 @@ pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     Ok(sha)
 }
 
+/// Keeps an upload where the service keeps scans; returns its digest.
+pub async fn keep(state: &crate::AppState, bytes: &[u8]) -> Result<String, crate::ApiError> {
+    match state.settings.file_store {
+        crate::FileStore::Dir => store(&state.settings.data_dir, bytes)
+            .await
+            .map_err(|e| crate::ApiError::Internal(format!("storing an upload: {e}"))),
+        crate::FileStore::Database => {
+            let sha256 = digest(bytes);
+            state.store.put_blob(&sha256, bytes).await?;
+            Ok(sha256)
+        }
+    }
+}
+
+/// Reads a kept scan: from the configured place first, then the other (the
+/// setting may have changed since it was kept).
+pub async fn load(state: &crate::AppState, sha256: &str) -> Result<Vec<u8>, crate::ApiError> {
+    use crate::ApiError;
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::Internal("stored digest is not hex".into()));
+    }
+    let from_dir = || tokio::fs::read(path_for(&state.settings.data_dir, sha256));
+    match state.settings.file_store {
+        crate::FileStore::Dir => match from_dir().await {
+            Ok(b) => Ok(b),
+            Err(e) => state
+                .store
+                .get_blob(sha256)
+                .await
+                .map_err(|_| ApiError::Internal(format!("reading a stored scan: {e}"))),
+        },
+        crate::FileStore::Database => match state.store.get_blob(sha256).await {
+            Ok(b) => Ok(b),
+            Err(e) => from_dir()
+                .await
+                .map_err(|_| ApiError::Internal(format!("reading a stored scan: {e}"))),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,10 +8,12 @@
 //! (and the data directory for uploaded scans).
 
 pub mod auth;
+pub mod console;
 pub mod error;
 pub mod files;
 pub mod metrics;
 pub mod routes;
+pub mod stored;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -33,6 +35,23 @@ pub use error::{ApiError, FieldError, Problem};
 pub const JSON_LIMIT: usize = 1 << 20;
 /// Bodies of uploads.
 pub const UPLOAD_LIMIT: usize = 10 << 20;
+/// A console form carrying an upload: the scan and the form's fields.
+pub const FORM_UPLOAD_LIMIT: usize = UPLOAD_LIMIT + (64 << 10);
+/// A batch file uploaded in the console.
+pub const BATCH_LIMIT: usize = 64 << 20;
+
+/// The largest body a route takes.
+fn body_limit(route: &str) -> usize {
+    if route.ends_with("/file") {
+        UPLOAD_LIMIT
+    } else if route.starts_with("/applicants/{id}/documents") {
+        FORM_UPLOAD_LIMIT
+    } else if route == "/batch" {
+        BATCH_LIMIT
+    } else {
+        JSON_LIMIT
+    }
+}
 
 /// What the server needs besides the store.
 #[derive(Debug, Clone)]
@@ -46,6 +65,11 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Where uploaded scans are kept.
     pub file_store: FileStore,
+    /// The address people reach the service at; an https URL makes the
+    /// console's cookies Secure.
+    pub public_url: Option<String>,
+    /// How long a console session lasts.
+    pub session_ttl: Duration,
 }
 
 /// Where uploaded scans are kept: files under the data directory (the
@@ -65,6 +89,8 @@ impl Default for Settings {
             rate_burst: 2000,
             request_timeout: Duration::from_secs(30),
             file_store: FileStore::Dir,
+            public_url: None,
+            session_ttl: Duration::from_secs(12 * 3600),
         }
     }
 }
@@ -77,6 +103,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub tokens: Arc<auth::TokenCache>,
     pub limiter: Arc<auth::RateLimiter>,
+    /// The console's running batch jobs.
+    pub jobs: Arc<console::batch_jobs::Jobs>,
 }
 
 impl AppState {
@@ -91,6 +119,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::default(),
             tokens: Arc::default(),
+            jobs: Arc::default(),
         }
     }
 }
@@ -100,14 +129,35 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The whole API.
+/// The whole service: the API and the web console.
 pub fn app(state: AppState) -> Router {
     routes::router()
+        .merge(console::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), edge))
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .layer(middleware::from_fn(console::security_headers))
         .with_state(state)
+}
+
+/// An unknown path: a problem for the API and for clients that want JSON, a
+/// page for a browser.
+async fn fallback(
+    state: State<AppState>,
+    cx: console::layout::Ctx,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if uri.path().starts_with("/v1/") || !wants_html {
+        ApiError::NotFound.into_response()
+    } else {
+        console::not_found(state, cx).await
+    }
 }
 
 /// Around every routed request: refuse a declared body over the limit before
@@ -117,11 +167,7 @@ async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Respon
     let method = req.method().clone();
     let matched = req.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
-    let limit = if route.ends_with("/file") {
-        UPLOAD_LIMIT
-    } else {
-        JSON_LIMIT
-    };
+    let limit = body_limit(route);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

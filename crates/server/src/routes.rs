@@ -10,18 +10,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use livegate_core::profile::ProfileDocument;
-use livegate_core::{Lang, Options, Profile, ProfileError, Report};
-use livegate_store::{
-    self as store, ApplicantInput, DocumentInput, EvaluationInput, StoredFile, clock,
-};
+use livegate_core::{Lang, Options, ProfileError, Report};
+use livegate_store::{self as store, ApplicantInput, DocumentInput, StoredFile, clock};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::Auth;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::{AppState, FileStore, UPLOAD_LIMIT, etag, files};
+use crate::stored::dated;
+use crate::{AppState, UPLOAD_LIMIT, etag, files};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -370,14 +368,7 @@ fn profile_error(e: ProfileError) -> ApiError {
     }])
 }
 
-/// A WeChat AppID: `wx` and 16 lowercase hex digits.
-pub fn valid_appid(s: &str) -> bool {
-    s.len() == 18
-        && s.starts_with("wx")
-        && s[2..]
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+pub use crate::stored::valid_appid;
 
 fn options(lang: Lang) -> Options {
     Options {
@@ -390,31 +381,7 @@ fn options(lang: Lang) -> Options {
 /// that the engine accepts.
 fn applicant_input(state: &AppState, text: &str) -> Result<ApplicantInput, ApiError> {
     let profile = livegate_core::parse_profile(text).map_err(|e| parse_failure(text, e))?;
-    if !profile.documents.is_empty() {
-        return Err(ApiError::invalid(
-            "documents",
-            "documents are kept one by one: POST them to /v1/applicants/{id}/documents",
-        ));
-    }
-    let appid = profile
-        .appid
-        .clone()
-        .ok_or_else(|| ApiError::invalid("appid", "an applicant needs its WeChat AppID"))?;
-    if !valid_appid(&appid) {
-        return Err(ApiError::invalid(
-            "appid",
-            format!(
-                "`{appid}` is not a WeChat AppID: `wx` and 16 hex digits, such as wx0123456789abcdef"
-            ),
-        ));
-    }
-    livegate_core::evaluate(&state.ruleset, &profile, &options(Lang::En)).map_err(profile_error)?;
-    let value = serde_json::to_value(&profile).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(ApplicantInput {
-        appid,
-        name: profile.name.clone(),
-        profile: value,
-    })
+    crate::stored::check_applicant(state, profile, Lang::En)
 }
 
 /// A document as written: what a profile's `documents[]` holds, with real dates.
@@ -425,48 +392,25 @@ fn document_input(state: &AppState, text: &str) -> Result<DocumentInput, ApiErro
     if !text.trim_start().starts_with('{') {
         return Err(ApiError::invalid("", "a document is a JSON object"));
     }
-    // Checked as the only document of a minimal profile, so it gets the
+    // Parsed as the only document of a minimal profile, so it gets the
     // engine's own messages and suggestions.
-    let wrapped = format!(r#"{{"subject":{{"type":"enterprise"}},"documents":[{text}]}}"#);
-    let unwrap_path = |mut e: ProfileError| {
-        e.path = e
-            .path
-            .strip_prefix("documents[0]")
-            .map(|p| p.trim_start_matches('.').to_string())
-            .unwrap_or(e.path);
-        e.line = None;
-        e.column = None;
-        profile_error(e)
-    };
-    let profile = livegate_core::parse_profile(&wrapped).map_err(unwrap_path)?;
-    livegate_core::evaluate(&state.ruleset, &profile, &options(Lang::En)).map_err(unwrap_path)?;
+    let subject = state
+        .ruleset
+        .subject_types
+        .first()
+        .map_or("", |s| s.id.as_str());
+    let wrapped = format!(
+        r#"{{"subject":{{"type":{}}},"documents":[{text}]}}"#,
+        Value::from(subject)
+    );
+    let profile =
+        livegate_core::parse_profile(&wrapped).map_err(crate::stored::unwrap_document_error)?;
     let doc = profile
         .documents
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::invalid("", "a document is a JSON object"))?;
-    if doc.kind.trim().is_empty() {
-        return Err(ApiError::invalid("kind", "a document needs its kind"));
-    }
-    for (field, value) in [
-        ("valid_from", &doc.valid_from),
-        ("valid_until", &doc.valid_until),
-    ] {
-        if let Some(v) = value
-            && clock::parse_date(v).is_none()
-        {
-            return Err(ApiError::invalid(
-                field,
-                format!("`{v}` is not a date YYYY-MM-DD"),
-            ));
-        }
-    }
-    let body = serde_json::to_value(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(DocumentInput {
-        kind: doc.kind,
-        valid_until: doc.valid_until,
-        body,
-    })
+    crate::stored::check_document(state, doc, Lang::En)
 }
 
 // ---- operations -----------------------------------------------------------
@@ -510,14 +454,6 @@ pub async fn openapi() -> Response {
 }
 
 // ---- evaluate -------------------------------------------------------------
-
-/// Evaluates as of today (Beijing time, as `livegate check` does) unless the
-/// profile names its own date, so expired documents count as missing.
-fn dated(profile: &mut Profile) {
-    if profile.as_of.is_none() {
-        profile.as_of = Some(clock::format_date(clock::today()));
-    }
-}
 
 fn count(state: &AppState, report: &Report) {
     state.metrics.evaluation(report.verdict.as_str());
@@ -564,26 +500,7 @@ pub async fn evaluate_applicant(
 ) -> Result<Response, ApiError> {
     let who = auth.writer()?;
     let lang = lang(&query(q)?)?;
-    let a = state.store.get_applicant(&who.tenant_id, &id).await?;
-    let docs = state.store.list_documents(&who.tenant_id, &id).await?;
-    let mut profile: Profile = serde_json::from_value(a.profile)
-        .map_err(|e| ApiError::Internal(format!("stored profile: {e}")))?;
-    profile.documents = docs
-        .into_iter()
-        .map(|d| serde_json::from_value::<ProfileDocument>(d.document))
-        .collect::<Result<_, _>>()
-        .map_err(|e| ApiError::Internal(format!("stored document: {e}")))?;
-    dated(&mut profile);
-    let report =
-        livegate_core::evaluate(&state.ruleset, &profile, &options(lang)).map_err(profile_error)?;
-    count(&state, &report);
-    let input = EvaluationInput {
-        verdict: report.verdict.as_str().to_string(),
-        ruleset_version: state.ruleset.meta.version.clone(),
-        ruleset_as_of: state.ruleset.meta.as_of.clone(),
-        report: serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
-    };
-    let e = state.store.record_evaluation(who, &id, input).await?;
+    let (e, _) = crate::stored::evaluate_and_record(&state, who, &id, lang).await?;
     Ok((StatusCode::CREATED, Json(EvaluationView::from(e))).into_response())
 }
 
@@ -843,16 +760,7 @@ pub async fn upload_file(
             current: current.version,
         });
     }
-    let sha256 = match state.settings.file_store {
-        FileStore::Dir => files::store(&state.settings.data_dir, &bytes)
-            .await
-            .map_err(|e| ApiError::Internal(format!("storing an upload: {e}")))?,
-        FileStore::Database => {
-            let sha256 = files::digest(&bytes);
-            state.store.put_blob(&sha256, &bytes).await?;
-            sha256
-        }
-    };
+    let sha256 = files::keep(&state, &bytes).await?;
     let file = StoredFile {
         sha256,
         name: q.name,
@@ -878,27 +786,7 @@ pub async fn download_file(
 ) -> Result<Response, ApiError> {
     let d = state.store.get_document(&who.tenant_id, &id, &doc).await?;
     let file = d.file.ok_or(ApiError::NotFound)?;
-    if file.sha256.len() != 64 || !file.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::Internal("stored digest is not hex".into()));
-    }
-    // The configured place first, then the other (the setting may have changed).
-    let from_dir = || tokio::fs::read(files::path_for(&state.settings.data_dir, &file.sha256));
-    let bytes = match state.settings.file_store {
-        FileStore::Dir => match from_dir().await {
-            Ok(b) => b,
-            Err(e) => state
-                .store
-                .get_blob(&file.sha256)
-                .await
-                .map_err(|_| ApiError::Internal(format!("reading a stored scan: {e}")))?,
-        },
-        FileStore::Database => match state.store.get_blob(&file.sha256).await {
-            Ok(b) => b,
-            Err(e) => from_dir()
-                .await
-                .map_err(|_| ApiError::Internal(format!("reading a stored scan: {e}")))?,
-        },
-    };
+    let bytes = files::load(&state, &file.sha256).await?;
     Ok((
         [
             (header::CONTENT_TYPE, file.content_type),

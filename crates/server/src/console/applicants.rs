@@ -1,0 +1,321 @@
+//! 申请主体/小程序 (`/applicants`): the tenant's mini programs with their
+//! verdict, each path's status, the next expiry and the last evaluation;
+//! filters, search and pages; and the form for a new one.
+
+use axum::extract::{RawForm, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use livegate_core::report::PathStatus;
+use livegate_core::{Lang, Ruleset, Verdict};
+use livegate_store::{ApplicantFilter, ApplicantSummary, Page, clock};
+use maud::{Markup, html};
+
+use super::errors::{error_page, see_other};
+use super::form::Form;
+use super::i18n::t;
+use super::layout::{Ctx, page, respond};
+use super::profile_form::{field_of, to_profile};
+use super::report::{rm, status_badge, verdict_badge};
+use super::session::{forbidden, require_csrf, require_user};
+use super::wizard::{self, Errors};
+use crate::{ApiError, AppState};
+
+const PAGE_SIZE: usize = 25;
+
+/// The filters as the form gives them.
+fn filter(f: &Form) -> ApplicantFilter {
+    let today = clock::today();
+    ApplicantFilter {
+        verdict: f.text("verdict"),
+        path_status: f
+            .get("path_status")
+            .and_then(|v| v.split_once('='))
+            .map(|(p, s)| (p.to_string(), s.to_string())),
+        category: f.text("category"),
+        expiring_until: f
+            .get("expiring")
+            .and_then(|d| d.parse::<i64>().ok())
+            .map(|d| clock::format_date(today + d.clamp(0, 3650))),
+        text: f.text("q"),
+        today: clock::format_date(today),
+    }
+}
+
+pub async fn list(State(state): State<AppState>, cx: Ctx, RawQuery(q): RawQuery) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let f = Form::parse(q.as_deref().unwrap_or(""));
+    let tenant = &user.principal.tenant_id;
+    let result = state
+        .store
+        .search_applicants(tenant, &filter(&f), f.get("cursor"), PAGE_SIZE)
+        .await;
+    let rows = match result {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &cx, &e.into()),
+    };
+    let l = cx.lang;
+    let body = html! {
+        h1 { (t(l, "applicants_title")) }
+        @if user.can_write() {
+            p { a.button href="/applicants/new" { (t(l, "applicant_new")) } }
+        }
+        (filters(l, &state.ruleset, &f))
+        (table(l, &state.ruleset, &rows))
+        (pager(l, &f, &rows))
+    };
+    respond(
+        StatusCode::OK,
+        page(
+            &cx,
+            &state.ruleset,
+            &t(l, "applicants_title"),
+            "/applicants",
+            body,
+        ),
+    )
+}
+
+fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
+    let cur = |k: &str| f.get(k).unwrap_or("").to_string();
+    html! {
+        form.filters method="get" action="/applicants" role="search" {
+            div.field {
+                label for="q" { (t(l, "search_name_appid")) }
+                input type="search" id="q" name="q" value=(cur("q"));
+            }
+            div.field {
+                label for="verdict" { (rm(l, "verdict")) }
+                select id="verdict" name="verdict" {
+                    option value="" { (t(l, "any")) }
+                    @for v in Verdict::ALL {
+                        option value=(v.as_str()) selected[cur("verdict") == v.as_str()] { (rm(l, &format!("verdict_{}", v.as_str()))) }
+                    }
+                }
+            }
+            div.field {
+                label for="path_status" { (t(l, "path_status")) }
+                select id="path_status" name="path_status" {
+                    option value="" { (t(l, "any")) }
+                    @for p in &rs.paths {
+                        @for s in [PathStatus::Available, PathStatus::Pending, PathStatus::Actionable, PathStatus::Blocked] {
+                            @let v = format!("{}={}", p.id, s.as_str());
+                            option value=(v) selected[cur("path_status") == v] {
+                                (p.name.get(l)) "：" (rm(l, &format!("status_{}", s.as_str())))
+                            }
+                        }
+                    }
+                }
+            }
+            div.field {
+                label for="category" { (t(l, "category")) }
+                select id="category" name="category" {
+                    option value="" { (t(l, "any")) }
+                    @for c in &rs.categories {
+                        option value=(c.id) selected[cur("category") == c.id] { (c.label()) }
+                    }
+                }
+            }
+            div.field {
+                label for="expiring" { (t(l, "expiring_within_days")) }
+                input type="number" id="expiring" name="expiring" min="0" max="3650" value=(cur("expiring"));
+            }
+            div.actions { button type="submit" { (t(l, "apply_filters")) } a href="/applicants" { (t(l, "clear_filters")) } }
+        }
+    }
+}
+
+fn table(l: Lang, rs: &Ruleset, rows: &Page<ApplicantSummary>) -> Markup {
+    html! {
+        @if rows.items.is_empty() {
+            p { (t(l, "applicants_none")) }
+        } @else {
+            div.table-wrap tabindex="0" {
+                table.applicants {
+                    caption.hint { (t(l, "applicants_caption")) }
+                    thead { tr {
+                        th scope="col" { (t(l, "applicant")) }
+                        th scope="col" { (rm(l, "verdict")) }
+                        @for p in &rs.paths { th scope="col" { (p.name.get(l)) } }
+                        th scope="col" { (t(l, "next_expiry")) }
+                        th scope="col" { (t(l, "last_evaluated")) }
+                    } }
+                    tbody { @for s in &rows.items { (row(l, rs, s)) } }
+                }
+            }
+        }
+    }
+}
+
+fn row(l: Lang, rs: &Ruleset, s: &ApplicantSummary) -> Markup {
+    let a = &s.applicant;
+    html! {
+        tr {
+            th scope="row" {
+                a href={ "/applicants/" (a.id) } { (a.name.as_deref().unwrap_or(&a.appid)) }
+                br; span.hint { (a.appid) }
+            }
+            td { (verdict_cell(l, s.last_verdict.as_deref())) }
+            @for p in &rs.paths {
+                td { @match s.last_paths.iter().find(|(id, _)| *id == p.id).and_then(|(_, st)| parse_status(st)) {
+                    Some(st) => (status_badge(l, st)),
+                    None => "—",
+                } }
+            }
+            td { (s.next_expiry.as_deref().unwrap_or("—")) }
+            td { (s.last_evaluated_at.as_deref().map(short_time).unwrap_or_else(|| t(l, "never"))) }
+        }
+    }
+}
+
+pub fn verdict_cell(l: Lang, v: Option<&str>) -> Markup {
+    match v.and_then(parse_verdict) {
+        Some(v) => verdict_badge(l, v),
+        None => html! { (t(l, "not_evaluated")) },
+    }
+}
+
+pub fn parse_verdict(s: &str) -> Option<Verdict> {
+    Verdict::ALL.into_iter().find(|v| v.as_str() == s)
+}
+
+pub fn parse_status(s: &str) -> Option<PathStatus> {
+    [
+        PathStatus::Available,
+        PathStatus::Pending,
+        PathStatus::Actionable,
+        PathStatus::Blocked,
+    ]
+    .into_iter()
+    .find(|p| p.as_str() == s)
+}
+
+/// `2026-11-28T12:34:56.789Z` → `2026-11-28 12:34 UTC`.
+pub fn short_time(s: &str) -> String {
+    match (s.get(..10), s.get(11..16)) {
+        (Some(d), Some(h)) => format!("{d} {h} UTC"),
+        _ => s.to_string(),
+    }
+}
+
+fn pager(l: Lang, f: &Form, rows: &Page<ApplicantSummary>) -> Markup {
+    let next = rows.next_cursor.as_ref().map(|c| {
+        let mut next = f.clone();
+        next.set("cursor", c);
+        next.to_query()
+    });
+    html! {
+        nav.pager aria-label=(t(l, "pages")) {
+            @if f.get("cursor").is_some() {
+                a href={ "/applicants?" (without_cursor(f)) } { (t(l, "first_page")) }
+            }
+            @if let Some(q) = &next {
+                a href={ "/applicants?" (q) } rel="next" { (t(l, "next_page")) }
+            }
+        }
+    }
+}
+
+fn without_cursor(f: &Form) -> String {
+    let mut g = f.clone();
+    g.set("cursor", "");
+    g.to_query()
+}
+
+/// The form for a new applicant: appid, name and the profile's controls.
+pub async fn new_page(State(state): State<AppState>, cx: Ctx) -> Response {
+    if let Err(r) = require_user(&cx) {
+        return r;
+    }
+    new_form(
+        &state,
+        &cx,
+        &Form::default(),
+        &Errors::new(),
+        StatusCode::OK,
+    )
+}
+
+fn new_form(state: &AppState, cx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) -> Response {
+    let l = cx.lang;
+    let body = html! {
+        h1 { (t(l, "applicant_new")) }
+        form method="post" action="/applicants" {
+            (cx.csrf())
+            (identity_fields(l, f, errors))
+            (wizard::subject(l, &state.ruleset, f, errors))
+            (wizard::categories(l, &state.ruleset, f, errors))
+            (wizard::activities(l, &state.ruleset, f, errors))
+            div.actions { button type="submit" { (t(l, "create")) } }
+        }
+    };
+    respond(
+        status,
+        page(
+            cx,
+            &state.ruleset,
+            &t(l, "applicant_new"),
+            "/applicants",
+            body,
+        ),
+    )
+}
+
+/// The appid and name of an applicant.
+pub fn identity_fields(l: Lang, f: &Form, errors: &Errors) -> Markup {
+    html! {
+        fieldset.step {
+            legend { (t(l, "applicant")) }
+            @for (name, label, hint) in [("appid", t(l, "appid"), "wx0123456789abcdef"), ("name", t(l, "applicant_name"), "")] {
+                div.field {
+                    label for=(name) { (label) }
+                    input type="text" id=(name) name=(name) value=[f.get(name)] placeholder=(hint)
+                        required[name == "appid"] aria-invalid=[errors.get(name).map(|_| "true")]
+                        aria-describedby=[errors.get(name).map(|_| format!("err-{name}"))];
+                    @if let Some(e) = errors.get(name) { p.error id={ "err-" (name) } role="alert" { (e) } }
+                }
+            }
+        }
+    }
+}
+
+/// Errors of a write as the fields they belong to.
+pub fn field_errors(l: Lang, profile: &livegate_core::Profile, e: &ApiError) -> Option<Errors> {
+    match e {
+        ApiError::Validation(list) => Some(
+            list.iter()
+                .map(|fe| (field_of(profile, &fe.path), fe.message.clone()))
+                .collect(),
+        ),
+        ApiError::Duplicate(_) => Some(Errors::from([("appid".to_string(), t(l, "appid_taken"))])),
+        _ => None,
+    }
+}
+
+pub async fn create(State(state): State<AppState>, cx: Ctx, RawForm(body): RawForm) -> Response {
+    let f = Form::parse(&String::from_utf8_lossy(&body));
+    let user = match require_csrf(&state, &cx, &f) {
+        Ok(u) if u.can_write() => u.clone(),
+        Ok(_) => return forbidden(&state, &cx),
+        Err(r) => return r,
+    };
+    let Some(profile) = to_profile(&state.ruleset, &f) else {
+        let errors = Errors::from([("subject".to_string(), t(cx.lang, "choose_subject"))]);
+        return new_form(&state, &cx, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let saved = async {
+        let input = crate::stored::check_applicant(&state, profile.clone(), cx.lang)?;
+        let a = state.store.create_applicant(&user.principal, input).await?;
+        crate::stored::evaluate_and_record(&state, &user.principal, &a.id, cx.lang).await?;
+        Ok::<_, ApiError>(a.id)
+    };
+    match saved.await {
+        Ok(id) => see_other(&format!("/applicants/{id}")),
+        Err(e) => match field_errors(cx.lang, &profile, &e) {
+            Some(errors) => new_form(&state, &cx, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY),
+            None => error_page(&state, &cx, &e),
+        },
+    }
+}

@@ -1,0 +1,273 @@
+//! 批量预审 (`/batch`): upload a JSON Lines or CSV file (the layouts
+//! `livegate batch` reads), watch its progress, download the results (JSONL,
+//! and a CSV of the summary), read every bad line with its error, and save
+//! the rows as applicants.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use livegate_core::{Lang, Verdict};
+use livegate_store::clock;
+use maud::{Markup, html};
+use tokio::io::AsyncWriteExt;
+
+use super::applicants::short_time;
+use super::batch_jobs::{self, JobMeta};
+use super::errors::{error_page, see_other};
+use super::form::Form;
+use super::i18n::{t, tf};
+use super::layout::{Ctx, page, respond};
+use super::report::{doc_name, rm, verdict_mark};
+use super::session::{SignedIn, require_csrf, require_user};
+use crate::{ApiError, AppState};
+
+pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let jobs = batch_jobs::list(&state.settings.data_dir, &user.principal.tenant_id);
+    let l = cx.lang;
+    let body = html! {
+        h1 { (t(l, "batch_title")) }
+        p.lead { (t(l, "batch_lead")) }
+        form.narrow method="post" action="/batch" enctype="multipart/form-data" {
+            (cx.csrf())
+            div.field.drop {
+                label for="batch-file" { (t(l, "batch_file")) }
+                input type="file" id="batch-file" name="file" required accept=".jsonl,.json,.ndjson,.csv,text/csv,application/json";
+                p.hint { (t(l, "batch_file_hint")) }
+            }
+            div.actions { button type="submit" { (t(l, "batch_start")) } }
+        }
+        h2 { (t(l, "batch_jobs")) }
+        @if jobs.is_empty() { p { (t(l, "batch_jobs_none")) } }
+        ul { @for j in &jobs { li {
+            a href={ "/batch/" (j.id) } { (j.file_name) } " · " (short_time(&j.created_at)) " · " (state_word(l, &j.state))
+        } } }
+    };
+    respond(
+        StatusCode::OK,
+        page(&cx, &state.ruleset, &t(l, "batch_title"), "/batch", body),
+    )
+}
+
+fn state_word(l: Lang, s: &str) -> String {
+    match s {
+        "done" => t(l, "batch_done"),
+        "failed" => t(l, "batch_failed"),
+        _ => t(l, "batch_running"),
+    }
+}
+
+/// Takes the upload: the CSRF field first, then the file, streamed to disk.
+pub async fn upload(State(state): State<AppState>, cx: Ctx, req: Request) -> Response {
+    let mp = match Multipart::from_request(req, &state).await {
+        Ok(m) => m,
+        Err(e) => return error_page(&state, &cx, &ApiError::BadRequest(e.body_text())),
+    };
+    match receive(&state, &cx, mp).await {
+        Ok(Ok(id)) => see_other(&format!("/batch/{id}")),
+        Ok(Err(refusal)) => refusal,
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    cx: &Ctx,
+    mut mp: Multipart,
+) -> Result<Result<String, Response>, ApiError> {
+    let bad = |e: axum::extract::multipart::MultipartError| ApiError::BadRequest(e.body_text());
+    let mut form = Vec::new();
+    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            let name = field.name().unwrap_or("").to_string();
+            form.push((name, field.text().await.map_err(bad)?));
+            continue;
+        }
+        let f = Form::from_pairs(std::mem::take(&mut form));
+        let user = match require_csrf(state, cx, &f) {
+            Ok(u) => u.clone(),
+            Err(r) => return Ok(Err(r)),
+        };
+        let file_name = field.file_name().unwrap_or("upload").to_string();
+        let meta = new_job(&file_name);
+        let dir = batch_jobs::job_dir(
+            &state.settings.data_dir,
+            &user.principal.tenant_id,
+            &meta.id,
+        )
+        .ok_or_else(|| ApiError::Internal("job id".into()))?;
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut out = tokio::fs::File::create(batch_jobs::input_path(&dir, meta.csv))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+        }
+        out.flush()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        start(state, cx.lang, dir, meta.clone())?;
+        return Ok(Ok(meta.id));
+    }
+    Err(ApiError::invalid("file", t(cx.lang, "batch_no_file")))
+}
+
+fn new_job(file_name: &str) -> JobMeta {
+    JobMeta {
+        id: clock::new_id("bat"),
+        file_name: file_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect(),
+        csv: file_name.to_ascii_lowercase().ends_with(".csv"),
+        created_at: clock::now_rfc3339(),
+        state: "running".into(),
+        records: 0,
+        errors: 0,
+        verdicts: [0; 4],
+        missing: Vec::new(),
+        failure: None,
+    }
+}
+
+fn start(
+    state: &AppState,
+    lang: Lang,
+    dir: std::path::PathBuf,
+    meta: JobMeta,
+) -> Result<(), ApiError> {
+    batch_jobs::write_meta(&dir, &meta).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (rs, jobs) = (state.ruleset.clone(), state.jobs.clone());
+    tokio::task::spawn_blocking(move || batch_jobs::run(&rs, &jobs, &dir, meta, lang));
+    Ok(())
+}
+
+/// The job of the signed-in tenant, or the answer (404) when there is none.
+fn job(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+) -> Result<(std::path::PathBuf, JobMeta), ApiError> {
+    let dir = batch_jobs::job_dir(&state.settings.data_dir, &user.principal.tenant_id, id)
+        .ok_or(ApiError::NotFound)?;
+    let meta = batch_jobs::read_meta(&dir).ok_or(ApiError::NotFound)?;
+    Ok((dir, meta))
+}
+
+pub async fn show(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (dir, meta) = match job(&state, user, &id) {
+        Ok(j) => j,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let l = cx.lang;
+    let body = html! {
+        p { a href="/batch" { "← " (t(l, "batch_title")) } }
+        h1 { (meta.file_name) }
+        @match meta.state.as_str() {
+            "done" => (finished(&state, &cx, &dir, &meta)),
+            "failed" => p.error role="alert" { (tf(l, "batch_failed_because", &[("reason", meta.failure.as_deref().unwrap_or(""))])) },
+            _ => (running(l, state.jobs.progress(&meta.id).unwrap_or(0))),
+        }
+    };
+    let markup = page(&cx, &state.ruleset, &meta.file_name, "/batch", body);
+    let mut res = respond(StatusCode::OK, markup);
+    if meta.state == "running" {
+        res.headers_mut()
+            .insert(header::REFRESH, HeaderValue::from_static("1"));
+    }
+    res
+}
+
+fn running(l: Lang, done: u64) -> Markup {
+    html! {
+        p role="status" { (t(l, "batch_running")) " " (tf(l, "batch_progress", &[("n", &done.to_string())])) }
+        progress aria-label=(t(l, "batch_running")) {}
+        p.hint { (t(l, "batch_refresh_hint")) }
+    }
+}
+
+fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &JobMeta) -> Markup {
+    let l = cx.lang;
+    let errors = batch_jobs::errors(dir, 500);
+    let ok = meta.records - meta.errors;
+    html! {
+        p role="status" data-records=(ok) data-errors=(meta.errors) {
+            (tf(l, "batch_counts", &[("records", &ok.to_string()), ("errors", &meta.errors.to_string())]))
+        }
+        ul { @for (v, n) in Verdict::ALL.iter().zip(meta.verdicts) {
+            li { (verdict_mark(*v)) " " (rm(l, &format!("verdict_{}", v.as_str()))) "：" (n) }
+        } }
+        @if !meta.missing.is_empty() {
+            h2 { (t(l, "chart_missing")) }
+            ol { @for (d, n) in &meta.missing { li { "《" (doc_name(&state.ruleset, l, d)) "》 " (n) } } }
+        }
+        div.actions {
+            a.button href={ "/batch/" (meta.id) "/results.jsonl" } download { (t(l, "batch_download_jsonl")) }
+            a.button href={ "/batch/" (meta.id) "/summary.csv" } download { (t(l, "batch_download_csv")) }
+        }
+        @if cx.user.as_ref().is_some_and(SignedIn::can_write) && ok > 0 {
+            form method="post" action={ "/batch/" (meta.id) "/save" } {
+                (cx.csrf())
+                button type="submit" { (t(l, "batch_save")) }
+                p.hint { (t(l, "batch_save_hint")) }
+            }
+        }
+        h2 id="bad-lines" { (tf(l, "batch_bad_lines", &[("n", &meta.errors.to_string())])) }
+        @if meta.errors as usize > errors.len() { p.hint { (tf(l, "batch_bad_lines_more", &[("n", &errors.len().to_string())])) } }
+        @if !errors.is_empty() {
+            div.table-wrap tabindex="0" { table.bad-lines {
+                thead { tr { th scope="col" { (t(l, "batch_line")) } th scope="col" { (t(l, "batch_error_kind")) } th scope="col" { (t(l, "batch_error")) } } }
+                tbody { @for (line, kind, message) in &errors { tr { td { (line) } td { code { (kind) } } td { (message) } } } }
+            } }
+        }
+    }
+}
+
+/// A result file of the job, streamed from disk.
+pub async fn download(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let content_type = match file.as_str() {
+        "results.jsonl" => "application/jsonl; charset=utf-8",
+        "summary.csv" => "text/csv; charset=utf-8",
+        _ => return error_page(&state, &cx, &ApiError::NotFound),
+    };
+    let opened = async {
+        let (dir, _) = job(&state, user, &id)?;
+        tokio::fs::File::open(dir.join(&file))
+            .await
+            .map_err(|_| ApiError::NotFound)
+    };
+    let f = match opened.await {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(f));
+    let disposition = format!("attachment; filename=\"{id}-{file}\"");
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}

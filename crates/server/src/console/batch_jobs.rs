@@ -1,0 +1,247 @@
+//! Batch jobs of the console: an uploaded file evaluated in the background
+//! by the same streaming machinery as `livegate batch`, its records written
+//! to disk as they come (so 100,000 rows never sit in memory), then a CSV of
+//! the summary. A job lives in `DATA/batches/<tenant>/<job>/` with a
+//! `job.json` that says what it is and how it ended, so jobs outlive a restart.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use livegate_batch::{Config, InputFormat};
+use livegate_core::{Lang, Options, Ruleset};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What `job.json` keeps.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JobMeta {
+    pub id: String,
+    pub file_name: String,
+    pub csv: bool,
+    pub created_at: String,
+    /// `running`, `done` or `failed`.
+    pub state: String,
+    pub records: u64,
+    pub errors: u64,
+    /// Reports per verdict, in `Verdict::ALL` order.
+    pub verdicts: [u64; 4],
+    /// Documents most often missing: (id, count).
+    pub missing: Vec<(String, u64)>,
+    pub failure: Option<String>,
+}
+
+/// Progress of the running jobs, by job id.
+#[derive(Default)]
+pub struct Jobs {
+    running: Mutex<HashMap<String, Arc<AtomicU64>>>,
+}
+
+impl Jobs {
+    pub fn progress(&self, id: &str) -> Option<u64> {
+        let map = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(id).map(|c| c.load(Ordering::Relaxed))
+    }
+
+    fn start(&self, id: &str) -> Arc<AtomicU64> {
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut map = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(id.to_string(), counter.clone());
+        counter
+    }
+
+    fn finish(&self, id: &str) {
+        let mut map = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(id);
+    }
+}
+
+/// The folder of a tenant's jobs.
+pub fn tenant_dir(data_dir: &Path, tenant: &str) -> PathBuf {
+    data_dir.join("batches").join(tenant)
+}
+
+/// A job's folder, when the id is one this service made (no path tricks).
+pub fn job_dir(data_dir: &Path, tenant: &str, id: &str) -> Option<PathBuf> {
+    let ok = id.starts_with("bat_")
+        && id.len() < 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    ok.then(|| tenant_dir(data_dir, tenant).join(id))
+}
+
+pub fn input_path(dir: &Path, csv: bool) -> PathBuf {
+    dir.join(if csv { "input.csv" } else { "input.jsonl" })
+}
+
+pub fn read_meta(dir: &Path) -> Option<JobMeta> {
+    serde_json::from_slice(&std::fs::read(dir.join("job.json")).ok()?).ok()
+}
+
+/// Writes `job.json` whole or not at all (a temporary file, then a rename).
+pub fn write_meta(dir: &Path, meta: &JobMeta) -> std::io::Result<()> {
+    let tmp = dir.join("job.json.tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(meta).unwrap_or_default())?;
+    std::fs::rename(tmp, dir.join("job.json"))
+}
+
+/// The tenant's jobs, newest first.
+pub fn list(data_dir: &Path, tenant: &str) -> Vec<JobMeta> {
+    let Ok(entries) = std::fs::read_dir(tenant_dir(data_dir, tenant)) else {
+        return Vec::new();
+    };
+    let mut jobs: Vec<JobMeta> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| read_meta(&e.path()))
+        .collect();
+    jobs.sort_by(|a, b| b.id.cmp(&a.id));
+    jobs
+}
+
+/// Runs a job to its end on the calling (blocking) thread.
+pub fn run(rs: &Ruleset, jobs: &Jobs, dir: &Path, mut meta: JobMeta, lang: Lang) {
+    let counter = jobs.start(&meta.id);
+    let outcome = evaluate(rs, dir, &meta, lang, &counter).and_then(|t| {
+        write_summary_csv(rs, dir)?;
+        Ok(t)
+    });
+    match outcome {
+        Ok(t) => {
+            meta.state = "done".into();
+            meta.records = t.records;
+            meta.errors = t.errors;
+            meta.verdicts = t.verdicts;
+            meta.missing = t
+                .top_missing(10)
+                .into_iter()
+                .map(|(d, n)| (d.to_string(), n))
+                .collect();
+        }
+        Err(e) => {
+            meta.state = "failed".into();
+            meta.failure = Some(e);
+        }
+    }
+    if let Err(e) = write_meta(dir, &meta) {
+        tracing::error!(error = %e, job = %meta.id, "batch job: writing job.json");
+    }
+    jobs.finish(&meta.id);
+}
+
+fn evaluate(
+    rs: &Ruleset,
+    dir: &Path,
+    meta: &JobMeta,
+    lang: Lang,
+    counter: &AtomicU64,
+) -> Result<livegate_batch::Totals, String> {
+    let input = std::fs::File::open(input_path(dir, meta.csv)).map_err(|e| e.to_string())?;
+    let out = std::fs::File::create(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
+    let today = livegate_store::clock::format_date(livegate_store::clock::today());
+    let cfg = Config {
+        format: if meta.csv {
+            InputFormat::Csv
+        } else {
+            InputFormat::Jsonl
+        },
+        summary: true,
+        jobs: 1,
+        options: Options {
+            lang,
+            as_of: today.parse().ok(),
+        },
+        ..Config::default()
+    };
+    let mut w = BufWriter::new(out);
+    let totals = livegate_batch::run(rs, BufReader::new(input), &mut w, &cfg, &|n| {
+        counter.store(n, Ordering::Relaxed)
+    })
+    .map_err(|e| match e {
+        livegate_batch::BatchError::Header(m) => m,
+        other => format!("{other:?}"),
+    })?;
+    w.flush().map_err(|e| e.to_string())?;
+    Ok(totals)
+}
+
+/// `summary.csv`: a row per record, from `results.jsonl`, streamed.
+fn write_summary_csv(rs: &Ruleset, dir: &Path) -> Result<(), String> {
+    let input = std::fs::File::open(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
+    let out = std::fs::File::create(dir.join("summary.csv")).map_err(|e| e.to_string())?;
+    let mut w = csv::Writer::from_writer(BufWriter::new(out));
+    let mut head = vec!["line".to_string(), "profile_id".into(), "verdict".into()];
+    for p in &rs.paths {
+        head.push(format!("{}_status", p.id));
+        head.push(format!("{}_missing", p.id));
+    }
+    head.extend(["error_kind".into(), "error".into()]);
+    w.write_record(&head).map_err(|e| e.to_string())?;
+    for line in BufReader::new(input).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let rec: Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
+        w.write_record(csv_row(rs, &rec))
+            .map_err(|e| e.to_string())?;
+    }
+    w.flush().map_err(|e| e.to_string())
+}
+
+fn csv_row(rs: &Ruleset, rec: &Value) -> Vec<String> {
+    let s = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let mut row = vec![
+        s(rec.get("line")),
+        s(rec.get("profile_id")),
+        s(rec.get("verdict")),
+    ];
+    let paths = rec.get("paths").and_then(Value::as_array);
+    for p in &rs.paths {
+        let found = paths
+            .into_iter()
+            .flatten()
+            .find(|x| x.get("id").and_then(Value::as_str) == Some(&p.id));
+        row.push(s(found.and_then(|x| x.get("status"))));
+        let missing = found
+            .and_then(|x| x.get("missing_documents"))
+            .and_then(Value::as_array);
+        let missing: Vec<&str> = missing
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        row.push(missing.join(";"));
+    }
+    let err = rec.get("error");
+    row.push(s(err.and_then(|e| e.get("kind"))));
+    row.push(s(err.and_then(|e| e.get("message"))));
+    row
+}
+
+/// The first `limit` error records of a finished job.
+pub fn errors(dir: &Path, limit: usize) -> Vec<(u64, String, String)> {
+    let Ok(file) = std::fs::File::open(dir.join("results.jsonl")) else {
+        return Vec::new();
+    };
+    BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| l.contains("\"error\":"))
+        .filter_map(|l| serde_json::from_str::<Value>(&l).ok())
+        .filter_map(|v| {
+            let e = v.get("error")?;
+            let line = v.get("line")?.as_u64()?;
+            let kind = e.get("kind")?.as_str()?.to_string();
+            let mut message = e.get("message")?.as_str()?.to_string();
+            for key in ["path", "field"] {
+                if let Some(p) = e.get(key).and_then(Value::as_str) {
+                    message = format!("{p}: {message}");
+                }
+            }
+            Some((line, kind, message))
+        })
+        .take(limit)
+        .collect()
+}

@@ -1,0 +1,349 @@
+//! The document handlers of the console: add (with a scan), edit, delete,
+//! and the scan itself. Each write is checked as the API checks it, keeps
+//! the ETag rules, and re-evaluates the applicant so lists stay current.
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use livegate_store::{Document, StoredFile};
+use maud::html;
+
+use super::documents::{Posted, document_of, edit_form, form_of, kind_of, posted};
+use super::errors::{error_page, see_other};
+use super::form::Form;
+use super::i18n::t;
+use super::layout::{Ctx, page, respond};
+use super::report::doc_name;
+use super::session::{SignedIn, forbidden, require_csrf, require_user};
+use super::wizard::Errors;
+use crate::{ApiError, AppState, files};
+
+/// The writer behind a posted form, or the answer that refuses it.
+fn writer(state: &AppState, cx: &Ctx, f: &Form) -> Result<SignedIn, Response> {
+    match require_csrf(state, cx, f) {
+        Ok(u) if u.can_write() => Ok(u.clone()),
+        Ok(_) => Err(forbidden(state, cx)),
+        Err(r) => Err(r),
+    }
+}
+
+/// A scan as the service keeps it: sniffed from the bytes, the name checked.
+async fn keep_scan(
+    state: &AppState,
+    name: &str,
+    bytes: &[u8],
+    l: livegate_core::Lang,
+) -> Result<StoredFile, ApiError> {
+    let content_type =
+        files::sniff(bytes).ok_or_else(|| ApiError::invalid("file", t(l, "scan_type_refused")))?;
+    let name = (!name.is_empty()).then(|| name.to_string());
+    if let Some(n) = &name {
+        files::check_name(n).map_err(|_| ApiError::invalid("file", t(l, "scan_name_refused")))?;
+    }
+    let sha256 = files::keep(state, bytes).await?;
+    Ok(StoredFile {
+        sha256,
+        name,
+        content_type: content_type.to_string(),
+        size: bytes.len() as i64,
+    })
+}
+
+/// Errors a form can show beside its fields.
+fn field_errors(e: &ApiError) -> Option<Errors> {
+    match e {
+        ApiError::Validation(list) => Some(
+            list.iter()
+                .map(|f| (f.path.clone(), f.message.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let p = match posted(req, &state).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let user = match writer(&state, &cx, &p.form) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match add_document(&state, &cx, &user, &id, &p).await {
+        Ok(doc) => see_other(&format!("/applicants/{id}#doc-{doc}")),
+        Err(e) => match field_errors(&e) {
+            Some(errors) => edit_page(
+                &state,
+                &cx,
+                &id,
+                None,
+                &p.form,
+                Some(&errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            None => error_page(&state, &cx, &e),
+        },
+    }
+}
+
+async fn add_document(
+    state: &AppState,
+    cx: &Ctx,
+    user: &SignedIn,
+    id: &str,
+    p: &Posted,
+) -> Result<String, ApiError> {
+    let who = &user.principal;
+    let input =
+        crate::stored::check_document(state, document_of(&state.ruleset, &p.form), cx.lang)?;
+    let scan = match &p.file {
+        Some((name, bytes)) => Some(keep_scan(state, name, bytes, cx.lang).await?),
+        None => None,
+    };
+    let d = state.store.create_document(who, id, input).await?;
+    if let Some(file) = scan {
+        state
+            .store
+            .attach_file(who, id, &d.id, d.version, file)
+            .await?;
+    }
+    crate::stored::evaluate_and_record(state, who, id, cx.lang).await?;
+    Ok(d.id)
+}
+
+/// The page of one document, to edit it.
+pub async fn show(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match state
+        .store
+        .get_document(&user.principal.tenant_id, &id, &doc)
+        .await
+    {
+        Ok(d) => edit_page(
+            &state,
+            &cx,
+            &id,
+            Some(&d),
+            &form_of(&d),
+            None,
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(&state, &cx, &e.into()),
+    }
+}
+
+fn edit_page(
+    state: &AppState,
+    cx: &Ctx,
+    id: &str,
+    d: Option<&Document>,
+    f: &Form,
+    errors: Option<&Errors>,
+    status: StatusCode,
+) -> Response {
+    let l = cx.lang;
+    let rs = &state.ruleset;
+    let (action, title) = match d {
+        Some(d) => (
+            format!("/applicants/{id}/documents/{}", d.id),
+            doc_name(rs, l, &kind_of(d)),
+        ),
+        None => (format!("/applicants/{id}/documents"), t(l, "document_add")),
+    };
+    let writable = cx.user.as_ref().is_some_and(SignedIn::can_write);
+    let body = html! {
+        p { a href={ "/applicants/" (id) "#documents" } { "← " (t(l, "back_to_applicant")) } }
+        h1 { (title) }
+        @if writable { (edit_form(l, rs, cx, &action, f, errors, d.is_none())) }
+        @else { p.hint { (t(l, "read_only")) } }
+    };
+    respond(status, page(cx, rs, &title, "/applicants", body))
+}
+
+/// Saves an edited document (and a new scan) if nobody changed it meanwhile.
+pub async fn update(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let p = match posted(req, &state).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let user = match writer(&state, &cx, &p.form) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match update_document(&state, &cx, &user, &id, &doc, &p).await {
+        Ok(()) => see_other(&format!("/applicants/{id}#doc-{doc}")),
+        Err(ApiError::VersionMismatch { current }) => {
+            let mut errors = Errors::new();
+            errors.insert(
+                String::new(),
+                super::i18n::tf(cx.lang, "conflict", &[("version", &current.to_string())]),
+            );
+            let d = state
+                .store
+                .get_document(&user.principal.tenant_id, &id, &doc)
+                .await
+                .ok();
+            edit_page(
+                &state,
+                &cx,
+                &id,
+                d.as_ref(),
+                &p.form,
+                Some(&errors),
+                StatusCode::CONFLICT,
+            )
+        }
+        Err(e) => match field_errors(&e) {
+            Some(errors) => {
+                let d = state
+                    .store
+                    .get_document(&user.principal.tenant_id, &id, &doc)
+                    .await
+                    .ok();
+                edit_page(
+                    &state,
+                    &cx,
+                    &id,
+                    d.as_ref(),
+                    &p.form,
+                    Some(&errors),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+            }
+            None => error_page(&state, &cx, &e),
+        },
+    }
+}
+
+async fn update_document(
+    state: &AppState,
+    cx: &Ctx,
+    user: &SignedIn,
+    id: &str,
+    doc: &str,
+    p: &Posted,
+) -> Result<(), ApiError> {
+    let who = &user.principal;
+    let expected: i64 = p
+        .form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let input =
+        crate::stored::check_document(state, document_of(&state.ruleset, &p.form), cx.lang)?;
+    let scan = match &p.file {
+        Some((name, bytes)) => Some(keep_scan(state, name, bytes, cx.lang).await?),
+        None => None,
+    };
+    let d = state
+        .store
+        .update_document(who, id, doc, expected, input)
+        .await?;
+    if let Some(file) = scan {
+        state
+            .store
+            .attach_file(who, id, doc, d.version, file)
+            .await?;
+    }
+    crate::stored::evaluate_and_record(state, who, id, cx.lang).await?;
+    Ok(())
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let p = match posted(req, &state).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let user = match writer(&state, &cx, &p.form) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let expected: i64 = p
+        .form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let who = &user.principal;
+    let done = async {
+        state
+            .store
+            .delete_document(who, &id, &doc, expected)
+            .await?;
+        crate::stored::evaluate_and_record(&state, who, &id, cx.lang).await?;
+        Ok::<_, ApiError>(())
+    };
+    match done.await {
+        Ok(()) => see_other(&format!("/applicants/{id}#documents")),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+/// The scan, in its sniffed type only (PDF, PNG or JPEG: nothing else is
+/// ever stored), shown inline by the browser's own viewer.
+pub async fn scan(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let found = async {
+        let d = state
+            .store
+            .get_document(&user.principal.tenant_id, &id, &doc)
+            .await?;
+        let file = d.file.ok_or(ApiError::NotFound)?;
+        let bytes = files::load(&state, &file.sha256).await?;
+        Ok::<_, ApiError>((file, bytes))
+    };
+    let (file, bytes) = match found.await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    let ct = match file.content_type.as_str() {
+        "application/pdf" => "application/pdf",
+        "image/png" => "image/png",
+        _ => "image/jpeg",
+    };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; sandbox"),
+    );
+    res
+}

@@ -1,0 +1,56 @@
+//! Errors as console pages: never a stack trace, always the reader's
+//! language. A missing or another tenant's record is the same 404 page.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+use super::i18n::t;
+use super::layout::{Ctx, page, respond};
+use crate::{ApiError, AppState};
+
+/// The page for an error that has no field to sit beside.
+pub fn error_page(state: &AppState, cx: &Ctx, e: &ApiError) -> Response {
+    let l = cx.lang;
+    let (status, title, body) = match e {
+        ApiError::NotFound => (
+            StatusCode::NOT_FOUND,
+            t(l, "not_found_title"),
+            t(l, "not_found_body"),
+        ),
+        ApiError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            t(l, "forbidden_title"),
+            t(l, "forbidden_body"),
+        ),
+        ApiError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            t(l, "error_title"),
+            t(l, "service_unavailable"),
+        ),
+        other => {
+            tracing::error!(error = %other, "console");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t(l, "error_title"),
+                t(l, "error_body"),
+            )
+        }
+    };
+    let markup = html! {
+        h1 { (title) }
+        p { (body) }
+        p { a href="/" { (t(l, "back_home")) } }
+    };
+    respond(status, page(cx, &state.ruleset, &title, "", markup))
+}
+
+/// `Ok` as is; an error as its page.
+pub fn or_page(state: &AppState, cx: &Ctx, r: Result<Response, ApiError>) -> Response {
+    r.unwrap_or_else(|e| error_page(state, cx, &e))
+}
+
+/// A 303 to a local page after a successful form.
+pub fn see_other(to: &str) -> Response {
+    axum::response::Redirect::to(to).into_response()
+}

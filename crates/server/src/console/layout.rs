@@ -1,0 +1,170 @@
+//! The frame of every console page: language, navigation, the language
+//! switch, the ruleset in the footer, and the security headers.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use livegate_core::{Lang, Ruleset};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::i18n::t;
+
+/// What every page knows about the request: the reader's language, where
+/// they are (for the language switch) and who is signed in.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    /// The path and query of this page, for the language switch to return to.
+    pub here: String,
+    pub user: Option<super::session::SignedIn>,
+}
+
+impl Ctx {
+    pub fn html_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The CSRF token for a form, when someone is signed in.
+    pub fn csrf(&self) -> Markup {
+        html! {
+            @if let Some(u) = &self.user {
+                input type="hidden" name="csrf" value=(u.csrf);
+            }
+        }
+    }
+}
+
+/// The nav entries: (href, name, needs sign-in).
+fn nav_entries(l: Lang) -> [(&'static str, String, bool); 5] {
+    [
+        ("/", t(l, "nav_precheck"), false),
+        ("/dashboard", t(l, "nav_dashboard"), true),
+        ("/applicants", t(l, "nav_applicants"), true),
+        ("/batch", t(l, "nav_batch"), true),
+        ("/rules", t(l, "nav_rules"), false),
+    ]
+}
+
+fn nav(cx: &Ctx, current: &str) -> Markup {
+    let l = cx.lang;
+    let (other, other_name) = match l {
+        Lang::Zh => ("en", t(l, "switch_to_en")),
+        Lang::En => ("zh", t(l, "switch_to_zh")),
+    };
+    let back = form_urlencoded::byte_serialize(cx.here.as_bytes()).collect::<String>();
+    html! {
+        header.top {
+            a.brand href="/" { "livegate · " (t(l, "brand")) }
+            nav aria-label=(t(l, "nav_label")) {
+                ul {
+                    @for (href, name, private) in nav_entries(l) {
+                        @if !private || cx.user.is_some() {
+                            li {
+                                @if href == current {
+                                    a href=(href) aria-current="page" { (name) }
+                                } @else {
+                                    a href=(href) { (name) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            div.account {
+                @if let Some(u) = &cx.user {
+                    span.who { (u.tenant_name) " · " (role_name(l, u.role)) }
+                    form method="post" action="/signout" {
+                        (cx.csrf())
+                        button type="submit" { (t(l, "sign_out")) }
+                    }
+                } @else {
+                    a href="/signin" { (t(l, "sign_in")) }
+                }
+                a.lang href={ "/lang/" (other) "?next=" (back) } lang=(other) hreflang=(other) { (other_name) }
+            }
+        }
+    }
+}
+
+fn footer(cx: &Ctx, rs: &Ruleset) -> Markup {
+    let l = cx.lang;
+    html! {
+        footer.bottom {
+            p {
+                (t(l, "footer_ruleset")) " " (rs.meta.name.get(l)) " · "
+                (t(l, "version")) " " (rs.meta.version) " · "
+                (t(l, "ruleset_as_of")) " " (rs.meta.as_of) " · "
+                a href=(rs.meta.source) rel="noreferrer" { (t(l, "source")) }
+            }
+            @if let Some(n) = &rs.meta.notice {
+                p.notice { (n.get(l)) }
+            }
+        }
+    }
+}
+
+/// A whole page: `current` is the nav entry to mark.
+pub fn page(cx: &Ctx, rs: &Ruleset, title: &str, current: &str, body: Markup) -> Markup {
+    let l = cx.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(cx.html_lang()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · livegate " (t(l, "brand")) }
+                link rel="stylesheet" href=(super::assets::CSS_PATH);
+                link rel="icon" href="data:,";
+                script src=(super::assets::JS_PATH) defer {}
+            }
+            body {
+                a.skip href="#main" { (t(l, "skip_to_main")) }
+                (nav(cx, current))
+                main id="main" tabindex="-1" { (body) }
+                (footer(cx, rs))
+            }
+        }
+    }
+}
+
+/// Headers every console page carries: no script but our own file, no
+/// framing, no sniffing, no referrer leaving the site.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+connect-src 'self'; form-action 'self'; frame-src 'self'; object-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A rendered page as a response with the console's headers.
+pub fn respond(status: StatusCode, markup: Markup) -> Response {
+    let mut res = (status, markup.into_string()).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `**text**` lines (the catalogue's cell headings) as bold, the rest as text.
+pub fn rich_line(s: &str) -> Markup {
+    match s.strip_prefix("**").and_then(|x| x.strip_suffix("**")) {
+        Some(inner) => html! { strong { (inner) } },
+        None => html! { (s) },
+    }
+}
+
+/// An empty fragment.
+pub fn nothing() -> Markup {
+    PreEscaped(String::new())
+}
+
+/// A role in words.
+pub fn role_name(l: Lang, role: livegate_store::Role) -> String {
+    use livegate_store::Role;
+    match role {
+        Role::Admin => t(l, "role_admin"),
+        Role::Editor => t(l, "role_editor"),
+        Role::Viewer => t(l, "role_viewer"),
+    }
+}

@@ -1,0 +1,134 @@
+//! The web console (控制台), served by the same binary and port as the API:
+//! server-rendered HTML (maud), one small script for progressive
+//! enhancement, zh-CN by default with an English switch on every page.
+//!
+//! Rooms: `layout` (the frame of a page), `i18n` (page texts), `session`
+//! (language, sign-in, CSRF), `form` and `profile_form` (form fields to a
+//! profile and back), `wizard` (the profile form's controls), `report` (a
+//! report as HTML), and one module per page: `precheck`, `rules`,
+//! `applicants`, `dashboard`, `batch`.
+
+// Handlers answer with a page or a redirect, so the console's guards return
+// `Result<_, Response>`, axum's own idiom; boxing every refusal would only
+// add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod applicant;
+pub mod applicants;
+pub mod assets;
+pub mod batch;
+pub mod batch_jobs;
+pub mod batch_save;
+pub mod dashboard;
+pub mod document_actions;
+pub mod documents;
+pub mod errors;
+pub mod form;
+pub mod i18n;
+pub mod layout;
+pub mod precheck;
+pub mod profile_form;
+pub mod report;
+pub mod rules;
+pub mod session;
+pub mod timeline;
+pub mod wizard;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use maud::html;
+
+use crate::AppState;
+use i18n::t;
+use layout::{Ctx, page, respond};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(precheck::page_handler))
+        .route("/precheck/report.json", get(precheck::report_json))
+        .route("/rules", get(rules::page_handler))
+        .route("/dashboard", get(dashboard::page_handler))
+        .route(
+            "/batch",
+            get(batch::index)
+                .post(batch::upload)
+                .layer(DefaultBodyLimit::max(crate::BATCH_LIMIT)),
+        )
+        .route("/batch/{id}", get(batch::show))
+        .route("/batch/{id}/save", post(batch_save::save))
+        .route("/batch/{id}/{file}", get(batch::download))
+        .route(
+            "/applicants",
+            get(applicants::list).post(applicants::create),
+        )
+        .route("/applicants/new", get(applicants::new_page))
+        .route(
+            "/applicants/{id}",
+            get(applicant::show).post(applicant::save),
+        )
+        .route(
+            "/applicants/{id}/documents",
+            post(document_actions::add).layer(DefaultBodyLimit::max(crate::FORM_UPLOAD_LIMIT)),
+        )
+        .route(
+            "/applicants/{id}/documents/{doc}",
+            get(document_actions::show)
+                .post(document_actions::update)
+                .layer(DefaultBodyLimit::max(crate::FORM_UPLOAD_LIMIT)),
+        )
+        .route(
+            "/applicants/{id}/documents/{doc}/delete",
+            post(document_actions::delete),
+        )
+        .route(
+            "/applicants/{id}/documents/{doc}/scan",
+            get(document_actions::scan),
+        )
+        .route("/signin", get(session::signin_page).post(session::signin))
+        .route("/signout", post(session::signout))
+        .route("/lang/{to}", get(session::switch_lang))
+        .route(assets::CSS_PATH, get(assets::css))
+        .route(assets::JS_PATH, get(assets::js))
+}
+
+/// Headers on every answer: no sniffing, no framing, no referrer leaving the
+/// site, and on HTML the console's Content-Security-Policy.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        h.insert(
+            "content-security-policy",
+            HeaderValue::from_static(layout::CSP),
+        );
+    }
+    res
+}
+
+/// The console's own 404: a page, in the reader's language.
+pub async fn not_found(State(state): State<AppState>, cx: Ctx) -> Response {
+    let l = cx.lang;
+    let body = html! {
+        h1 { (t(l, "not_found_title")) }
+        p { (t(l, "not_found_body")) }
+        p { a href="/" { (t(l, "back_home")) } }
+    };
+    respond(
+        StatusCode::NOT_FOUND,
+        page(&cx, &state.ruleset, &t(l, "not_found_title"), "", body),
+    )
+}

@@ -1,0 +1,170 @@
+//! 预审 (`/`): the pre-check wizard. No sign-in and nothing stored: the form
+//! is a GET, so a result is a link a person can share, and the JSON report is
+//! the same query at `/precheck/report.json`.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use livegate_core::{Lang, Options, Profile, Report, Ruleset};
+use livegate_store::clock;
+use maud::{Markup, html};
+
+use super::form::Form;
+use super::i18n::t;
+use super::layout::{Ctx, page, respond};
+use super::profile_form::{field_of, to_profile};
+use super::wizard::{self, Errors};
+use crate::AppState;
+
+/// The form evaluated: the profile it describes and its report, or the
+/// errors to show beside the fields.
+pub struct Outcome {
+    pub profile: Option<Profile>,
+    pub report: Option<Report>,
+    pub errors: Errors,
+}
+
+/// Evaluates a form through the engine, dated today in Beijing time unless
+/// the form gives a date.
+pub fn evaluate_form(rs: &Ruleset, f: &Form, lang: Lang) -> Outcome {
+    let mut errors = Errors::new();
+    let Some(mut profile) = to_profile(rs, f) else {
+        return Outcome {
+            profile: None,
+            report: None,
+            errors,
+        };
+    };
+    if profile.as_of.is_none() {
+        profile.as_of = Some(clock::format_date(clock::today()));
+    }
+    let opts = Options {
+        lang,
+        ..Default::default()
+    };
+    match livegate_core::evaluate(rs, &profile, &opts) {
+        Ok(report) => Outcome {
+            profile: Some(profile),
+            report: Some(report),
+            errors,
+        },
+        Err(e) => {
+            errors.insert(field_of(&profile, &e.path), e.message);
+            Outcome {
+                profile: Some(profile),
+                report: None,
+                errors,
+            }
+        }
+    }
+}
+
+pub async fn page_handler(
+    State(state): State<AppState>,
+    cx: Ctx,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let f = Form::parse(q.as_deref().unwrap_or(""));
+    let rs = &state.ruleset;
+    let out = evaluate_form(rs, &f, cx.lang);
+    if let Some(r) = &out.report {
+        state.metrics.evaluation(r.verdict.as_str());
+    }
+    let status = if out.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = html! {
+        h1 { (t(cx.lang, "precheck_title")) }
+        p.lead { (t(cx.lang, "precheck_lead")) }
+        (wizard_form(&cx, rs, &f, &out))
+    };
+    respond(
+        status,
+        page(&cx, rs, &t(cx.lang, "precheck_title"), "/", body),
+    )
+}
+
+fn wizard_form(cx: &Ctx, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
+    let l = cx.lang;
+    let cats = wizard::checklist_categories(rs, f, out.report.as_ref());
+    html! {
+        div.wizard {
+            form id="precheck" method="get" action="/" data-live="/" {
+                (wizard::subject(l, rs, f, &out.errors))
+                (wizard::categories(l, rs, f, &out.errors))
+                (wizard::activities(l, rs, f, &out.errors))
+                (wizard::documents(l, rs, f, &cats, &out.errors))
+                div.field {
+                    label for="as_of" { (t(l, "as_of")) }
+                    input type="date" id="as_of" name="as_of" value=[f.get("as_of")];
+                    p.hint { (t(l, "as_of_hint")) }
+                }
+                div.actions { button type="submit" { (t(l, "check")) } }
+            }
+            div id="result" aria-live="polite" { (result_block(l, rs, f, out)) }
+        }
+    }
+}
+
+/// The result column: the report, its actions, or why there is none yet.
+fn result_block(l: Lang, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
+    html! {
+        @if let Some(r) = &out.report {
+            (super::report::result(l, rs, r))
+            (result_actions(l, f, out.profile.as_ref()))
+        } @else if !out.errors.is_empty() {
+            p.error role="alert" { (t(l, "form_has_errors")) }
+        } @else {
+            p.hint { (t(l, "result_empty")) }
+        }
+    }
+}
+
+fn result_actions(l: Lang, f: &Form, profile: Option<&Profile>) -> Markup {
+    let json = profile
+        .and_then(|p| serde_json::to_string_pretty(p).ok())
+        .unwrap_or_default();
+    html! {
+        div.actions.no-print {
+            a.button href={ "/precheck/report.json?" (f.to_query()) } download="livegate-report.json" { (t(l, "download_report")) }
+            button type="button" data-print hidden { (t(l, "print")) }
+            button type="button" data-copy="#profile-json" data-done=(t(l, "copied")) data-failed=(t(l, "copy_failed")) hidden { (t(l, "copy_profile")) }
+            span.copied role="status" {}
+        }
+        details.no-print {
+            summary { (t(l, "profile_json")) }
+            pre id="profile-json" { (json) }
+        }
+    }
+}
+
+/// The report of the same query as JSON, as a download.
+pub async fn report_json(
+    State(state): State<AppState>,
+    cx: Ctx,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let f = Form::parse(q.as_deref().unwrap_or(""));
+    let out = evaluate_form(&state.ruleset, &f, cx.lang);
+    let body = match (&out.report, out.errors.values().next()) {
+        (Some(r), _) => serde_json::to_vec_pretty(r).unwrap_or_default(),
+        (None, Some(e)) => return crate::ApiError::invalid("", e.clone()).into_response(),
+        (None, None) => {
+            return crate::ApiError::invalid("subject", t(cx.lang, "choose_subject"))
+                .into_response();
+        }
+    };
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"livegate-report.json\""),
+    );
+    res
+}

@@ -1,0 +1,182 @@
+//! A report as the console shows it: the verdict, one card per access path,
+//! the nearest alternative's missing documents by their full names, the plan
+//! as numbered steps, the findings by severity with their sources, and the
+//! ruleset and date it was made with. It only phrases the report; it never
+//! decides anything itself.
+
+use livegate_core::catalog::msg;
+use livegate_core::report::{AlternativeReport, Finding, PathReport, PathStatus};
+use livegate_core::ruleset::Severity;
+use livegate_core::{Lang, Report, Ruleset, Verdict};
+use maud::{Markup, html};
+
+use super::i18n::{t, tf};
+
+/// A word of the report's own vocabulary (verdicts, statuses, severities),
+/// from the engine's catalogue so the console and `check` say the same.
+pub fn rm(l: Lang, key: &str) -> String {
+    msg(key, l, &[])
+}
+
+/// A symbol beside every status word, so colour is never the only sign.
+pub fn verdict_mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Eligible => "✓",
+        Verdict::Pending => "…",
+        Verdict::NeedsAction => "✗",
+        Verdict::Ineligible => "⊘",
+    }
+}
+
+pub fn status_mark(s: PathStatus) -> &'static str {
+    match s {
+        PathStatus::Available => "✓",
+        PathStatus::Pending => "…",
+        PathStatus::Actionable => "✗",
+        PathStatus::Blocked => "⊘",
+    }
+}
+
+/// The verdict as a badge: symbol, word and a class for colour.
+pub fn verdict_badge(l: Lang, v: Verdict) -> Markup {
+    let key = format!("verdict_{}", v.as_str());
+    html! {
+        span class={ "badge v-" (v.as_str()) } data-verdict=(v.as_str()) {
+            span aria-hidden="true" { (verdict_mark(v)) " " } (rm(l, &key))
+        }
+    }
+}
+
+pub fn status_badge(l: Lang, s: PathStatus) -> Markup {
+    let key = format!("status_{}", s.as_str());
+    html! {
+        span class={ "badge s-" (s.as_str()) } data-status=(s.as_str()) {
+            span aria-hidden="true" { (status_mark(s)) " " } (rm(l, &key))
+        }
+    }
+}
+
+/// A document id of the report as its full name.
+pub fn doc_name(rs: &Ruleset, l: Lang, id: &str) -> String {
+    rs.lookups.documents.get(id).map_or_else(
+        || id.to_string(),
+        |i| rs.documents[i].name.get(l).to_string(),
+    )
+}
+
+/// The whole result section.
+pub fn result(l: Lang, rs: &Ruleset, r: &Report) -> Markup {
+    html! {
+        section.result aria-labelledby="result-title" data-verdict=(r.verdict.as_str()) {
+            h2 id="result-title" { (t(l, "result_title")) }
+            p.verdict { (rm(l, "verdict")) ": " (verdict_badge(l, r.verdict)) }
+            (dates(l, r))
+            h3 { (rm(l, "paths")) }
+            div.cards { @for p in &r.paths { (path_card(l, rs, p)) } }
+            (plan(l, r))
+            (findings(l, r))
+        }
+    }
+}
+
+fn dates(l: Lang, r: &Report) -> Markup {
+    html! {
+        p.meta {
+            (t(l, "ruleset_version")) " " (r.ruleset.version) " · "
+            (t(l, "ruleset_as_of")) " " (r.ruleset.as_of)
+            @if let Some(d) = &r.as_of { " · " (t(l, "evaluated_on")) " " (d) }
+        }
+    }
+}
+
+fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
+    let nearest: Vec<&AlternativeReport> = p.alternatives.iter().filter(|a| a.nearest).collect();
+    html! {
+        article class={ "card s-" (p.status.as_str()) } data-path=(p.id) {
+            h4 { (p.name) }
+            p { (status_badge(l, p.status)) }
+            @if let Some(way) = p.via.as_deref().and_then(|v| way_text(l, rs, &p.id, v)) {
+                p.via { (t(l, "opened_by")) " " (way) }
+            }
+            @if !p.required_categories.is_empty() {
+                p { (rm(l, "required_categories")) ": " (p.required_categories.join(&rm(l, "list_sep"))) }
+            }
+            @for a in nearest { (nearest_alternative(l, rs, a)) }
+            @if let Some(d) = p.review_days {
+                p { (msg("review_days", l, &[("days", &d.to_string())])) }
+            }
+            @if let Some(g) = &p.guide {
+                @if p.status != PathStatus::Blocked {
+                    p { a href=(g) rel="noreferrer" { (rm(l, "guide")) } }
+                }
+            }
+        }
+    }
+}
+
+/// How a way of a path reads: its categories and subject types.
+fn way_text(l: Lang, rs: &Ruleset, path: &str, way: &str) -> Option<String> {
+    let p = rs.paths.iter().find(|p| p.id == path)?;
+    let w = p.ways.iter().find(|w| w.id == way)?;
+    Some(rs.way_lines(w, l).join(" + "))
+}
+
+fn nearest_alternative(l: Lang, rs: &Ruleset, a: &AlternativeReport) -> Markup {
+    html! {
+        div.alt {
+            p { (tf(l, "nearest_alternative", &[("category", &a.category), ("alternative", &a.label)])) }
+            @if a.missing.is_empty() {
+                p { (t(l, "nothing_missing")) }
+            } @else {
+                p { (t(l, "missing_documents")) }
+                ul.missing { @for d in &a.missing { li { "《" (doc_name(rs, l, d)) "》" } } }
+            }
+        }
+    }
+}
+
+fn plan(l: Lang, r: &Report) -> Markup {
+    let path = r
+        .plan_path
+        .as_deref()
+        .and_then(|p| r.path(p))
+        .map(|p| p.name.clone());
+    html! {
+        h3 { (rm(l, "plan")) @if let Some(p) = &path { " · " (p) } }
+        @if path.is_none() {
+            p { (rm(l, "plan_impossible")) }
+        } @else if r.plan.is_empty() {
+            p { (rm(l, "plan_none")) }
+        } @else {
+            ol.plan { @for a in &r.plan { li { (a.message) } } }
+        }
+    }
+}
+
+fn findings(l: Lang, r: &Report) -> Markup {
+    html! {
+        h3 { (rm(l, "findings")) }
+        @if r.findings.is_empty() {
+            p { (t(l, "no_findings")) }
+        }
+        @for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+            @let group: Vec<&Finding> = r.findings.iter().filter(|f| f.severity == sev).collect();
+            @if !group.is_empty() {
+                h4 { (rm(l, &format!("severity_{}", sev.as_str()))) " (" (group.len()) ")" }
+                ul class={ "findings f-" (sev.as_str()) } {
+                    @for f in group { (finding(l, f)) }
+                }
+            }
+        }
+    }
+}
+
+fn finding(l: Lang, f: &Finding) -> Markup {
+    html! {
+        li data-finding=(f.id) {
+            span.sev { (rm(l, &format!("severity_{}", f.severity.as_str()))) } " "
+            (f.message) " "
+            a.src href=(f.source) rel="noreferrer" { (rm(l, "source")) }
+        }
+    }
+}

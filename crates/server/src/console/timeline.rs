@@ -1,0 +1,173 @@
+//! An applicant's past: its evaluations as a timeline that says what changed
+//! between two of them (verdict, path statuses, missing documents), and the
+//! audit trail of its writes. Stored reports are read as JSON, as kept.
+
+use livegate_core::{Lang, Ruleset};
+use livegate_store::{AuditEntry, Evaluation};
+use maud::{Markup, html};
+use serde_json::Value;
+
+use super::applicants::{parse_status, short_time, verdict_cell};
+use super::i18n::{t, tf};
+use super::report::{doc_name, rm};
+
+/// A stored report's paths: (id, status, missing documents).
+fn paths(report: &Value) -> Vec<(String, String, Vec<String>)> {
+    let list = report.get("paths").and_then(Value::as_array);
+    list.into_iter()
+        .flatten()
+        .map(|p| {
+            let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let missing = p.get("missing_documents").and_then(Value::as_array);
+            let missing = missing
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(String::from);
+            (s("id"), s("status"), missing.collect())
+        })
+        .collect()
+}
+
+/// What changed from `before` to `after`, one line each, in words.
+pub fn changes(rs: &Ruleset, l: Lang, before: &Evaluation, after: &Evaluation) -> Vec<String> {
+    let mut out = Vec::new();
+    if before.verdict != after.verdict {
+        out.push(tf(
+            l,
+            "change_verdict",
+            &[
+                ("from", &verdict_word(l, &before.verdict)),
+                ("to", &verdict_word(l, &after.verdict)),
+            ],
+        ));
+    }
+    let old = paths(&before.report);
+    for (id, status, missing) in paths(&after.report) {
+        let name = rs
+            .paths
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id.clone(), |p| p.name.get(l).to_string());
+        let prev = old.iter().find(|(i, _, _)| *i == id);
+        if let Some((_, s, _)) = prev.filter(|(_, s, _)| *s != status) {
+            out.push(tf(
+                l,
+                "change_path",
+                &[
+                    ("path", &name),
+                    ("from", &status_word(l, s)),
+                    ("to", &status_word(l, &status)),
+                ],
+            ));
+        }
+        let was: &[String] = prev.map_or(&[], |(_, _, m)| m.as_slice());
+        for d in missing.iter().filter(|d| !was.contains(d)) {
+            out.push(tf(
+                l,
+                "change_missing_added",
+                &[("path", &name), ("document", &doc_name(rs, l, d))],
+            ));
+        }
+        for d in was.iter().filter(|d| !missing.contains(d)) {
+            out.push(tf(
+                l,
+                "change_missing_removed",
+                &[("path", &name), ("document", &doc_name(rs, l, d))],
+            ));
+        }
+    }
+    out
+}
+
+fn verdict_word(l: Lang, v: &str) -> String {
+    rm(l, &format!("verdict_{v}"))
+}
+
+fn status_word(l: Lang, s: &str) -> String {
+    parse_status(s).map_or_else(
+        || s.to_string(),
+        |st| rm(l, &format!("status_{}", st.as_str())),
+    )
+}
+
+/// The evaluations, newest first, each with what changed since the one before.
+pub fn history(state: &crate::AppState, l: Lang, evaluations: &[Evaluation]) -> Markup {
+    let rs = &state.ruleset;
+    html! {
+        section id="history" aria-labelledby="history-title" {
+            h2 id="history-title" { (t(l, "history_title")) }
+            @if evaluations.is_empty() { p { (t(l, "history_none")) } }
+            ol.timeline reversed {
+                @for (i, e) in evaluations.iter().enumerate().rev() {
+                    li {
+                        time datetime=(e.created_at) { (short_time(&e.created_at)) } " · "
+                        (verdict_cell(l, Some(&e.verdict))) " · "
+                        span.hint { (t(l, "ruleset_version")) " " (e.ruleset_version) }
+                        @if i > 0 {
+                            @let lines = changes(rs, l, &evaluations[i - 1], e);
+                            @if lines.is_empty() { p.hint { (t(l, "change_none")) } }
+                            @else { ul { @for line in lines { li { (line) } } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The audit trail of the applicant, newest first.
+pub fn audit(l: Lang, entries: &[AuditEntry]) -> Markup {
+    html! {
+        section id="audit" aria-labelledby="audit-title" {
+            h2 id="audit-title" { (t(l, "audit_title")) }
+            @if entries.is_empty() { p { (t(l, "audit_none")) } }
+            @else {
+                div.table-wrap tabindex="0" { table {
+                    thead { tr {
+                        th scope="col" { (t(l, "audit_when")) }
+                        th scope="col" { (t(l, "audit_action")) }
+                        th scope="col" { (t(l, "audit_fields")) }
+                        th scope="col" { (t(l, "audit_token")) }
+                    } }
+                    tbody { @for e in entries { tr {
+                        td { (short_time(&e.at)) }
+                        td { (action_word(l, &e.action)) }
+                        td { (changed_fields(&e.diff)) }
+                        td { (e.token_id.as_deref().unwrap_or("—")) }
+                    } } }
+                } }
+            }
+        }
+    }
+}
+
+/// An audit action in words.
+fn action_word(l: Lang, action: &str) -> String {
+    match action {
+        "applicant.create" => t(l, "action_applicant_create"),
+        "applicant.update" => t(l, "action_applicant_update"),
+        "applicant.delete" => t(l, "action_applicant_delete"),
+        "applicant.evaluate" => t(l, "action_applicant_evaluate"),
+        "document.create" => t(l, "action_document_create"),
+        "document.update" => t(l, "action_document_update"),
+        "document.upload" => t(l, "action_document_upload"),
+        "document.delete" => t(l, "action_document_delete"),
+        other => other.to_string(),
+    }
+}
+
+/// The JSON Pointers a diff changed, joined.
+fn changed_fields(diff: &Value) -> String {
+    let fields: Vec<&str> = diff
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.get("path").and_then(Value::as_str))
+        .collect();
+    if fields.is_empty() {
+        "—".to_string()
+    } else {
+        fields.join(", ")
+    }
+}

@@ -1,0 +1,342 @@
+//! The controls of the profile form, step by step: subject, categories,
+//! scenarios with goods and services, and the documents checklist that the
+//! ruleset's "N 选 1" alternatives generate for the categories in play.
+//! Every control has a label; errors sit next to their field and what the
+//! person typed stays.
+
+use std::collections::BTreeMap;
+
+use livegate_core::ruleset::{Expr, Term};
+use livegate_core::{Lang, Report, Ruleset};
+use maud::{Markup, html};
+
+use super::form::Form;
+use super::i18n::t;
+use super::profile_form::{DOC_FIELDS, statuses};
+use super::report::{doc_name, rm};
+
+/// Errors of the form, by field name.
+pub type Errors = BTreeMap<String, String>;
+
+fn error_for(errors: &Errors, field: &str) -> Markup {
+    html! {
+        @if let Some(e) = errors.get(field) {
+            p.error id={ "err-" (field) } role="alert" { (e) }
+        }
+    }
+}
+
+/// Step 1: who registered the mini program.
+pub fn subject(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
+    html! {
+        fieldset.step id="step-subject" {
+            legend { "1 · " (t(l, "step_subject")) }
+            (error_for(errors, "subject"))
+            div.choices {
+                @for s in &rs.subject_types {
+                    label.choice {
+                        input type="radio" name="subject" value=(s.id) checked[f.has("subject", &s.id)] required;
+                        " " (s.name.get(l))
+                    }
+                }
+            }
+            (text_input(f, errors, "subject_name", &t(l, "subject_name"), None))
+            (text_input(f, errors, "credit_code", &t(l, "credit_code"), Some("91110000…")))
+        }
+    }
+}
+
+fn text_input(f: &Form, errors: &Errors, name: &str, label: &str, hint: Option<&str>) -> Markup {
+    let described = errors.contains_key(name).then(|| format!("err-{name}"));
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            input type="text" id=(name) name=(name) value=[f.get(name)] placeholder=[hint]
+                aria-invalid=[described.as_ref().map(|_| "true")] aria-describedby=[described];
+            (error_for(errors, name))
+        }
+    }
+}
+
+/// Step 2: every category of the ruleset, searchable, each with its status.
+pub fn categories(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
+    html! {
+        fieldset.step id="step-categories" {
+            legend { "2 · " (t(l, "step_categories")) }
+            p.hint { (t(l, "categories_hint")) }
+            (error_for(errors, "categories"))
+            div.field.js-only hidden {
+                label for="category-filter" { (t(l, "category_filter")) }
+                input type="search" id="category-filter" data-filter=".cat-row" autocomplete="off";
+            }
+            table.cats {
+                thead { tr { th scope="col" { (t(l, "category")) } th scope="col" { (t(l, "category_status")) } } }
+                tbody {
+                    @for c in &rs.categories {
+                        @let name = format!("c.{}", c.id);
+                        tr.cat-row data-search={ (c.label()) " " (c.id) " " (c.aliases.join(" ")) } {
+                            th scope="row" { label for=(name) { (c.label()) } }
+                            td { (status_select(l, f, &name)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_select(l: Lang, f: &Form, name: &str) -> Markup {
+    let current = f.get(name).unwrap_or("");
+    html! {
+        select id=(name) name=(name) {
+            option value="" selected[current.is_empty()] { (t(l, "status_not_chosen")) }
+            @for s in statuses() {
+                option value=(s) selected[current == s] { (rm(l, &format!("profile_status_{s}"))) }
+            }
+        }
+    }
+}
+
+/// Step 3: the live scenarios, the goods sold and the services offered.
+pub fn activities(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
+    html! {
+        fieldset.step id="step-activities" {
+            legend { "3 · " (t(l, "step_activities")) }
+            (checkboxes(l, "scenario", &t(l, "scenarios"), &rs.scenarios, f, errors))
+            (checkboxes(l, "goods", &t(l, "goods"), &rs.goods, f, errors))
+            (checkboxes(l, "service", &t(l, "services"), &rs.services, f, errors))
+            fieldset.sub {
+                legend { (t(l, "multi_merchant")) }
+                @for (v, word) in [("", t(l, "unknown")), ("yes", t(l, "yes")), ("no", t(l, "no"))] {
+                    label.choice {
+                        input type="radio" name="multi_merchant" value=(v)
+                            checked[f.get("multi_merchant").unwrap_or("") == v];
+                        " " (word)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn checkboxes(
+    l: Lang,
+    name: &str,
+    title: &str,
+    terms: &[Term],
+    f: &Form,
+    errors: &Errors,
+) -> Markup {
+    html! {
+        fieldset.sub {
+            legend { (title) }
+            (error_for(errors, name))
+            div.choices {
+                @for term in terms {
+                    label.choice {
+                        input type="checkbox" name=(name) value=(term.id) checked[f.has(name, &term.id)];
+                        " " (term.name.get(l))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The categories whose qualifications the checklist shows: those chosen,
+/// and those a path of the report needs.
+pub fn checklist_categories(rs: &Ruleset, f: &Form, report: Option<&Report>) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..rs.categories.len())
+        .filter(|&i| f.get(&format!("c.{}", rs.categories[i].id)).is_some())
+        .collect();
+    let needed = report
+        .into_iter()
+        .flat_map(|r| &r.paths)
+        .flat_map(|p| &p.categories);
+    for c in needed.filter_map(|c| c.id.as_deref()) {
+        if let Some(i) = rs.categories.iter().position(|k| k.id == c)
+            && !out.contains(&i)
+        {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// Step 4: the documents, as the checklist of the categories in play.
+pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Errors) -> Markup {
+    let docs = docs_of(rs, cats);
+    let key: Vec<&str> = cats.iter().map(|&c| rs.categories[c].id.as_str()).collect();
+    html! {
+        fieldset.step id="step-documents" data-key=(key.join(",")) {
+            legend { "4 · " (t(l, "step_documents")) }
+            @if cats.is_empty() {
+                p.hint { (t(l, "documents_none_yet")) }
+            }
+            @for &c in cats { (qualification(l, rs, c, f)) }
+            @if !docs.is_empty() {
+                h3 { (t(l, "your_documents")) }
+                ul.docs { @for d in docs { (document(l, rs, d, f, errors)) } }
+            }
+        }
+    }
+}
+
+/// The document kinds the categories' alternatives name, in first-seen order.
+fn docs_of(rs: &Ruleset, cats: &[usize]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &c in cats {
+        for a in &rs.categories[c].alternatives {
+            collect_docs(rs, &a.expr, &mut out);
+        }
+    }
+    out
+}
+
+fn collect_docs(rs: &Ruleset, e: &Expr, out: &mut Vec<usize>) {
+    match e {
+        Expr::Doc { atom, .. } => {
+            let d = rs.atoms[*atom].doc;
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+        Expr::Group(g) => collect_docs(rs, &rs.groups[*g].expr, out),
+        Expr::AllOf(items) | Expr::AnyOf(items) => {
+            items.iter().for_each(|i| collect_docs(rs, i, out));
+        }
+    }
+}
+
+fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
+    let cat = &rs.categories[c];
+    let n = cat.alternatives.len().to_string();
+    html! {
+        section.qual {
+            h3 { (cat.label()) " · " (rm_n(l, &n)) }
+            p.hint { (cat.scope.get(l)) " " a href=(cat.source) rel="noreferrer" { (rm(l, "source")) } }
+            ol.alts {
+                @for a in &cat.alternatives {
+                    li {
+                        strong { (a.label.get(l)) }
+                        (expr(l, rs, &a.expr, f))
+                        @for note in &a.notes { p.hint { (note.get(l)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn rm_n(l: Lang, n: &str) -> String {
+    livegate_core::catalog::msg("qualification_n", l, &[("n", n)])
+}
+
+/// A requirement as a nested list; each document links to its checklist entry
+/// and says whether it is ticked.
+fn expr(l: Lang, rs: &Ruleset, e: &Expr, f: &Form) -> Markup {
+    match e {
+        Expr::Doc {
+            atom,
+            subjects,
+            optional,
+        } => {
+            let doc = &rs.documents[rs.atoms[*atom].doc];
+            let held = f.has(&format!("d.{}", doc.id), "on");
+            let text = rs.requirement_text(*atom, *subjects, *optional, l);
+            html! { ul { li class=(if held { "held" } else { "lacking" }) {
+                span.mark { (if held { t(l, "ticked") } else { t(l, "not_ticked") }) } " "
+                a href={ "#doc-" (doc.id) } { (text) }
+            } } }
+        }
+        Expr::Group(g) => {
+            let g = &rs.groups[*g];
+            html! { ul { li { (g.name.get(l)) (expr(l, rs, &g.expr, f)) } } }
+        }
+        Expr::AllOf(items) => html! { @for i in items { (expr(l, rs, i, f)) } },
+        Expr::AnyOf(items) => html! { ul { li {
+            (rm_n(l, &items.len().to_string()))
+            @for i in items { (expr(l, rs, i, f)) }
+        } } },
+    }
+}
+
+fn document(l: Lang, rs: &Ruleset, d: usize, f: &Form, errors: &Errors) -> Markup {
+    let doc = &rs.documents[d];
+    let base = format!("d.{}", doc.id);
+    let filled = DOC_FIELDS
+        .iter()
+        .any(|s| f.get(&format!("{base}.{s}")).is_some())
+        || errors.keys().any(|k| k.starts_with(&base));
+    html! {
+        li.doc id={ "doc-" (doc.id) } {
+            label.choice {
+                input type="checkbox" name=(base) value="on" checked[f.has(&base, "on")];
+                " 《" (doc_name(rs, l, &doc.id)) "》"
+            }
+            (error_for(errors, &base))
+            details open[filled] {
+                summary { (t(l, "document_details")) }
+                @if let Some(fmt) = &doc.number_format {
+                    (doc_input(l, f, errors, &base, "number", Some(&fmt.example)))
+                }
+                (doc_input(l, f, errors, &base, "holder", None))
+                (doc_input(l, f, errors, &base, "valid_from", None))
+                (doc_input(l, f, errors, &base, "valid_until", None))
+                @for &a in &doc.attributes { (attribute(l, rs, a, &base, f)) }
+            }
+        }
+    }
+}
+
+fn doc_label(l: Lang, field: &str) -> String {
+    match field {
+        "number" => t(l, "doc_number"),
+        "holder" => t(l, "doc_holder"),
+        "valid_from" => t(l, "doc_valid_from"),
+        _ => t(l, "doc_valid_until"),
+    }
+}
+
+fn doc_input(
+    l: Lang,
+    f: &Form,
+    errors: &Errors,
+    base: &str,
+    field: &str,
+    hint: Option<&str>,
+) -> Markup {
+    let name = format!("{base}.{field}");
+    let kind = if field.starts_with("valid_") {
+        "date"
+    } else {
+        "text"
+    };
+    let described = errors.contains_key(&name).then(|| format!("err-{name}"));
+    html! {
+        div.field {
+            label for=(name) { (doc_label(l, field)) }
+            input type=(kind) id=(name) name=(name) value=[f.get(&name)] placeholder=[hint]
+                aria-invalid=[described.as_ref().map(|_| "true")] aria-describedby=[described];
+            (error_for(errors, &name))
+        }
+    }
+}
+
+fn attribute(l: Lang, rs: &Ruleset, a: usize, base: &str, f: &Form) -> Markup {
+    let attr = &rs.attributes[a];
+    let name = format!("{base}.{}", attr.id);
+    html! {
+        fieldset.sub {
+            legend { (attr.name.get(l)) }
+            div.choices {
+                @for v in &attr.values {
+                    label.choice {
+                        input type="checkbox" name=(name) value=(v.id) checked[f.has(&name, &v.id)];
+                        " " (v.name.get(l))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! An applicant evaluated with its stored documents, and the evaluation
+//! kept with its brief index: the one way the API and the console do it.
+
+use livegate_core::ProfileError;
+use livegate_core::profile::ProfileDocument;
+use livegate_core::{Lang, Options, Profile, Report, Ruleset};
+use livegate_store::{
+    ApplicantInput, DocumentInput, EvaluationIndex, EvaluationInput, Principal, clock,
+};
+
+use crate::{ApiError, AppState};
+
+/// The stored profile of an applicant with its stored documents.
+pub async fn stored_profile(
+    state: &AppState,
+    tenant_id: &str,
+    id: &str,
+) -> Result<Profile, ApiError> {
+    let a = state.store.get_applicant(tenant_id, id).await?;
+    let docs = state.store.list_documents(tenant_id, id).await?;
+    let mut profile: Profile = serde_json::from_value(a.profile)
+        .map_err(|e| ApiError::Internal(format!("stored profile: {e}")))?;
+    profile.documents = docs
+        .into_iter()
+        .map(|d| serde_json::from_value::<ProfileDocument>(d.document))
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::Internal(format!("stored document: {e}")))?;
+    Ok(profile)
+}
+
+/// Dates a profile today in Beijing time unless it names its own date.
+pub fn dated(profile: &mut Profile) {
+    if profile.as_of.is_none() {
+        profile.as_of = Some(clock::format_date(clock::today()));
+    }
+}
+
+/// The brief of a report kept on the applicant.
+pub fn index(rs: &Ruleset, profile: &Profile, report: &Report) -> EvaluationIndex {
+    let missing = report
+        .plan_path
+        .as_deref()
+        .and_then(|p| report.path(p))
+        .map(|p| p.missing_documents.clone())
+        .unwrap_or_default();
+    let categories = profile
+        .categories
+        .iter()
+        .filter_map(|c| rs.category_by_levels(c.first_level(), c.second.as_deref().unwrap_or("")))
+        .map(|i| rs.categories[i].id.clone())
+        .collect();
+    EvaluationIndex {
+        paths: report
+            .paths
+            .iter()
+            .map(|p| (p.id.clone(), p.status.as_str().to_string()))
+            .collect(),
+        missing,
+        categories,
+    }
+}
+
+/// Evaluates a stored applicant and keeps the evaluation in its history.
+pub async fn evaluate_and_record(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    lang: Lang,
+) -> Result<(livegate_store::Evaluation, Report), ApiError> {
+    let mut profile = stored_profile(state, &who.tenant_id, id).await?;
+    dated(&mut profile);
+    let opts = Options {
+        lang,
+        ..Default::default()
+    };
+    let report = livegate_core::evaluate(&state.ruleset, &profile, &opts)
+        .map_err(|e| ApiError::invalid(&e.path, e.message))?;
+    state.metrics.evaluation(report.verdict.as_str());
+    let input = EvaluationInput {
+        verdict: report.verdict.as_str().to_string(),
+        ruleset_version: state.ruleset.meta.version.clone(),
+        ruleset_as_of: state.ruleset.meta.as_of.clone(),
+        report: serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
+        index: index(&state.ruleset, &profile, &report),
+    };
+    let e = state.store.record_evaluation(who, id, input).await?;
+    Ok((e, report))
+}
+
+/// An engine error about the only document of a wrapper profile, with the
+/// path made relative to the document.
+pub fn unwrap_document_error(mut e: ProfileError) -> ApiError {
+    e.path = e
+        .path
+        .strip_prefix("documents[0]")
+        .map(|p| p.trim_start_matches('.').to_string())
+        .unwrap_or(e.path);
+    ApiError::Validation(vec![crate::FieldError {
+        path: e.path,
+        message: e.message,
+        suggestion: e.suggestion,
+    }])
+}
+
+/// A document checked as the engine checks a profile's documents (its kind,
+/// attributes and dates), ready to store.
+pub fn check_document(
+    state: &AppState,
+    doc: ProfileDocument,
+    lang: Lang,
+) -> Result<DocumentInput, ApiError> {
+    use crate::console::i18n::{t, tf};
+    if doc.kind.trim().is_empty() {
+        return Err(ApiError::invalid("kind", t(lang, "document_kind_missing")));
+    }
+    for (field, value) in [
+        ("valid_from", &doc.valid_from),
+        ("valid_until", &doc.valid_until),
+    ] {
+        if let Some(v) = value
+            && clock::parse_date(v).is_none()
+        {
+            return Err(ApiError::invalid(
+                field,
+                tf(lang, "not_a_date", &[("value", v)]),
+            ));
+        }
+    }
+    let mut profile = Profile::default();
+    profile.subject.kind.0 = state
+        .ruleset
+        .subject_types
+        .first()
+        .map(|s| s.id.clone())
+        .unwrap_or_default();
+    profile.documents = vec![doc];
+    let opts = Options {
+        lang,
+        ..Default::default()
+    };
+    livegate_core::evaluate(&state.ruleset, &profile, &opts).map_err(unwrap_document_error)?;
+    let doc = profile.documents.remove(0);
+    let body = serde_json::to_value(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(DocumentInput {
+        kind: doc.kind,
+        valid_until: doc.valid_until,
+        body,
+    })
+}
+
+/// A WeChat AppID: `wx` and 16 lowercase hex digits.
+pub fn valid_appid(s: &str) -> bool {
+    s.len() == 18
+        && s.starts_with("wx")
+        && s[2..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// An applicant as written: a profile with an `appid`, without documents,
+/// that the engine accepts. Messages in `lang`.
+pub fn check_applicant(
+    state: &AppState,
+    profile: Profile,
+    lang: Lang,
+) -> Result<ApplicantInput, ApiError> {
+    use crate::console::i18n::{t, tf};
+    if !profile.documents.is_empty() {
+        return Err(ApiError::invalid(
+            "documents",
+            t(lang, "applicant_has_documents"),
+        ));
+    }
+    let appid = profile
+        .appid
+        .clone()
+        .ok_or_else(|| ApiError::invalid("appid", t(lang, "appid_missing")))?;
+    if !valid_appid(&appid) {
+        return Err(ApiError::invalid(
+            "appid",
+            tf(lang, "appid_invalid", &[("appid", &appid)]),
+        ));
+    }
+    let opts = Options {
+        lang,
+        ..Default::default()
+    };
+    livegate_core::evaluate(&state.ruleset, &profile, &opts).map_err(|e| {
+        ApiError::Validation(vec![crate::FieldError {
+            path: e.path,
+            message: e.message,
+            suggestion: e.suggestion,
+        }])
+    })?;
+    let value = serde_json::to_value(&profile).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(ApplicantInput {
+        appid,
+        name: profile.name.clone(),
+        profile: value,
+    })
+}
