@@ -1,0 +1,509 @@
+//! The web console over HTTP, on SQLite and PostgreSQL: sessions, CSRF,
+//! tenant isolation, the ETag rules on a form, the applicants filters, and
+//! the pre-check answering as the API does. (The browser suite in e2e/
+//! drives the same pages in Chromium.)
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, Resp, Server, backends};
+use livegate_server::Settings;
+use serde_json::json;
+
+fn set_cookies(r: &Resp) -> Vec<&str> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn cookie_value(r: &Resp, name: &str) -> Option<String> {
+    set_cookies(r)
+        .into_iter()
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+}
+
+/// The value of the first `name="csrf"` field of a page.
+fn csrf_of(page: &str) -> String {
+    let at = page.find(r#"name="csrf" value=""#).expect("a csrf field");
+    let rest = &page[at + r#"name="csrf" value=""#.len()..];
+    rest[..rest.find('"').unwrap_or(0)].to_string()
+}
+
+fn form(s: &Server, path: &str, cookie: &str, body: &str) -> Resp {
+    s.call(
+        "POST",
+        path,
+        None,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", cookie),
+        ],
+        body.as_bytes(),
+    )
+}
+
+fn page(s: &Server, path: &str, cookie: &str) -> Resp {
+    s.call(
+        "GET",
+        path,
+        None,
+        &[("Cookie", cookie), ("Accept", "text/html")],
+        b"",
+    )
+}
+
+/// Signs in through the form; the `Cookie` header of the session.
+fn sign_in(s: &Server, token: &str) -> String {
+    let r = s.call("GET", "/signin", None, &[], b"");
+    let pre = cookie_value(&r, "lg_signin").expect("the sign-in form sets its token cookie");
+    let csrf = csrf_of(&r.text());
+    let r = form(
+        s,
+        "/signin",
+        &format!("lg_signin={pre}"),
+        &format!("csrf={csrf}&token={token}&next=/applicants"),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    format!(
+        "lg_session={}",
+        cookie_value(&r, "lg_session").expect("a session cookie")
+    )
+}
+
+fn each_backend(f: impl Fn(&Backend)) {
+    for b in backends() {
+        f(&b);
+    }
+}
+
+#[test]
+fn sign_in_needs_its_own_csrf_token_and_sets_a_strict_session_cookie() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let r = s.call("GET", "/signin", None, &[], b"");
+        let pre = cookie_value(&r, "lg_signin").expect("token cookie");
+        let forged = form(
+            &s,
+            "/signin",
+            &format!("lg_signin={pre}"),
+            &format!("csrf=nope&token={}", t.editor),
+        );
+        assert_eq!(
+            forged.status, 403,
+            "a sign-in without the page's token is refused"
+        );
+        let csrf = csrf_of(&r.text());
+        let wrong = form(
+            &s,
+            "/signin",
+            &format!("lg_signin={pre}"),
+            &format!("csrf={csrf}&token=lg_nope"),
+        );
+        assert_eq!(wrong.status, 401);
+        assert!(
+            wrong.text().contains("这个令牌无效"),
+            "the reason, in the reader's language"
+        );
+        let ok = form(
+            &s,
+            "/signin",
+            &format!("lg_signin={pre}"),
+            &format!("csrf={csrf}&token={}", t.editor),
+        );
+        let session = set_cookies(&ok)
+            .into_iter()
+            .find(|c| c.starts_with("lg_session="))
+            .expect("session");
+        for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(session.contains(attr), "{session} lacks {attr}");
+        }
+        assert!(
+            !session.contains("Secure"),
+            "plain HTTP on loopback: not Secure"
+        );
+    });
+}
+
+#[test]
+fn the_session_cookie_is_secure_when_the_public_url_is_https() {
+    let s = Server::start_with(
+        &Backend::Sqlite,
+        Settings {
+            public_url: Some("https://livegate.example".into()),
+            ..Settings::default()
+        },
+    );
+    let t = s.tenant("acme");
+    let r = s.call("GET", "/signin", None, &[], b"");
+    let pre = cookie_value(&r, "lg_signin").expect("token cookie");
+    let csrf = csrf_of(&r.text());
+    let ok = form(
+        &s,
+        "/signin",
+        &format!("lg_signin={pre}"),
+        &format!("csrf={csrf}&token={}", t.editor),
+    );
+    let session = set_cookies(&ok)
+        .into_iter()
+        .find(|c| c.starts_with("lg_session="))
+        .expect("session");
+    assert!(session.contains("Secure"), "{session}");
+}
+
+#[test]
+fn sign_out_revokes_the_session_on_the_server_and_needs_the_csrf_token() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let cookie = sign_in(&s, &t.editor);
+        let home = page(&s, "/applicants", &cookie);
+        assert_eq!(home.status, 200);
+        assert_eq!(form(&s, "/signout", &cookie, "csrf=wrong").status, 403);
+        assert_eq!(
+            page(&s, "/applicants", &cookie).status,
+            200,
+            "a refused sign-out changes nothing"
+        );
+        let out = form(
+            &s,
+            "/signout",
+            &cookie,
+            &format!("csrf={}", csrf_of(&home.text())),
+        );
+        assert_eq!(out.status, 303);
+        let after = page(&s, "/applicants", &cookie);
+        assert_eq!(after.status, 303, "the old cookie no longer signs in");
+        assert!(
+            after
+                .header("location")
+                .unwrap_or("")
+                .starts_with("/signin")
+        );
+    });
+}
+
+#[test]
+fn a_session_expires() {
+    let s = Server::start_with(
+        &Backend::Sqlite,
+        Settings {
+            session_ttl: Duration::from_secs(1),
+            ..Settings::default()
+        },
+    );
+    let t = s.tenant("acme");
+    let cookie = sign_in(&s, &t.editor);
+    assert_eq!(page(&s, "/applicants", &cookie).status, 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(page(&s, "/applicants", &cookie).status, 303);
+}
+
+fn create_applicant(s: &Server, token: &str, appid: &str, name: &str, status: &str) -> String {
+    let body = json!({"appid": appid, "name": name, "subject": {"type": "enterprise"},
+        "categories": [{"first": "电商平台", "second": "电商平台", "status": status}],
+        "scenarios": ["ecommerce_selling"], "multi_merchant": true});
+    let r = s.json("POST", "/v1/applicants", token, &body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        s.call(
+            "POST",
+            &format!("/v1/applicants/{id}/evaluate"),
+            Some(token),
+            &[],
+            b""
+        )
+        .status,
+        201
+    );
+    id
+}
+
+#[test]
+fn the_applicants_list_filters_by_verdict_path_status_category_expiry_and_text() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let pending = create_applicant(&s, &t.editor, "wx00000000000000a1", "待审商城", "pending");
+        let planned = create_applicant(&s, &t.editor, "wx00000000000000a2", "计划商城", "planned");
+        let gov = json!({"appid": "wx00000000000000a3", "name": "政务", "subject": {"type": "government"}});
+        let gov = s.json("POST", "/v1/applicants", &t.editor, &gov).json()["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        assert_eq!(
+            s.call(
+                "POST",
+                &format!("/v1/applicants/{gov}/evaluate"),
+                Some(&t.editor),
+                &[],
+                b""
+            )
+            .status,
+            201
+        );
+        let doc = json!({"kind": "platform_service_agreement", "valid_until": livegate_store::clock::format_date(livegate_store::clock::today() + 10)});
+        assert_eq!(
+            s.json(
+                "POST",
+                &format!("/v1/applicants/{planned}/documents"),
+                &t.editor,
+                &doc
+            )
+            .status,
+            201
+        );
+        let cookie = sign_in(&s, &t.viewer);
+        let ids = |q: &str| {
+            let r = page(&s, &format!("/applicants?{q}"), &cookie);
+            assert_eq!(r.status, 200);
+            let text = r.text();
+            [&pending, &planned, &gov]
+                .into_iter()
+                .filter(|id| text.contains(id.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(""), [pending.clone(), planned.clone(), gov.clone()]);
+        assert_eq!(
+            ids("verdict=needs_action"),
+            [pending.clone(), planned.clone()]
+        );
+        assert_eq!(ids("verdict=eligible"), [gov.clone()]);
+        assert_eq!(
+            ids("path_status=standard_live_tags%3Davailable"),
+            [gov.clone()]
+        );
+        assert_eq!(
+            ids("verdict=pending"),
+            Vec::<String>::new(),
+            "pending e-commerce still lacks documents"
+        );
+        assert_eq!(
+            ids("path_status=cloud_live_plugin%3Dactionable"),
+            [pending.clone(), planned.clone(), gov.clone()]
+        );
+        assert_eq!(
+            ids("path_status=cloud_live_plugin%3Davailable"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            ids("category=ecommerce_platform"),
+            [pending.clone(), planned.clone()]
+        );
+        assert_eq!(ids("category=social_live"), Vec::<String>::new());
+        assert_eq!(ids("expiring=30"), [planned.clone()]);
+        assert_eq!(ids("expiring=5"), Vec::<String>::new());
+        assert_eq!(
+            ids("q=%E5%BE%85%E5%AE%A1"),
+            [pending.clone()],
+            "search by name"
+        );
+        assert_eq!(ids("q=A2"), [planned.clone()], "search by appid, any case");
+        assert_eq!(
+            ids("q=%25"),
+            Vec::<String>::new(),
+            "a % is a character, not a wildcard"
+        );
+    });
+}
+
+#[test]
+fn a_console_save_on_a_stale_version_is_refused_and_changes_nothing() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let id = create_applicant(&s, &t.editor, "wx00000000000000b1", "旧名", "pending");
+        let cookie = sign_in(&s, &t.editor);
+        let csrf = csrf_of(&page(&s, &format!("/applicants/{id}"), &cookie).text());
+        // Someone else saves through the API after the form was read (at version 1).
+        let theirs = json!({"appid": "wx00000000000000b1", "name": "原名", "subject": {"type": "enterprise"}});
+        assert_eq!(
+            s.json_if(
+                "PUT",
+                &format!("/v1/applicants/{id}"),
+                &t.editor,
+                "\"1\"",
+                &theirs
+            )
+            .status,
+            200
+        );
+        let stale = format!(
+            "csrf={csrf}&version=1&appid=wx00000000000000b1&name=%E6%96%B0&subject=enterprise"
+        );
+        let r = form(&s, &format!("/applicants/{id}"), &cookie, &stale);
+        assert_eq!(r.status, 409, "{}", r.text());
+        assert!(r.text().contains("已被他人修改"));
+        assert!(
+            r.text().contains(r#"value="新""#),
+            "the refused edit stays in the form"
+        );
+        assert_eq!(
+            s.get(&format!("/v1/applicants/{id}"), &t.editor).json()["name"],
+            "原名"
+        );
+        let fresh = s.get(&format!("/v1/applicants/{id}"), &t.editor).json()["version"]
+            .as_i64()
+            .expect("version");
+        let ok = format!(
+            "csrf={csrf}&version={fresh}&appid=wx00000000000000b1&name=%E6%96%B0&subject=enterprise"
+        );
+        assert_eq!(
+            form(&s, &format!("/applicants/{id}"), &cookie, &ok).status,
+            303
+        );
+        assert_eq!(
+            s.get(&format!("/v1/applicants/{id}"), &t.editor).json()["name"],
+            "新"
+        );
+    });
+}
+
+#[test]
+fn a_viewer_and_another_tenant_cannot_reach_an_applicant_through_the_console() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let other = s.tenant("other");
+        let id = create_applicant(&s, &t.editor, "wx00000000000000c1", "原名", "pending");
+        let viewer = sign_in(&s, &t.viewer);
+        let view = page(&s, &format!("/applicants/{id}"), &viewer);
+        assert_eq!(view.status, 200);
+        assert!(
+            !view.text().contains(r#"<button type="submit">保存"#),
+            "no save button for a viewer"
+        );
+        let body = format!(
+            "csrf={}&version=2&appid=wx00000000000000c1&name=x&subject=enterprise",
+            csrf_of(&view.text())
+        );
+        assert_eq!(
+            form(&s, &format!("/applicants/{id}"), &viewer, &body).status,
+            403
+        );
+        let stranger = sign_in(&s, &other.editor);
+        let r = page(&s, &format!("/applicants/{id}"), &stranger);
+        assert_eq!(r.status, 404);
+        assert!(!r.text().contains("原名"));
+        assert_eq!(
+            s.get(&format!("/v1/applicants/{id}"), &t.editor).json()["name"],
+            "原名"
+        );
+    });
+}
+
+#[test]
+fn the_pre_check_gives_the_verdict_the_api_gives_for_the_same_profile() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let cases = [
+        (
+            "subject=government",
+            json!({"subject": {"type": "government"}}),
+        ),
+        (
+            "subject=individual",
+            json!({"subject": {"type": "individual"}}),
+        ),
+        (
+            "subject=enterprise&c.ecommerce_platform=pending&scenario=ecommerce_selling&multi_merchant=yes",
+            json!({"subject": {"type": "enterprise"}, "categories": [{"first": "电商平台", "second": "电商平台", "status": "pending"}],
+                   "scenarios": ["ecommerce_selling"], "multi_merchant": true}),
+        ),
+    ];
+    for (query, profile) in cases {
+        let html = s.call("GET", &format!("/?{query}"), None, &[], b"");
+        assert_eq!(html.status, 200);
+        let api = s.json("POST", "/v1/evaluate", &t.viewer, &profile).json();
+        let verdict = api["verdict"].as_str().expect("verdict");
+        assert!(
+            html.text()
+                .contains(&format!(r#"data-verdict="{verdict}""#)),
+            "{query}: {verdict}"
+        );
+        let json = s.call(
+            "GET",
+            &format!("/precheck/report.json?{query}"),
+            None,
+            &[],
+            b"",
+        );
+        assert_eq!(json.json()["verdict"], verdict);
+        assert!(
+            json.header("content-disposition")
+                .unwrap_or("")
+                .starts_with("attachment")
+        );
+    }
+}
+
+#[test]
+fn a_bad_date_in_the_pre_check_is_shown_beside_its_field_with_what_was_typed() {
+    let s = Server::start(&Backend::Sqlite);
+    let q = "subject=enterprise&c.ecommerce_platform=approved&d.platform_service_agreement=on&d.platform_service_agreement.valid_until=2027-02-30";
+    let r = s.call("GET", &format!("/?{q}"), None, &[], b"");
+    assert_eq!(r.status, 422);
+    let text = r.text();
+    assert!(
+        text.contains(r#"id="err-d.platform_service_agreement.valid_until""#),
+        "the error sits beside the field"
+    );
+    assert!(
+        text.contains(r#"value="2027-02-30""#),
+        "what was typed stays"
+    );
+    assert!(!text.contains("panicked") && !text.contains("stack backtrace"));
+}
+
+#[test]
+fn every_console_page_carries_the_security_headers() {
+    let s = Server::start(&Backend::Sqlite);
+    for path in ["/", "/rules", "/signin", "/no-such-page"] {
+        let r = s.call("GET", path, None, &[("Accept", "text/html")], b"");
+        let csp = r
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert!(r.header("referrer-policy").is_some());
+        assert!(!r.text().contains("<script>"), "{path}: no inline script");
+    }
+    let api = s.call("GET", "/v1/nothing", None, &[("Accept", "text/html")], b"");
+    assert_eq!(
+        api.header("content-type"),
+        Some("application/problem+json"),
+        "the API keeps its problems"
+    );
+}
+
+#[test]
+fn the_language_switch_sets_a_cookie_and_goes_back_only_to_a_local_page() {
+    let s = Server::start(&Backend::Sqlite);
+    let r = s.call("GET", "/lang/en?next=%2Frules", None, &[], b"");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/rules"));
+    assert!(set_cookies(&r).iter().any(|c| c.starts_with("lg_lang=en")));
+    let away = s.call(
+        "GET",
+        "/lang/en?next=https%3A%2F%2Fevil.example",
+        None,
+        &[],
+        b"",
+    );
+    assert_eq!(away.header("location"), Some("/"));
+    let slashes = s.call("GET", "/lang/en?next=%2F%2Fevil.example", None, &[], b"");
+    assert_eq!(slashes.header("location"), Some("/"));
+    let en = s.call("GET", "/", None, &[("Cookie", "lg_lang=en")], b"");
+    assert!(en.text().contains(r#"<html lang="en">"#));
+    assert!(en.text().contains("Live streaming pre-check"));
+}
