@@ -274,10 +274,10 @@ fn the_applicants_list_filters_by_verdict_path_status_category_expiry_and_text()
             ids("verdict=needs_action"),
             [pending.clone(), planned.clone()]
         );
-        assert_eq!(ids("verdict=eligible"), [gov.clone()]);
+        assert_eq!(ids("verdict=eligible"), vec![gov.clone()]);
         assert_eq!(
             ids("path_status=standard_live_tags%3Davailable"),
-            [gov.clone()]
+            vec![gov.clone()]
         );
         assert_eq!(
             ids("verdict=pending"),
@@ -297,14 +297,18 @@ fn the_applicants_list_filters_by_verdict_path_status_category_expiry_and_text()
             [pending.clone(), planned.clone()]
         );
         assert_eq!(ids("category=social_live"), Vec::<String>::new());
-        assert_eq!(ids("expiring=30"), [planned.clone()]);
+        assert_eq!(ids("expiring=30"), vec![planned.clone()]);
         assert_eq!(ids("expiring=5"), Vec::<String>::new());
         assert_eq!(
             ids("q=%E5%BE%85%E5%AE%A1"),
-            [pending.clone()],
+            vec![pending.clone()],
             "search by name"
         );
-        assert_eq!(ids("q=A2"), [planned.clone()], "search by appid, any case");
+        assert_eq!(
+            ids("q=A2"),
+            vec![planned.clone()],
+            "search by appid, any case"
+        );
         assert_eq!(
             ids("q=%25"),
             Vec::<String>::new(),
