@@ -7,12 +7,17 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { launch, shoot, signIn, startServer } from "../lib/harness.js";
 
+/** A date `days` from today, YYYY-MM-DD. */
+const inDays = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 function csv() {
   const head = "id,appid,name,subject_type,subject_name,categories,scenarios,multi_merchant,documents";
   const rows = [head];
+  const statuses = ["pending", "planned", "approved"];
   for (let i = 1; i <= 1000; i++) {
     const appid = "wx" + i.toString(16).padStart(16, "0");
-    let row = `m${i},${appid},商户${i},enterprise,示例${i}有限公司,电商平台/电商平台:pending,ecommerce_selling,true,platform_service_agreement`;
+    const docs = `platform_service_agreement;valid_until=${inDays(5 + (i % 85))}` + (i % 3 === 0 ? "|merchant_admission_rules" : "");
+    let row = `m${i},${appid},商户${i},enterprise,示例${i}有限公司,电商平台/电商平台:${statuses[i % 3]},ecommerce_selling,true,${docs}`;
     if (i === 10) row = `m${i},${appid},商户${i},no_such_subject,,,,,`;
     if (i === 500) row = `m${i},${appid},商户${i},enterprise,,电商平台/电商平台:maybe,,,`;
     if (i === 999) row = `m${i},${appid},"unterminated,enterprise,,,,,`;
@@ -68,6 +73,11 @@ describe("batch pre-check", () => {
     const done = page.locator("p[data-created]");
     assert.equal(await done.getAttribute("data-created"), "996");
     assert.equal(await done.getAttribute("data-skipped"), "1");
+    await page.goto(`${server.url}/dashboard`);
+    assert.match(await page.locator("#expiries").locator("..").textContent(), /起一周/);
+    await shoot(page, "dashboard-portfolio");
+    await page.goto(`${server.url}/applicants?verdict=needs_action`);
+    await shoot(page, "applicants-portfolio");
     await page.close();
   });
 });

@@ -1089,19 +1089,7 @@ impl Store {
         .bind(limit as i64 + 1)
         .fetch_all(&self.pool)
         .await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    token_id: r.try_get("token_id")?,
-                    action: r.try_get("action")?,
-                    target: r.try_get("target")?,
-                    at: r.try_get("at")?,
-                    diff: parse_json(&r.try_get::<String, _>("diff")?),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let items = rows.iter().map(audit_row).collect::<Result<Vec<_>>>()?;
         Ok(page(items, limit, |e| &e.id))
     }
 }
@@ -1115,6 +1103,17 @@ fn dup(e: sqlx::Error, what: &str) -> StoreError {
     } else {
         e.into()
     }
+}
+
+pub(crate) fn audit_row(r: &AnyRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        token_id: r.try_get("token_id")?,
+        action: r.try_get("action")?,
+        target: r.try_get("target")?,
+        at: r.try_get("at")?,
+        diff: parse_json(&r.try_get::<String, _>("diff")?),
+    })
 }
 
 pub(crate) fn applicant_row(r: &AnyRow) -> Result<Applicant> {

@@ -5,7 +5,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Applicant, AuditEntry, Page, Result, Store, applicant_row, page, parse_json};
+use crate::{Applicant, AuditEntry, Page, Result, Store, applicant_row, audit_row, page};
 
 /// An evaluation in brief, written beside it on the applicant.
 #[derive(Debug, Clone, Default)]
@@ -203,18 +203,7 @@ impl Store {
         .bind(limit as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    token_id: r.try_get("token_id")?,
-                    action: r.try_get("action")?,
-                    target: r.try_get("target")?,
-                    at: r.try_get("at")?,
-                    diff: parse_json(&r.try_get::<String, _>("diff")?),
-                })
-            })
-            .collect()
+        rows.iter().map(audit_row).collect()
     }
 }
 

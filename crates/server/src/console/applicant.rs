@@ -18,7 +18,7 @@ use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use super::profile_form::{to_form, to_profile};
-use super::session::{SignedIn, forbidden, require_csrf, require_user};
+use super::session::{SignedIn, require_user, require_writer};
 use super::timeline;
 use super::wizard::{self, Errors};
 use crate::{ApiError, AppState};
@@ -176,9 +176,8 @@ pub async fn save(
     RawForm(body): RawForm,
 ) -> Response {
     let f = Form::parse(&String::from_utf8_lossy(&body));
-    let user = match require_csrf(&state, &cx, &f) {
-        Ok(u) if u.can_write() => u.clone(),
-        Ok(_) => return forbidden(&state, &cx),
+    let user = match require_writer(&state, &cx, &f) {
+        Ok(u) => u,
         Err(r) => return r,
     };
     let expected: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);

@@ -16,7 +16,7 @@ use super::i18n::t;
 use super::layout::{Ctx, page, respond};
 use super::profile_form::{field_of, to_profile};
 use super::report::{rm, status_badge, verdict_badge};
-use super::session::{forbidden, require_csrf, require_user};
+use super::session::{require_user, require_writer};
 use super::wizard::{self, Errors};
 use crate::{ApiError, AppState};
 
@@ -296,9 +296,8 @@ pub fn field_errors(l: Lang, profile: &livegate_core::Profile, e: &ApiError) -> 
 
 pub async fn create(State(state): State<AppState>, cx: Ctx, RawForm(body): RawForm) -> Response {
     let f = Form::parse(&String::from_utf8_lossy(&body));
-    let user = match require_csrf(&state, &cx, &f) {
-        Ok(u) if u.can_write() => u.clone(),
-        Ok(_) => return forbidden(&state, &cx),
+    let user = match require_writer(&state, &cx, &f) {
+        Ok(u) => u,
         Err(r) => return r,
     };
     let Some(profile) = to_profile(&state.ruleset, &f) else {

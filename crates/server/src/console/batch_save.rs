@@ -20,7 +20,7 @@ use super::errors::error_page;
 use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
-use super::session::{SignedIn, forbidden, require_csrf};
+use super::session::{SignedIn, require_writer};
 use crate::{ApiError, AppState};
 
 /// The most rows one save takes; a larger file is split first.
@@ -76,9 +76,8 @@ pub async fn save(
     RawForm(body): RawForm,
 ) -> Response {
     let f = Form::parse(&String::from_utf8_lossy(&body));
-    let user = match require_csrf(&state, &cx, &f) {
-        Ok(u) if u.can_write() => u.clone(),
-        Ok(_) => return forbidden(&state, &cx),
+    let user = match require_writer(&state, &cx, &f) {
+        Ok(u) => u,
         Err(r) => return r,
     };
     let Some(dir) = batch_jobs::job_dir(&state.settings.data_dir, &user.principal.tenant_id, &id)

@@ -14,17 +14,22 @@ use super::form::Form;
 use super::i18n::t;
 use super::layout::{Ctx, page, respond};
 use super::report::doc_name;
-use super::session::{SignedIn, forbidden, require_csrf, require_user};
+use super::session::{SignedIn, require_user, require_writer};
 use super::wizard::Errors;
 use crate::{ApiError, AppState, files};
 
-/// The writer behind a posted form, or the answer that refuses it.
-fn writer(state: &AppState, cx: &Ctx, f: &Form) -> Result<SignedIn, Response> {
-    match require_csrf(state, cx, f) {
-        Ok(u) if u.can_write() => Ok(u.clone()),
-        Ok(_) => Err(forbidden(state, cx)),
-        Err(r) => Err(r),
-    }
+/// A posted document form and the writer behind it, or the answer that
+/// refuses it (a bad form, a missing CSRF token, a viewer).
+async fn posted_by_writer(
+    state: &AppState,
+    cx: &Ctx,
+    req: Request,
+) -> Result<(SignedIn, Posted), Response> {
+    let p = posted(req, state)
+        .await
+        .map_err(|e| error_page(state, cx, &e))?;
+    let user = require_writer(state, cx, &p.form)?;
+    Ok((user, p))
 }
 
 /// A scan as the service keeps it: sniffed from the bytes, the name checked.
@@ -67,12 +72,8 @@ pub async fn add(
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    let p = match posted(req, &state).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&state, &cx, &e),
-    };
-    let user = match writer(&state, &cx, &p.form) {
-        Ok(u) => u,
+    let (user, p) = match posted_by_writer(&state, &cx, req).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match add_document(&state, &cx, &user, &id, &p).await {
@@ -180,12 +181,8 @@ pub async fn update(
     Path((id, doc)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let p = match posted(req, &state).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&state, &cx, &e),
-    };
-    let user = match writer(&state, &cx, &p.form) {
-        Ok(u) => u,
+    let (user, p) = match posted_by_writer(&state, &cx, req).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     match update_document(&state, &cx, &user, &id, &doc, &p).await {
@@ -273,12 +270,8 @@ pub async fn delete(
     Path((id, doc)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let p = match posted(req, &state).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&state, &cx, &e),
-    };
-    let user = match writer(&state, &cx, &p.form) {
-        Ok(u) => u,
+    let (user, p) = match posted_by_writer(&state, &cx, req).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let expected: i64 = p

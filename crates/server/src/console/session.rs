@@ -272,6 +272,15 @@ pub fn require_csrf<'a>(state: &AppState, cx: &'a Ctx, f: &Form) -> Result<&'a S
     Ok(u)
 }
 
+/// [`require_csrf`] for a reader who may also write (an editor or admin).
+pub fn require_writer(state: &AppState, cx: &Ctx, f: &Form) -> Result<SignedIn, Response> {
+    match require_csrf(state, cx, f) {
+        Ok(u) if u.can_write() => Ok(u.clone()),
+        Ok(_) => Err(forbidden(state, cx)),
+        Err(r) => Err(r),
+    }
+}
+
 /// The reader signed in, or the answer that sends them to sign in.
 pub fn require_user(cx: &Ctx) -> Result<&SignedIn, Response> {
     cx.user.as_ref().ok_or_else(|| {
