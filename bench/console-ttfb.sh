@@ -53,7 +53,7 @@ ttfb() {
     curl -s -o /dev/null -H "Cookie: $COOKIE" -w '%{time_starttransfer}\n' "$1" >>"$f"
   done
   sort -n "$f" | awk -v n="$N" '{ v[NR] = $1 * 1000 } END {
-    p50 = v[int(n * 0.50)]; p99 = v[int(n * 0.99)]; printf "%.2f %.2f", p50, p99 }'
+    p50 = v[int(n * 0.50)]; p99 = v[int(n * 0.99)]; printf "%.2f %.2f\n", p50, p99 }'
 }
 
 QUERY="subject=enterprise&subject_name=%E7%A4%BA%E4%BE%8B&c.ecommerce_platform=approved&scenario=ecommerce_selling&multi_merchant=yes&d.telecom_value_added_license=on&d.telecom_value_added_license.service_items=online_data_processing&d.platform_service_agreement=on&d.merchant_admission_rules=on&d.dispute_resolution_mechanism=on"

@@ -85,6 +85,15 @@ export async function shoot(page, name) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+/** A picture of one part of a page for the README, on a screen tall enough
+ * that nothing in it scrolls. */
+export async function picture(page, selector, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1440, height: 2400 });
+  await page.locator(selector).screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /** Signs a context in with a token through the sign-in page. */
 export async function signIn(page, url, token) {
   await page.goto(`${url}/signin`);

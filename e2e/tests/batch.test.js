@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { launch, shoot, signIn, startServer } from "../lib/harness.js";
+import { launch, picture, shoot, signIn, startServer } from "../lib/harness.js";
 
 /** A date `days` from today, YYYY-MM-DD. */
 const inDays = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -76,6 +76,7 @@ describe("batch pre-check", () => {
     await page.goto(`${server.url}/dashboard`);
     assert.match(await page.locator("#expiries").locator("..").textContent(), /起一周/);
     await shoot(page, "dashboard-portfolio");
+    await picture(page, "main", "readme-dashboard");
     await page.goto(`${server.url}/applicants?verdict=needs_action`);
     await shoot(page, "applicants-portfolio");
     await page.close();

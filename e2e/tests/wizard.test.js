@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ROOT, launch, livegate, shoot, startServer } from "../lib/harness.js";
+import { ROOT, launch, livegate, picture, shoot, startServer } from "../lib/harness.js";
 import { byKeyboard, byMouse, controls, documentControls, submitByKeyboard } from "../lib/profiles.js";
 
 const AS_OF = "2026-11-28";
@@ -77,6 +77,7 @@ describe("pre-check wizard", () => {
     assert.equal(await verdictOf(page), expected(file));
     assert.equal(expected(file), "eligible");
     await shoot(page, "wizard-result");
+    await picture(page, "#result", "readme-wizard-result");
     await page.context().close();
   });
 

@@ -60,6 +60,16 @@ pub fn index(rs: &Ruleset, profile: &Profile, report: &Report) -> EvaluationInde
     }
 }
 
+/// A report's paths in brief, kept beside it for timelines.
+pub fn brief(report: &Report) -> serde_json::Value {
+    let paths: Vec<serde_json::Value> = report
+        .paths
+        .iter()
+        .map(|p| serde_json::json!({"id": p.id, "status": p.status.as_str(), "missing_documents": p.missing_documents}))
+        .collect();
+    serde_json::json!({ "paths": paths })
+}
+
 /// Evaluates a stored applicant and keeps the evaluation in its history.
 pub async fn evaluate_and_record(
     state: &AppState,
@@ -82,6 +92,7 @@ pub async fn evaluate_and_record(
         ruleset_as_of: state.ruleset.meta.as_of.clone(),
         report: serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
         index: index(&state.ruleset, &profile, &report),
+        brief: brief(&report),
     };
     let e = state.store.record_evaluation(who, id, input).await?;
     Ok((e, report))

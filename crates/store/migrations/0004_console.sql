@@ -10,5 +10,9 @@ ALTER TABLE applicants ADD COLUMN last_paths TEXT;
 ALTER TABLE applicants ADD COLUMN last_missing TEXT;
 -- `,category,category,`: the ruleset categories the profile names.
 ALTER TABLE applicants ADD COLUMN categories_index TEXT;
+-- Each evaluation's paths in brief (`{"paths": [{"id", "status",
+-- "missing_documents"}]}`), so a timeline of 100 evaluations reads a few KiB
+-- rather than 100 whole reports.
+ALTER TABLE evaluations ADD COLUMN brief TEXT;
 ALTER TABLE audit ADD COLUMN applicant_id TEXT;
 CREATE INDEX audit_applicant ON audit (tenant_id, applicant_id, id);

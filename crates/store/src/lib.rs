@@ -183,6 +183,9 @@ pub struct EvaluationInput {
     pub report: Value,
     /// The evaluation in brief, kept on the applicant for lists and filters.
     pub index: EvaluationIndex,
+    /// The report's paths in brief (`{"paths": [{"id", "status",
+    /// "missing_documents"}]}`), kept beside it for timelines.
+    pub brief: Value,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -927,8 +930,8 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO evaluations (id, tenant_id, applicant_id, verdict, ruleset_version, ruleset_as_of, report, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO evaluations (id, tenant_id, applicant_id, verdict, ruleset_version, ruleset_as_of, report, created_at, brief) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&e.id)
         .bind(&who.tenant_id)
@@ -938,27 +941,10 @@ impl Store {
         .bind(&e.ruleset_as_of)
         .bind(json_text(&e.report))
         .bind(&e.created_at)
+        .bind(json_text(&input.brief))
         .execute(&mut *tx)
         .await?;
-        let paths = input.index.paths.iter().map(|(p, s)| format!("{p}={s}"));
-        let paths: Vec<String> = paths.collect();
-        sqlx::query(
-            "UPDATE applicants SET last_verdict = $1, last_evaluated_at = $2, last_paths = $3, \
-             last_missing = $4, categories_index = $5 WHERE tenant_id = $6 AND id = $7",
-        )
-        .bind(&e.verdict)
-        .bind(&e.created_at)
-        .bind(summaries::delimited(paths.iter().map(String::as_str)))
-        .bind(summaries::delimited(
-            input.index.missing.iter().map(String::as_str),
-        ))
-        .bind(summaries::delimited(
-            input.index.categories.iter().map(String::as_str),
-        ))
-        .bind(&who.tenant_id)
-        .bind(applicant_id)
-        .execute(&mut *tx)
-        .await?;
+        summaries::index_evaluation(&mut tx, who, applicant_id, &e, &input.index).await?;
         let summary =
             serde_json::json!({"verdict": e.verdict, "ruleset_version": e.ruleset_version});
         audit(

@@ -5,7 +5,10 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Applicant, AuditEntry, Page, Result, Store, applicant_row, audit_row, page};
+use crate::{
+    Applicant, AuditEntry, Evaluation, Page, Principal, Result, Store, applicant_row, audit_row,
+    page, parse_json,
+};
 
 /// An evaluation in brief, written beside it on the applicant.
 #[derive(Debug, Clone, Default)]
@@ -217,5 +220,73 @@ impl Store {
         rows.iter()
             .map(|r| Ok((r.try_get("appid")?, r.try_get("id")?, r.try_get("version")?)))
             .collect()
+    }
+}
+
+/// Keeps an evaluation's brief on its applicant, in the transaction that records it.
+pub(crate) async fn index_evaluation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    who: &Principal,
+    applicant_id: &str,
+    e: &Evaluation,
+    index: &EvaluationIndex,
+) -> Result<()> {
+    let paths: Vec<String> = index
+        .paths
+        .iter()
+        .map(|(p, s)| format!("{p}={s}"))
+        .collect();
+    sqlx::query(
+        "UPDATE applicants SET last_verdict = $1, last_evaluated_at = $2, last_paths = $3, \
+         last_missing = $4, categories_index = $5 WHERE tenant_id = $6 AND id = $7",
+    )
+    .bind(&e.verdict)
+    .bind(&e.created_at)
+    .bind(delimited(paths.iter().map(String::as_str)))
+    .bind(delimited(index.missing.iter().map(String::as_str)))
+    .bind(delimited(index.categories.iter().map(String::as_str)))
+    .bind(&who.tenant_id)
+    .bind(applicant_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The latest `limit` evaluations of an applicant, oldest first, each
+    /// with its brief in place of the report (the report where an
+    /// evaluation predates briefs).
+    pub async fn evaluation_briefs(
+        &self,
+        tenant_id: &str,
+        applicant_id: &str,
+        limit: usize,
+    ) -> Result<Vec<Evaluation>> {
+        let rows = sqlx::query(
+            "SELECT id, applicant_id, verdict, ruleset_version, ruleset_as_of, created_at, \
+             COALESCE(brief, report) AS brief FROM evaluations \
+             WHERE tenant_id = $1 AND applicant_id = $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(tenant_id)
+        .bind(applicant_id)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(Evaluation {
+                    id: r.try_get("id")?,
+                    applicant_id: r.try_get("applicant_id")?,
+                    verdict: r.try_get("verdict")?,
+                    ruleset_version: r.try_get("ruleset_version")?,
+                    ruleset_as_of: r.try_get("ruleset_as_of")?,
+                    created_at: r.try_get("created_at")?,
+                    report: parse_json(&r.try_get::<String, _>("brief")?),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.reverse();
+        Ok(out)
     }
 }

@@ -34,11 +34,7 @@ struct Loaded {
 async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiError> {
     let applicant = state.store.get_applicant(tenant, id).await?;
     let documents = state.store.list_documents(tenant, id).await?;
-    let evaluations = state
-        .store
-        .list_evaluations(tenant, id, None, 500)
-        .await?
-        .items;
+    let evaluations = state.store.evaluation_briefs(tenant, id, 100).await?;
     let audit = state.store.applicant_audit(tenant, id, 100).await?;
     Ok(Loaded {
         applicant,
