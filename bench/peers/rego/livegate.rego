@@ -71,7 +71,7 @@ document_names := {
 	"telecom_license_application_form": "application_form", "电信业务经营许可证申请表": "application_form",
 	"company_personnel_form": "personnel_form", "公司及人员情况表": "personnel_form",
 	"network_security_measures": "security", "网络与信息安全保障措施": "security",
-	"shareholder_tracing_materials": "shareholders", "股东追溯及其相关证明材料": "shareholders", "股东追溯材料": "shareholders", "公司章程": "shareholders",
+	"shareholder_tracing_materials": "shareholders", "股东追溯及其相关证明材料": "shareholders", "股东追溯材料": "shareholders",
 	"lawful_operation_commitment": "commitment", "依法经营电信业务承诺书": "commitment",
 	"other_authority_materials": "other_materials", "电信主管部门要求提交的其他材料": "other_materials",
 	"audiovisual_program_license": "audiovisual", "信息网络传播视听节目许可证": "audiovisual", "视听许可证": "audiovisual",
@@ -202,9 +202,15 @@ qualified("social_live") if {
 
 qualified("political_news") if holds_all({"news"})
 
+# Since 三证合一 a credit-code certificate stands for the organisation code.
 qualified("political_news") if {
 	subject == "government"
 	holds_all({"icp_filing", "org_code"})
+}
+
+qualified("political_news") if {
+	subject == "government"
+	holds_all({"icp_filing", "credit_code"})
 }
 
 # Approved: held. Submitted and qualified: pending review. Anything else

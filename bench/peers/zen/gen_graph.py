@@ -23,7 +23,7 @@ DOCS = {
     "appForm": names("telecom_license_application_form", "电信业务经营许可证申请表"),
     "personnel": names("company_personnel_form", "公司及人员情况表"),
     "security": names("network_security_measures", "网络与信息安全保障措施"),
-    "shareholders": names("shareholder_tracing_materials", "股东追溯及其相关证明材料", "股东追溯材料", "公司章程"),
+    "shareholders": names("shareholder_tracing_materials", "股东追溯及其相关证明材料", "股东追溯材料"),
     "commitment": names("lawful_operation_commitment", "依法经营电信业务承诺书"),
     "audiovisual": names("audiovisual_program_license", "信息网络传播视听节目许可证", "《信息网络传播视听节目许可证》", "视听许可证"),
     "culture": names("network_culture_license", "网络文化经营许可证", "《网络文化经营许可证》", "文网文"),
@@ -88,7 +88,7 @@ e("medicalRanks", "map(filter($.cats, #.label == '医疗' or startsWith(#.label,
 e("ecomQualified", "($.telecom and $.agreement and $.admission and $.disputes) or "
   "($.refusal and $.bizLicense and $.planForm and $.appForm and $.personnel and $.security and $.shareholders and $.commitment and $.agreement and $.admission and $.disputes)")
 e("socialQualified", "$.audiovisual or $.culture or ($.gov and $.creditCode and $.letter)")
-e("newsQualified", "$.news or ($.gov and $.icpFiling and $.orgCode)")
+e("newsQualified", "$.news or ($.gov and $.icpFiling and ($.orgCode or $.creditCode))")
 
 
 def state(ranks, qualified):

@@ -6,6 +6,7 @@
 //! | `id`, `appid`, `name` | kept as given |
 //! | `subject_type` (required) | as in JSON: id, Chinese name or verify_type |
 //! | `subject_name`, `credit_code` | the subject's |
+//! | `region` | where the subject is registered: `mainland` (default), `hong_kong`, `macao`, `taiwan`, `overseas`, or a Chinese name |
 //! | `categories` | `一级/二级` or `一级/二级:status`, separated by `|` |
 //! | `scenarios`, `goods`, `services` | separated by `|` |
 //! | `multi_merchant` | `true`/`false` (also `1`/`0`, `是`/`否`), empty for unstated |
@@ -33,6 +34,7 @@ enum Col {
     SubjectType,
     SubjectName,
     CreditCode,
+    Region,
     Categories,
     Scenarios,
     MultiMerchant,
@@ -42,13 +44,14 @@ enum Col {
     AsOf,
 }
 
-const NAMES: [(&str, Col); 13] = [
+const NAMES: [(&str, Col); 14] = [
     ("id", Col::Id),
     ("appid", Col::Appid),
     ("name", Col::Name),
     ("subject_type", Col::SubjectType),
     ("subject_name", Col::SubjectName),
     ("credit_code", Col::CreditCode),
+    ("region", Col::Region),
     ("categories", Col::Categories),
     ("scenarios", Col::Scenarios),
     ("multi_merchant", Col::MultiMerchant),
@@ -148,6 +151,7 @@ impl Columns {
                 }
                 Col::SubjectName => p.subject.name = s(),
                 Col::CreditCode => p.subject.credit_code = s(),
+                Col::Region => p.subject.region = s(),
                 Col::Categories => {
                     p.categories = list(v)
                         .map(|c| {

@@ -160,7 +160,13 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
                 f.id,
                 f.message
             )?;
-            writeln!(out, "    {DIM}{}: {}{DIM:#}", m("source"), f.source)?;
+            writeln!(
+                out,
+                "    {DIM}[{}] {}: {}{DIM:#}",
+                m(&format!("basis_{}", f.basis.as_str())),
+                m("source"),
+                f.source
+            )?;
         }
     }
     writeln!(out)?;

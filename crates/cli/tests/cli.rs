@@ -473,7 +473,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&same), 0);
     assert!(stdout(&same).contains("没有差别"));
     let edited = ruleset_text()
-        .replacen("version = \"2026.11.0\"", "version = \"2026.12.0\"", 1)
+        .replacen("version = \"2026.11.1\"", "version = \"2026.12.0\"", 1)
         .replacen("  { doc = \"dispute_resolution_mechanism\" },\n]", "]", 1)
         .replacen(
             "{ id = \"government_subject\", subject_types = [\"government\"] },",
@@ -494,7 +494,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     assert!(
-        out.contains("version changed from \"2026.11.0\" to \"2026.12.0\""),
+        out.contains("version changed from \"2026.11.1\" to \"2026.12.0\""),
         "{out}"
     );
     assert!(
@@ -539,4 +539,32 @@ fn check_takes_the_evaluation_date_from_as_of() {
     bad(&["check", "-", "--as-of", "2027-13-01"], Some(profile));
     let e = bad(&["check", "-"], Some(br#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "x", "valid_until": "soon"}]}"#));
     assert!(e.contains("documents[0].valid_until"), "{e}");
+}
+
+#[test]
+fn the_text_report_tells_wechats_rules_from_livegates_own_checks() {
+    let profile = r#"{"subject": {"type": "individual", "name": "张三"},
+        "documents": [{"kind": "audiovisual_program_license", "valid_until": "2020-01-01"}]}"#
+        .as_bytes();
+    let o = with_stdin(&["check", "-", "--as-of", "2026-11-28"], profile);
+    let all = stdout(&o);
+    let text = &all[all.find("发现").expect("a findings section")..];
+    let line_after = |id: &str| {
+        let at = text.find(id).unwrap_or_else(|| panic!("{id} in {text}"));
+        text[at..].lines().nth(1).unwrap_or("").to_string()
+    };
+    assert!(
+        line_after("individual_not_supported").contains("[微信规则]"),
+        "{text}"
+    );
+    assert!(
+        line_after("document_expired").contains("[livegate 审核经验]"),
+        "{text}"
+    );
+    let o = with_stdin(
+        &["check", "-", "--as-of", "2026-11-28", "--lang", "en"],
+        profile,
+    );
+    assert!(stdout(&o).contains("[livegate's own check]"));
+    assert!(stdout(&o).contains("[WeChat rule]"));
 }

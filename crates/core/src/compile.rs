@@ -152,15 +152,41 @@ impl Cx<'_> {
             }
             Some(s) => {
                 let url = s.get_ref();
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                if !is_source(url) {
                     self.error(
                         s.span(),
                         key,
-                        format!("source `{url}` is not an http(s) URL"),
+                        format!("source `{url}` is neither an http(s) URL nor a document of the livegate repository (`README.md#…`, `docs/…`)"),
                     );
                 }
                 url.clone()
             }
+        }
+    }
+
+    /// A list of sources, each checked as [`Self::source`] checks one.
+    fn sources(&mut self, list: &[S], key: &str) -> Vec<String> {
+        list.iter()
+            .enumerate()
+            .map(|(i, s)| self.source(Some(s), s.span(), &format!("{key}[{i}]")))
+            .collect()
+    }
+
+    /// Whose rule it is; a missing basis is WeChat's, with a warning that says so.
+    fn basis(&mut self, s: Option<&S>, span: Spans, key: &str) -> Basis {
+        let names: Vec<&str> = Basis::ALL.iter().map(|(n, _)| *n).collect();
+        match s {
+            None => {
+                self.warn(
+                    span,
+                    key,
+                    "missing `basis`: say whether this is WeChat's rule (`wechat`) or livegate's own judgement (`livegate`); taken as `wechat`",
+                );
+                Basis::Wechat
+            }
+            Some(s) => self
+                .resolve(s, key, "basis", &names)
+                .map_or(Basis::Wechat, |i| Basis::ALL[i].1),
         }
     }
 
@@ -298,6 +324,8 @@ impl Cx<'_> {
         let subject_ids: Vec<&str> = subject_ids.iter().map(String::as_str).collect();
 
         let (scenarios, scenario_lookup) = self.terms(&raw.scenarios, "scenarios");
+        let (regions, region_lookup) = self.terms(&raw.regions, "regions");
+        let region_ids: Vec<String> = regions.iter().map(|r| r.id.clone()).collect();
         let (goods, goods_lookup) = self.terms(&raw.goods, "goods");
         let (services, services_lookup) = self.terms(&raw.services, "services");
 
@@ -376,16 +404,22 @@ impl Cx<'_> {
                             regex,
                             example: f.example.get_ref().clone(),
                             description,
+                            sources: self.sources(&f.sources, &format!("{fk}.sources")),
                         })
                     }
                 }
             });
+            let description = d
+                .description
+                .as_ref()
+                .map(|t| self.text(t, &format!("{k}.description")));
             documents.push(DocumentKind {
                 id,
                 name,
                 aliases: d.aliases.iter().map(|a| a.get_ref().clone()).collect(),
                 attributes: attrs,
                 number_format,
+                description,
             });
         }
         let doc_ids: Vec<String> = documents.iter().map(|d| d.id.clone()).collect();
@@ -642,6 +676,7 @@ impl Cx<'_> {
             let severity = self.severity(&r.severity, &format!("{k}.severity"));
             let w = r.when.get_ref();
             let wk = format!("{k}.when");
+            let region_refs: Vec<&str> = region_ids.iter().map(String::as_str).collect();
             let list = |cx: &mut Self, l: &[S], name: &str, ids: &[&str], what: &str| {
                 l.iter()
                     .enumerate()
@@ -660,6 +695,7 @@ impl Cx<'_> {
                 services: list(self, &w.services, "services", &services_ids, "service"),
                 scenarios: list(self, &w.scenarios, "scenarios", &scenario_ids, "scenario"),
                 categories: list(self, &w.categories, "categories", &category_ids, "category"),
+                regions: list(self, &w.regions, "regions", &region_refs, "region"),
                 categories_not_approved: list(
                     self,
                     &w.categories_not_approved,
@@ -716,6 +752,7 @@ impl Cx<'_> {
             }
             let message = self.text(&r.message, &format!("{k}.message"));
             let source = self.source(r.source.as_ref(), r.id.span(), &format!("{k}.source"));
+            let basis = self.basis(r.basis.as_ref(), r.id.span(), &format!("{k}.basis"));
             let shown_with = r
                 .shown_with
                 .iter()
@@ -742,6 +779,7 @@ impl Cx<'_> {
                 days: r.days,
                 message,
                 source,
+                basis,
             });
         }
 
@@ -763,6 +801,7 @@ impl Cx<'_> {
             let severity = self.severity(&c.severity, &format!("{k}.severity"));
             let message = self.text(&c.message, &format!("{k}.message"));
             let source = self.source(c.source.as_ref(), c.id.span(), &format!("{k}.source"));
+            let basis = self.basis(c.basis.as_ref(), c.id.span(), &format!("{k}.basis"));
             if let Some(kind) = kind {
                 checks.push(Check {
                     kind,
@@ -770,6 +809,7 @@ impl Cx<'_> {
                     severity,
                     message,
                     source,
+                    basis,
                 });
             }
         }
@@ -974,6 +1014,7 @@ impl Cx<'_> {
             meta,
             subject_types,
             scenarios,
+            regions,
             goods,
             services,
             attributes,
@@ -989,6 +1030,7 @@ impl Cx<'_> {
             lookups: Lookups {
                 subject_types: subject_lookup,
                 scenarios: scenario_lookup,
+                regions: region_lookup,
                 goods: goods_lookup,
                 services: services_lookup,
                 documents: document_lookup,
@@ -1338,4 +1380,12 @@ fn prune(terms: Vec<Conj>) -> Vec<Conj> {
 
 fn same_terms(a: &[Conj], b: &[Conj]) -> bool {
     a.len() == b.len() && a.iter().all(|t| b.contains(t))
+}
+
+/// A source is a web page, or a document of the livegate repository (for
+/// livegate's own judgements, which no outside page states).
+fn is_source(s: &str) -> bool {
+    s.starts_with("https://")
+        || s.starts_with("http://")
+        || ((s.starts_with("docs/") || s.starts_with("README.md")) && !s.contains(".."))
 }

@@ -267,6 +267,8 @@ pub(crate) fn best_term(
 struct Resolved<'p> {
     subject: usize,
     subject_bit: SubjectMask,
+    /// The subject's region (`None` only when the ruleset has no regions).
+    region: Option<usize>,
     status: Vec<Option<CategoryStatus>>,
     /// Every listed category: first level, known id, status.
     listed: Vec<(&'p str, Option<usize>, CategoryStatus)>,
@@ -324,6 +326,47 @@ fn intern(
 }
 
 impl<'r> Decider<'r> {
+    /// The subject's region: as given, or the ruleset's first when absent.
+    fn region(&self, p: &Profile) -> Result<Option<usize>, ProfileError> {
+        let rs = self.rs;
+        let Some(given) = p.subject.region.as_deref() else {
+            return Ok((!rs.regions.is_empty()).then_some(0));
+        };
+        rs.lookups.regions.get(given).map(Some).ok_or_else(|| {
+            let ids: Vec<&str> = rs.regions.iter().map(|r| r.id.as_str()).collect();
+            self.unknown_term(
+                (&rs.lookups.regions, &ids),
+                given,
+                "subject.region",
+                "unknown_region",
+            )
+        })
+    }
+
+    /// A name a vocabulary does not know: the field, the choices and the
+    /// nearest id.
+    fn unknown_term(
+        &self,
+        (lookup, ids): (&crate::ruleset::Lookup, &[&str]),
+        given: &str,
+        path: &str,
+        key: &str,
+    ) -> ProfileError {
+        ProfileError {
+            path: path.into(),
+            line: None,
+            column: None,
+            message: msg(
+                key,
+                self.lang,
+                &[("value", given), ("expected", &ids.join(", "))],
+            ),
+            suggestion: lookup
+                .nearest(given)
+                .map(|n| lookup.get(n).map_or(n.to_string(), |i| ids[i].to_string())),
+        }
+    }
+
     fn resolve<'p>(
         &mut self,
         p: &'p Profile,
@@ -335,24 +378,11 @@ impl<'r> Decider<'r> {
         let rs = self.rs;
         let given = p.subject.kind.0.as_str();
         let subject = rs.lookups.subject_types.get(given).ok_or_else(|| {
-            let expected: Vec<&str> = rs.subject_types.iter().map(|s| s.id.as_str()).collect();
-            ProfileError {
-                path: "subject.type".into(),
-                line: None,
-                column: None,
-                message: msg(
-                    "unknown_subject_type",
-                    self.lang,
-                    &[("value", given), ("expected", &expected.join(", "))],
-                ),
-                suggestion: rs.lookups.subject_types.nearest(given).map(|n| {
-                    rs.lookups
-                        .subject_types
-                        .get(n)
-                        .map_or(n.to_string(), |i| rs.subject_types[i].id.clone())
-                }),
-            }
+            let ids: Vec<&str> = rs.subject_types.iter().map(|s| s.id.as_str()).collect();
+            let vocab = (&rs.lookups.subject_types, ids.as_slice());
+            self.unknown_term(vocab, given, "subject.type", "unknown_subject_type")
         })?;
+        let region = self.region(p)?;
 
         let mut status: Vec<Option<CategoryStatus>> = vec![None; rs.categories.len()];
         let mut listed = Vec::with_capacity(p.categories.len());
@@ -536,6 +566,7 @@ impl<'r> Decider<'r> {
         Ok(Resolved {
             subject,
             subject_bit: 1 << subject,
+            region,
             status,
             listed,
             scenarios,
@@ -924,6 +955,9 @@ impl<'r> Decider<'r> {
     ) -> Option<Matched> {
         let w = &rule.when;
         if w.subjects.is_some_and(|s| s & r.subject_bit == 0) {
+            return None;
+        }
+        if !w.regions.is_empty() && !r.region.is_some_and(|x| w.regions.contains(&x)) {
             return None;
         }
         let pick = |want: &[usize], have: &[usize]| -> Option<Vec<usize>> {

@@ -25,7 +25,53 @@ pub struct Section {
 /// A rule's message with its own conditions filled in, for a note.
 fn rule_note(rs: &Ruleset, rule: usize, lang: Lang) -> String {
     let r = &rs.rules[rule];
-    rs.rule_message(rule, &r.when.goods, &r.when.services, lang)
+    let basis = msg(&format!("basis_{}", r.basis.as_str()), lang, &[]);
+    let text = rs.rule_message(rule, &r.when.goods, &r.when.services, lang);
+    format!("[{basis}] {text}")
+}
+
+/// The engine's checks, each with whose rule it is and its source: a
+/// message with its blanks as `…`.
+fn checks_section(rs: &Ruleset, lang: Lang) -> Section {
+    let m = |k: &str| msg(k, lang, &[]);
+    let rows = rs
+        .checks
+        .iter()
+        .map(|c| {
+            let blank = blanks(c.message.get(lang));
+            Row {
+                head: m(&format!("basis_{}", c.basis.as_str())),
+                lines: vec![blank, format!("{}: {}", m("source"), c.source)],
+            }
+        })
+        .collect();
+    Section {
+        title: m("section_checks"),
+        anchor: "checks".into(),
+        intro: vec![m("doc_checks_intro")],
+        rows,
+    }
+}
+
+/// A message template with every `{placeholder}` as `…`.
+fn blanks(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push('…');
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Section {
@@ -103,9 +149,20 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
     }
 }
 
-/// The catalogue as a header (ruleset, source, notice), the paths table and
-/// one table per category: what every renderer (markdown, HTML, the console) lays out.
-pub fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>) {
+/// What every renderer (markdown, HTML, the console) lays out.
+pub struct Catalogue {
+    /// The ruleset, its source and its notice.
+    pub header: Vec<String>,
+    pub paths: Section,
+    /// One table per category.
+    pub categories: Vec<Section>,
+    /// The engine's checks, WeChat's and livegate's own told apart.
+    pub checks: Section,
+}
+
+/// The catalogue as a header, the paths table, one table per category and
+/// the checks.
+pub fn sections(rs: &Ruleset, lang: Lang) -> Catalogue {
     let m = |k: &str| msg(k, lang, &[]);
     let mut header = vec![msg(
         "doc_header",
@@ -154,7 +211,12 @@ pub fn sections(rs: &Ruleset, lang: Lang) -> (Vec<String>, Section, Vec<Section>
         .enumerate()
         .map(|(i, c)| category_section(rs, i, c, lang))
         .collect();
-    (header, paths, cats)
+    Catalogue {
+        header,
+        paths,
+        categories: cats,
+        checks: checks_section(rs, lang),
+    }
 }
 
 fn md_cell(lines: &[String]) -> String {
@@ -167,7 +229,12 @@ fn md_cell(lines: &[String]) -> String {
 
 pub fn markdown(rs: &Ruleset, lang: Lang) -> String {
     let m = |k: &str| msg(k, lang, &[]);
-    let (header, paths, cats) = sections(rs, lang);
+    let Catalogue {
+        header,
+        paths,
+        categories: cats,
+        checks,
+    } = sections(rs, lang);
     let mut out = format!("# {}\n\n", rs.meta.name.get(lang));
     out.push_str(&format!("<!-- {} -->\n\n", m("doc_generated")));
     let quoted: Vec<String> = header.iter().map(|h| format!("> {h}")).collect();
@@ -209,6 +276,7 @@ pub fn markdown(rs: &Ruleset, lang: Lang) -> String {
             out.push_str(&format!("| {} | {} |\n", r.head, md_cell(&r.lines)));
         }
     }
+    table(&mut out, &checks, &m("doc_basis"), &m("doc_description"));
     out
 }
 
@@ -230,7 +298,12 @@ fn html_line(s: &str) -> String {
 
 pub fn html(rs: &Ruleset, lang: Lang) -> String {
     let m = |k: &str| msg(k, lang, &[]);
-    let (header, paths, cats) = sections(rs, lang);
+    let Catalogue {
+        header,
+        paths,
+        categories: cats,
+        checks,
+    } = sections(rs, lang);
     let html_lang = match lang {
         Lang::Zh => "zh-CN",
         Lang::En => "en",
@@ -276,6 +349,7 @@ pub fn html(rs: &Ruleset, lang: Lang) -> String {
     for s in &cats {
         table(&mut out, s, 3, &m("doc_requirement"), &m("doc_description"));
     }
+    table(&mut out, &checks, 2, &m("doc_basis"), &m("doc_description"));
     out.push_str("</body>\n</html>\n");
     out
 }

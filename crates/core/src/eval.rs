@@ -301,6 +301,7 @@ impl Renderer<'_> {
                     severity: c.severity,
                     message: fill(c.message.get(self.lang), vars),
                     source: c.source.clone(),
+                    basis: c.basis,
                     subject: None,
                     nearest: None,
                     days: None,
@@ -373,6 +374,7 @@ impl Renderer<'_> {
                     severity: rule.severity,
                     message,
                     source: rule.source.clone(),
+                    basis: rule.basis,
                     subject: rule.require.as_ref().map(|q| rs.category_req_label(q)),
                     nearest: None,
                     days: rule.days.map(i64::from),
@@ -703,6 +705,9 @@ impl Renderer<'_> {
                     |f| {
                         f.path = Some(format!("documents[{doc}].number"));
                         f.expected = Some(format.example.clone());
+                        if let Some(s) = format.sources.first() {
+                            f.source = s.clone();
+                        }
                     },
                 )
             }

@@ -50,6 +50,10 @@ pub struct Subject {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_code: Option<String>,
+    /// Where the subject is registered (a region id or name); the ruleset's
+    /// first region (mainland China) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// A subject type as given: a string, or WeChat's `verify_type` number.

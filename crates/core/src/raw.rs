@@ -18,6 +18,9 @@ pub struct RawRuleset {
     pub subject_types: Vec<RawSubjectType>,
     #[serde(default)]
     pub scenarios: Vec<RawTerm>,
+    /// Where a subject is registered; the first is assumed when a profile names none.
+    #[serde(default)]
+    pub regions: Vec<RawTerm>,
     #[serde(default)]
     pub goods: Vec<RawTerm>,
     #[serde(default)]
@@ -68,6 +71,9 @@ pub struct RawNumberFormat {
     pub pattern: S,
     pub example: S,
     pub description: Spanned<Text>,
+    /// Where the format was seen: URLs or documents of this repository.
+    #[serde(default)]
+    pub sources: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +160,9 @@ pub struct RawDocument {
     pub attributes: Vec<S>,
     #[serde(default)]
     pub number_format: Option<RawNumberFormat>,
+    /// What the document is, in the words of the source (examples of it).
+    #[serde(default)]
+    pub description: Option<Spanned<Text>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,6 +275,10 @@ pub struct RawRule {
     pub message: Spanned<Text>,
     #[serde(default)]
     pub source: Option<S>,
+    /// `wechat` (WeChat's or Tencent's published rule) or `livegate` (a
+    /// reviewer's judgement of livegate's own).
+    #[serde(default)]
+    pub basis: Option<S>,
     /// Categories under which rendered documentation shows this rule as a note.
     #[serde(default)]
     pub shown_with: Vec<S>,
@@ -288,6 +301,8 @@ pub struct RawWhen {
     pub categories_not_approved: Vec<S>,
     #[serde(default)]
     pub multi_merchant: Option<bool>,
+    #[serde(default)]
+    pub regions: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,6 +314,9 @@ pub struct RawCheck {
     pub message: Spanned<Text>,
     #[serde(default)]
     pub source: Option<S>,
+    /// As for rules: `wechat` or `livegate`.
+    #[serde(default)]
+    pub basis: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

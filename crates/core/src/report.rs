@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::l10n::Lang;
-use crate::ruleset::Severity;
+use crate::ruleset::{Basis, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -174,6 +174,10 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     pub source: String,
+    /// `wechat`: WeChat's (or Tencent's) published rule, at `source`;
+    /// `livegate`: a reviewer's judgement of livegate's own, whose basis
+    /// `source` names.
+    pub basis: Basis,
     /// What the finding is about: a category, a document kind, a value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,

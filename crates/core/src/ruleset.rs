@@ -57,6 +57,8 @@ pub struct DocumentKind {
     /// Indexes into [`Ruleset::attributes`].
     pub attributes: Vec<usize>,
     pub number_format: Option<NumberFormat>,
+    /// What the document is, in the source's words (its examples).
+    pub description: Option<Text>,
 }
 
 /// The format a document's number must have (a reviewer checks it).
@@ -67,6 +69,8 @@ pub struct NumberFormat {
     pub regex: regex::Regex,
     pub example: String,
     pub description: Text,
+    /// Where the format was seen.
+    pub sources: Vec<String>,
 }
 
 /// What the first two characters of a credit code say about its holder.
@@ -205,6 +209,29 @@ pub struct Path {
     pub ways: Vec<Way>,
 }
 
+/// Whose rule a rule or a check is: WeChat's (or Tencent's) published
+/// rule, or a judgement of livegate's own (a margin, a number format, a
+/// holder match). Every finding says which, and the two read differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    #[default]
+    Wechat,
+    Livegate,
+}
+
+impl Basis {
+    pub const ALL: [(&'static str, Basis); 2] =
+        [("wechat", Basis::Wechat), ("livegate", Basis::Livegate)];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Wechat => "wechat",
+            Basis::Livegate => "livegate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -243,6 +270,8 @@ pub struct When {
     pub categories: Vec<usize>,
     pub categories_not_approved: Vec<usize>,
     pub multi_merchant: Option<bool>,
+    /// The subject's region is one of these.
+    pub regions: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,6 +288,7 @@ pub struct Rule {
     pub days: Option<u32>,
     pub message: Text,
     pub source: String,
+    pub basis: Basis,
     pub shown_with: Vec<usize>,
 }
 
@@ -335,6 +365,7 @@ pub struct Check {
     pub severity: Severity,
     pub message: Text,
     pub source: String,
+    pub basis: Basis,
 }
 
 /// The actions the engine itself proposes; a rule may name further ones.
@@ -416,6 +447,7 @@ fn normalize_into(name: &str, out: &mut String) {
 pub struct Lookups {
     pub subject_types: Lookup,
     pub scenarios: Lookup,
+    pub regions: Lookup,
     pub goods: Lookup,
     pub services: Lookup,
     pub documents: Lookup,
@@ -432,6 +464,8 @@ pub struct Ruleset {
     pub meta: Meta,
     pub subject_types: Vec<SubjectType>,
     pub scenarios: Vec<Term>,
+    /// Where a subject is registered; the first is assumed when a profile names none.
+    pub regions: Vec<Term>,
     pub goods: Vec<Term>,
     pub services: Vec<Term>,
     pub attributes: Vec<Attribute>,
@@ -484,6 +518,7 @@ impl Ruleset {
             "ruleset": &self.meta,
             "subject_types": &self.subject_types,
             "scenarios": &self.scenarios,
+            "regions": &self.regions,
             "goods": &self.goods,
             "services": &self.services,
             "attributes": &self.attributes,

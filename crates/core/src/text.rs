@@ -73,6 +73,9 @@ impl Ruleset {
     ) -> String {
         let doc = &self.documents[self.atoms[atom].doc];
         let mut line = format!("《{}》", doc.name.get(lang));
+        if let Some(d) = &doc.description {
+            line.push_str(&msg("described", lang, &[("description", d.get(lang))]));
+        }
         if let Some(c) = self.constraint_text(atom, lang) {
             line.push_str(&msg("lacks", lang, &[("constraint", &c)]));
         }

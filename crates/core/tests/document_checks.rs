@@ -312,6 +312,11 @@ fn telecom_licence_numbers_follow_the_format_with_or_without_a_province() {
         "B2-20190001",
         "京B1-12345678",
         "粤Ｂ２－２０２０１２３４",
+        // Real licences as their holders print them.
+        "沪B2-20090028",
+        "琼 B2-20090005",
+        "京ICP证030173号",
+        "京ICP证030173号-1",
     ] {
         let r = eval(&with_license(license(json!({"number": ok}))));
         assert!(findings(&r, "document_number_format").is_empty(), "{ok}");
@@ -322,6 +327,9 @@ fn telecom_licence_numbers_follow_the_format_with_or_without_a_province() {
         "B2 20190001",
         "ICP备12345678号",
         "港B2-20201234",
+        "京ICP备12345678号",
+        "ICP证030173号",
+        "京ICP证号",
     ] {
         let r = eval(&with_license(license(json!({"number": bad}))));
         let f = findings(&r, "document_number_format");
@@ -345,7 +353,14 @@ fn culture_licence_numbers_follow_the_format() {
             "documents": [{"kind": "network_culture_license", "scope": ["online_performance"], "number": number}]
         })
     };
-    for ok in ["京网文〔2019〕1234-123号", "川网文[2021]1234-056号"] {
+    for ok in [
+        "京网文〔2019〕1234-123号",
+        "川网文[2021]1234-056号",
+        "京网文【2013】0934-983号",
+        // Issued by the ministry itself, before provinces took over.
+        "文网文〔2009〕105号",
+        "文网文[2009]221号",
+    ] {
         assert!(
             findings(&eval(&profile(ok)), "document_number_format").is_empty(),
             "{ok}"
@@ -356,6 +371,8 @@ fn culture_licence_numbers_follow_the_format() {
         "网文〔2019〕1234-123号",
         "京网文〔19〕1234-123号",
         "京网文〔2019〕1234号",
+        "文网文〔2009〕号",
+        "京文网〔2019〕1234-123号",
     ] {
         assert_eq!(
             findings(&eval(&profile(bad)), "document_number_format").len(),
@@ -401,4 +418,47 @@ fn of_two_valid_copies_the_later_expiry_counts_and_its_expiry_is_watched() {
     );
     let single = eval(&with_license(license(json!({}))));
     assert!(findings(&single, "duplicate_document").is_empty());
+}
+
+#[test]
+fn a_number_format_finding_is_livegates_own_check_and_names_where_the_format_was_seen() {
+    use livegate_core::ruleset::Basis;
+    let r = eval(&with_license(license(json!({"number": "粤B3-20201234"}))));
+    let f = findings(&r, "document_number_format");
+    assert_eq!(
+        f[0].basis,
+        Basis::Livegate,
+        "a format is livegate's judgement, not WeChat's rule"
+    );
+    assert!(!f[0].source.contains("weixin.qq.com"), "{}", f[0].source);
+}
+
+/// A valid credit code of `prefix`: the prefix, a region and an
+/// organisation code, and its check character.
+fn code_with_prefix(prefix: &str) -> String {
+    let first17 = format!("{prefix}440300MA5FXXXX0");
+    let c = check_char(&first17).expect("a check character");
+    format!("{first17}{c}")
+}
+
+#[test]
+fn justice_administration_prefixes_fit_the_subjects_they_register() {
+    // 32: a notary office (公证处), registered by justice administration.
+    let notary = code_with_prefix("32");
+    assert!(validate(&notary).is_ok());
+    let r = eval(&json!({"subject": {"type": "other_org", "credit_code": notary}}));
+    assert!(findings(&r, "credit_code_subject_mismatch").is_empty());
+    let r = eval(&json!({"subject": {"type": "media", "credit_code": notary}}));
+    let f = findings(&r, "credit_code_subject_mismatch");
+    assert_eq!(f.len(), 1);
+    assert!(f[0].message.contains("notary office"), "{}", f[0].message);
+}
+
+#[test]
+fn an_individually_owned_business_code_fits_an_enterprise_subject_as_wechat_verifies_it() {
+    let business = code_with_prefix("92");
+    let r = eval(&json!({"subject": {"type": "enterprise", "credit_code": business}}));
+    assert!(findings(&r, "credit_code_subject_mismatch").is_empty());
+    let r = eval(&json!({"subject": {"type": "government", "credit_code": business}}));
+    assert_eq!(findings(&r, "credit_code_subject_mismatch").len(), 1);
 }

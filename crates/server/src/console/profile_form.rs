@@ -24,6 +24,7 @@ pub fn to_profile(rs: &Ruleset, f: &Form) -> Option<Profile> {
     p.subject.kind.0 = f.text("subject")?;
     p.subject.name = f.text("subject_name");
     p.subject.credit_code = f.text("credit_code");
+    p.subject.region = f.text("region");
     p.name = f.text("name");
     p.appid = f.text("appid");
     p.categories = categories(rs, f);
@@ -93,6 +94,7 @@ pub fn to_form(rs: &Ruleset, p: &Profile) -> Form {
     };
     push("subject_name", p.subject.name.as_ref());
     push("credit_code", p.subject.credit_code.as_ref());
+    push("region", p.subject.region.as_ref());
     push("name", p.name.as_ref());
     push("appid", p.appid.as_ref());
     push("as_of", p.as_of.as_ref());
@@ -206,6 +208,7 @@ pub fn field_of(p: &Profile, path: &str) -> String {
         "subject.type" => "subject".into(),
         "subject.name" => "subject_name".into(),
         "subject.credit_code" => "credit_code".into(),
+        "subject.region" => "region".into(),
         p if p.starts_with("scenarios") => "scenario".into(),
         p if p.starts_with("goods") => "goods".into(),
         p if p.starts_with("services") => "service".into(),

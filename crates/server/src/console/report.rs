@@ -173,10 +173,23 @@ fn findings(l: Lang, r: &Report) -> Markup {
 
 fn finding(l: Lang, f: &Finding) -> Markup {
     html! {
-        li data-finding=(f.id) {
+        li data-finding=(f.id) data-basis=(f.basis.as_str()) {
             span.sev { (rm(l, &format!("severity_{}", f.severity.as_str()))) } " "
             (f.message) " "
-            a.src href=(f.source) rel="noreferrer" { (rm(l, "source")) }
+            span class={ "basis b-" (f.basis.as_str()) } { (rm(l, &format!("basis_{}", f.basis.as_str()))) } " "
+            (source_link(l, &f.source))
+        }
+    }
+}
+
+/// A source: a web page, or a document of the livegate repository (shown as
+/// its path, since the service does not serve the repository).
+pub fn source_link(l: Lang, source: &str) -> Markup {
+    html! {
+        @if source.starts_with("http") {
+            a.src href=(source) rel="noreferrer" { (rm(l, "source")) }
+        } @else {
+            span.src { (rm(l, "source")) ": livegate " code { (source) } }
         }
     }
 }

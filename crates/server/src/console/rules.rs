@@ -14,17 +14,19 @@ use crate::AppState;
 pub async fn page_handler(State(state): State<AppState>, cx: Ctx) -> Response {
     let l = cx.lang;
     let rs = &state.ruleset;
-    let (header, paths, cats) = sections(rs, l);
+    let c = sections(rs, l);
+    let (header, paths, cats) = (&c.header, &c.paths, &c.categories);
     let body = html! {
         h1 { (t(l, "rules_title")) }
-        @for h in &header { p.meta { (h) } }
+        @for h in header { p.meta { (h) } }
         p { a href=(rs.meta.authority.as_deref().unwrap_or(&rs.meta.source)) rel="noreferrer" { (t(l, "rules_authority")) } }
-        (table(&paths, 2, &t(l, "rules_path"), &t(l, "rules_ways")))
+        (table(paths, 2, &t(l, "rules_path"), &t(l, "rules_ways")))
         h2 { (t(l, "rules_categories")) }
         nav aria-label=(t(l, "rules_categories")) {
-            ul { @for s in &cats { li { a href={ "#" (s.anchor) } { (s.title) } } } }
+            ul { @for s in cats { li { a href={ "#" (s.anchor) } { (s.title) } } } }
         }
-        @for s in &cats { (table(s, 3, &t(l, "rules_requirement"), &t(l, "rules_description"))) }
+        @for s in cats { (table(s, 3, &t(l, "rules_requirement"), &t(l, "rules_description"))) }
+        (table(&c.checks, 2, &t(l, "rules_basis"), &t(l, "rules_description")))
     };
     respond(
         StatusCode::OK,

@@ -42,6 +42,17 @@ pub fn subject(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
             }
             (text_input(f, errors, "subject_name", &t(l, "subject_name"), None))
             (text_input(f, errors, "credit_code", &t(l, "credit_code"), Some("91110000…")))
+            @if !rs.regions.is_empty() {
+                div.field {
+                    label for="region" { (t(l, "region")) }
+                    select id="region" name="region" {
+                        @for r in &rs.regions {
+                            option value=(r.id) selected[f.get("region") == Some(r.id.as_str())] { (r.name.get(l)) }
+                        }
+                    }
+                    (error_for(errors, "region"))
+                }
+            }
         }
     }
 }

@@ -1,0 +1,195 @@
+//! Every finding says whose rule it is (WeChat's, or a judgement of
+//! livegate's own) and where it comes from; and the ruleset's fixes of
+//! what no source supports, each both ways.
+
+use livegate_core::report::Report;
+use livegate_core::ruleset::Basis;
+use livegate_core::{Lang, Options, default_ruleset, evaluate_text, load};
+use serde_json::{Value, json};
+
+fn eval(v: &Value) -> Report {
+    let rs = default_ruleset().unwrap();
+    let opts = Options {
+        lang: Lang::En,
+        as_of: Some("2026-11-28".parse().unwrap()),
+    };
+    evaluate_text(&rs, &v.to_string(), &opts).expect("evaluates")
+}
+
+#[test]
+fn every_rule_and_check_of_the_curated_ruleset_states_its_basis_and_source() {
+    let loaded = load(livegate_core::DEFAULT_RULESET, "wechat-live.toml").unwrap();
+    let missing: Vec<_> = loaded
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("basis"))
+        .collect();
+    assert!(missing.is_empty(), "{missing:?}");
+    for r in &loaded.ruleset.rules {
+        assert!(!r.source.is_empty(), "rule {}", r.id);
+    }
+    for c in &loaded.ruleset.checks {
+        assert!(!c.source.is_empty(), "check {}", c.id);
+        if c.basis == Basis::Wechat {
+            assert!(
+                c.source.starts_with("http"),
+                "a WeChat rule links its page: {}",
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_rule_or_check_without_a_basis_is_warned_about_and_taken_as_wechats() {
+    let text = livegate_core::DEFAULT_RULESET.replacen("\nbasis = \"wechat\"\n", "\n", 1);
+    let loaded = load(&text, "edited.toml").unwrap();
+    let warned: Vec<_> = loaded
+        .warnings
+        .iter()
+        .filter(|d| d.message.contains("missing `basis`"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", loaded.warnings);
+    let bad = livegate_core::DEFAULT_RULESET.replacen(
+        "\nbasis = \"wechat\"\n",
+        "\nbasis = \"wechatt\"\n",
+        1,
+    );
+    let Err(err) = load(&bad, "edited.toml") else {
+        panic!("an unknown basis is refused");
+    };
+    let err = err.to_string();
+    assert!(
+        err.contains("wechat"),
+        "the nearest basis is suggested: {err}"
+    );
+}
+
+#[test]
+fn findings_of_wechats_rules_and_of_livegates_checks_say_which_they_are() {
+    let r = eval(&json!({
+        "subject": {"type": "individual", "name": "张三"},
+        "documents": [{"kind": "audiovisual_program_license", "holder": "李四", "valid_until": "2020-01-01"}]
+    }));
+    let basis = |id: &str| r.findings.iter().find(|f| f.id == id).map(|f| f.basis);
+    assert_eq!(basis("individual_not_supported"), Some(Basis::Wechat));
+    assert_eq!(basis("document_expired"), Some(Basis::Livegate));
+    assert_eq!(basis("holder_mismatch"), Some(Basis::Livegate));
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["basis"].is_string())
+    );
+}
+
+fn political_news(documents: Value) -> Value {
+    json!({
+        "subject": {"type": "government"},
+        "categories": [{"first": "时政信息", "second": "时政信息", "status": "pending"}],
+        "services": ["political_news"],
+        "documents": documents
+    })
+}
+
+fn news_alternative_satisfied(r: &Report) -> bool {
+    r.paths
+        .iter()
+        .flat_map(|p| &p.alternatives)
+        .any(|a| a.id == "government_filing" && a.satisfied)
+}
+
+#[test]
+fn a_governments_credit_code_certificate_stands_for_the_organisation_code_since_three_in_one() {
+    let with =
+        |kind: &str| political_news(json!([{"kind": "non_commercial_icp_filing"}, {"kind": kind}]));
+    assert!(news_alternative_satisfied(&eval(&with(
+        "credit_code_certificate"
+    ))));
+    assert!(news_alternative_satisfied(&eval(&with(
+        "organization_code_certificate"
+    ))));
+    assert!(!news_alternative_satisfied(&eval(&political_news(
+        json!([{"kind": "non_commercial_icp_filing"}])
+    ))));
+    let rs = default_ruleset().unwrap();
+    let alt = rs
+        .categories
+        .iter()
+        .flat_map(|c| &c.alternatives)
+        .find(|a| a.id == "government_filing")
+        .unwrap();
+    assert!(
+        alt.notes
+            .iter()
+            .any(|n| n.zh.contains("三证合一") && n.zh.contains("http"))
+    );
+}
+
+#[test]
+fn articles_of_association_alone_are_not_the_shareholder_tracing_materials() {
+    let r = eval(&json!({"subject": {"type": "enterprise"}, "documents": [{"kind": "公司章程"}]}));
+    assert!(
+        r.findings.iter().any(|f| f.id == "unknown_document"),
+        "no longer an alias"
+    );
+    let r =
+        eval(&json!({"subject": {"type": "enterprise"}, "documents": [{"kind": "股东追溯材料"}]}));
+    assert!(!r.findings.iter().any(|f| f.id == "unknown_document"));
+    let rs = default_ruleset().unwrap();
+    let doc = rs
+        .documents
+        .iter()
+        .position(|d| d.id == "shareholder_tracing_materials")
+        .unwrap();
+    let lines = rs.requirement_text(rs.atoms_by_doc[doc][0], None, false, Lang::Zh);
+    assert!(
+        lines.contains("公司章程"),
+        "the seed's examples describe it: {lines}"
+    );
+}
+
+fn social_live(region: Option<&str>) -> Value {
+    let mut p = json!({
+        "subject": {"type": "enterprise", "name": "示例文化传媒有限公司"},
+        "categories": [{"first": "社交", "second": "直播", "status": "approved"}],
+        "scenarios": ["entertainment"],
+        "documents": [{"kind": "audiovisual_program_license"}]
+    });
+    if let Some(r) = region {
+        p["subject"]["region"] = json!(r);
+    }
+    p
+}
+
+#[test]
+fn only_mainland_subjects_can_go_live_and_mainland_is_assumed_when_unstated() {
+    for region in [None, Some("mainland"), Some("中国大陆")] {
+        let r = eval(&social_live(region));
+        assert_eq!(r.verdict.as_str(), "eligible", "{region:?}");
+        assert!(!r.has_finding("mainland_subjects_only"));
+    }
+    for region in ["hong_kong", "香港", "overseas", "台湾"] {
+        let r = eval(&social_live(Some(region)));
+        assert_eq!(r.verdict.as_str(), "ineligible", "{region}");
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.id == "mainland_subjects_only")
+            .unwrap();
+        assert_eq!(f.basis, Basis::Wechat);
+        assert!(f.source.starts_with("https://"));
+    }
+}
+
+#[test]
+fn an_unknown_region_is_a_profile_error_naming_the_field_and_the_nearest_region() {
+    let rs = default_ruleset().unwrap();
+    let text = social_live(Some("hongkng")).to_string();
+    let e = evaluate_text(&rs, &text, &Options::default()).unwrap_err();
+    assert_eq!(e.path, "subject.region");
+    assert_eq!(e.suggestion.as_deref(), Some("hong_kong"));
+    assert!(e.line.is_some(), "the error points at the line");
+}
