@@ -39,13 +39,22 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
         write!(out, " · {id}")?;
     }
     writeln!(out, " · {}: {subject}", m("subject"))?;
-    writeln!(
+    write!(
         out,
         "{}: {verdict_style}{}{verdict_style:#} ({})",
         m("verdict"),
         m(&format!("verdict_{}", r.verdict.as_str())),
         r.verdict.as_str()
     )?;
+    if !r.assumed_approved.is_empty() {
+        let list = join(&r.assumed_approved, lang);
+        write!(
+            out,
+            " {}",
+            msg("assumed_approved", lang, &[("categories", &list)])
+        )?;
+    }
+    writeln!(out)?;
     writeln!(
         out,
         "{DIM}{}: {} {} ({} {}){DIM:#}",
@@ -55,6 +64,9 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
         m("as_of"),
         r.ruleset.as_of
     )?;
+    if let Some(d) = &r.as_of {
+        writeln!(out, "{DIM}{}: {d}{DIM:#}", m("evaluated_on"))?;
+    }
     writeln!(out)?;
     writeln!(out, "{BOLD}{}{BOLD:#}", m("paths"))?;
     for p in &r.paths {

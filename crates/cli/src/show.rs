@@ -6,7 +6,9 @@ use std::io::{self, Write};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
 use livegate_core::Lang;
 use livegate_core::catalog::{join, msg};
+use livegate_core::l10n::fill;
 use livegate_core::ruleset::Ruleset;
+use livegate_core::ruleset::Term;
 
 fn table(header: Vec<String>) -> Table {
     let mut t = Table::new();
@@ -122,6 +124,8 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
     }
     writeln!(out, "{t}")?;
 
+    vocabulary(out, rs, lang)?;
+
     writeln!(out, "\n{}", m("section_rules"))?;
     let mut t = table(vec![
         m("col_id"),
@@ -133,11 +137,19 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
         let effect = if r.block {
             m("effect_block")
         } else if r.prohibit {
-            msg(
-                "effect_prohibit",
-                lang,
-                &[("action", r.action.as_deref().unwrap_or(""))],
-            )
+            let goods: Vec<String> = r
+                .when
+                .goods
+                .iter()
+                .map(|&g| rs.goods[g].name.get(lang).to_string())
+                .collect();
+            let action = r
+                .action
+                .as_ref()
+                .and_then(|a| rs.actions.get(a))
+                .map(|t| fill(t.get(lang), &[("goods", &join(&goods, lang))]))
+                .unwrap_or_default();
+            msg("effect_prohibit", lang, &[("action", &action)])
         } else if let Some(req) = &r.require {
             msg(
                 "effect_require",
@@ -157,4 +169,33 @@ pub fn catalogue(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<(
     }
     writeln!(out, "{t}")?;
     Ok(())
+}
+
+/// Scenarios, regions, goods and services with every name a profile may use.
+fn vocabulary(out: &mut impl Write, rs: &Ruleset, lang: Lang) -> io::Result<()> {
+    let m = |k: &str| msg(k, lang, &[]);
+    writeln!(out, "\n{}", m("section_vocabulary"))?;
+    let mut t = table(vec![
+        m("col_field"),
+        m("col_id"),
+        m("col_name"),
+        m("col_aliases"),
+    ]);
+    let lists: [(&str, &[Term]); 4] = [
+        ("scenarios", &rs.scenarios),
+        ("subject.region", &rs.regions),
+        ("goods", &rs.goods),
+        ("services", &rs.services),
+    ];
+    for (field, terms) in lists {
+        for term in terms {
+            t.add_row(vec![
+                field.to_string(),
+                term.id.clone(),
+                term.name.get(lang).to_string(),
+                term.aliases.join(", "),
+            ]);
+        }
+    }
+    writeln!(out, "{t}")
 }

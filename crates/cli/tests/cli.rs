@@ -568,3 +568,13 @@ fn the_text_report_tells_wechats_rules_from_livegates_own_checks() {
     assert!(stdout(&o).contains("[livegate's own check]"));
     assert!(stdout(&o).contains("[WeChat rule]"));
 }
+
+#[test]
+fn the_text_report_shows_the_evaluation_date_and_what_it_assumed_beside_the_verdict() {
+    let profile = r#"{"subject": {"type": "enterprise"}, "categories": [{"first": "社交", "second": "直播"}]}"#;
+    let o = with_stdin(&["check", "-", "--as-of", "2026-11-28"], profile.as_bytes());
+    let text = stdout(&o);
+    let verdict = text.lines().find(|l| l.starts_with("结论")).unwrap_or("");
+    assert!(verdict.contains("按已通过计：社交/直播"), "{text}");
+    assert!(text.contains("评估日期: 2026-11-28"), "{text}");
+}

@@ -230,6 +230,13 @@ impl Cx<'_> {
             lookup.insert(&id, i);
             lookup.insert(&name.zh, i);
             lookup.insert(&name.en, i);
+            // People write a name without its explanation in brackets:
+            // 娱乐性质直播 for 娱乐性质直播（明星直播、…）.
+            for n in [&name.zh, &name.en] {
+                if let Some(short) = without_brackets(n) {
+                    lookup.insert(short, i);
+                }
+            }
             for a in aliases.iter().chain(code.iter()) {
                 lookup.insert(a, i);
             }
@@ -1388,4 +1395,11 @@ fn is_source(s: &str) -> bool {
     s.starts_with("https://")
         || s.starts_with("http://")
         || ((s.starts_with("docs/") || s.starts_with("README.md")) && !s.contains(".."))
+}
+
+/// A name without its trailing explanation in brackets, when it has one.
+fn without_brackets(name: &str) -> Option<&str> {
+    let cut = name.find(['（', '('])?;
+    let short = name[..cut].trim();
+    (!short.is_empty() && name.trim_end().ends_with(['）', ')'])).then_some(short)
 }

@@ -35,6 +35,11 @@ pub enum Note {
     CategoryRejected {
         category: usize,
     },
+    /// Categories listed without a status, taken as approved (indexes into
+    /// the profile's categories).
+    StatusAssumed {
+        categories: Vec<usize>,
+    },
     UnknownScenario {
         index: usize,
     },
@@ -386,6 +391,7 @@ impl<'r> Decider<'r> {
 
         let mut status: Vec<Option<CategoryStatus>> = vec![None; rs.categories.len()];
         let mut listed = Vec::with_capacity(p.categories.len());
+        let mut assumed = Vec::new();
         for (i, c) in p.categories.iter().enumerate() {
             let st = match &c.status {
                 None => CategoryStatus::Approved,
@@ -424,11 +430,19 @@ impl<'r> Decider<'r> {
             if st == CategoryStatus::Rejected {
                 self.notes.push(Note::CategoryRejected { category: i });
             }
+            if c.status.is_none() {
+                assumed.push(i);
+            }
             let first = match known {
                 Some(k) => rs.categories[k].first.as_str(),
                 None => c.first_level(),
             };
             listed.push((first, known, st));
+        }
+        if !assumed.is_empty() {
+            self.notes.push(Note::StatusAssumed {
+                categories: assumed,
+            });
         }
 
         let scenarios = intern(

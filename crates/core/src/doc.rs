@@ -158,6 +158,8 @@ pub struct Catalogue {
     pub categories: Vec<Section>,
     /// The engine's checks, WeChat's and livegate's own told apart.
     pub checks: Section,
+    /// Scenarios, regions, goods and services with the names a profile may use.
+    pub vocabulary: Section,
 }
 
 /// The catalogue as a header, the paths table, one table per category and
@@ -216,6 +218,40 @@ pub fn sections(rs: &Ruleset, lang: Lang) -> Catalogue {
         paths,
         categories: cats,
         checks: checks_section(rs, lang),
+        vocabulary: vocabulary_section(rs, lang),
+    }
+}
+
+/// A row per scenario, region, good and service: its name, then the field
+/// it goes in and every other name accepted for it.
+fn vocabulary_section(rs: &Ruleset, lang: Lang) -> Section {
+    let m = |k: &str| msg(k, lang, &[]);
+    let lists: [(&str, &[crate::ruleset::Term]); 4] = [
+        ("scenarios", &rs.scenarios),
+        ("subject.region", &rs.regions),
+        ("goods", &rs.goods),
+        ("services", &rs.services),
+    ];
+    let rows = lists
+        .iter()
+        .flat_map(|(field, terms)| terms.iter().map(move |t| (field, t)))
+        .map(|(field, t)| {
+            let mut names = vec![t.id.clone()];
+            names.extend(t.aliases.iter().cloned());
+            Row {
+                head: t.name.get(lang).to_string(),
+                lines: vec![
+                    format!("{}: `{field}`", m("col_field")),
+                    format!("{}: {}", m("doc_also_written"), join(&names, lang)),
+                ],
+            }
+        })
+        .collect();
+    Section {
+        title: m("section_vocabulary"),
+        anchor: "vocabulary".into(),
+        intro: Vec::new(),
+        rows,
     }
 }
 
@@ -234,6 +270,7 @@ pub fn markdown(rs: &Ruleset, lang: Lang) -> String {
         paths,
         categories: cats,
         checks,
+        vocabulary,
     } = sections(rs, lang);
     let mut out = format!("# {}\n\n", rs.meta.name.get(lang));
     out.push_str(&format!("<!-- {} -->\n\n", m("doc_generated")));
@@ -277,6 +314,7 @@ pub fn markdown(rs: &Ruleset, lang: Lang) -> String {
         }
     }
     table(&mut out, &checks, &m("doc_basis"), &m("doc_description"));
+    table(&mut out, &vocabulary, &m("col_name"), &m("doc_description"));
     out
 }
 
@@ -303,6 +341,7 @@ pub fn html(rs: &Ruleset, lang: Lang) -> String {
         paths,
         categories: cats,
         checks,
+        vocabulary,
     } = sections(rs, lang);
     let html_lang = match lang {
         Lang::Zh => "zh-CN",
@@ -350,6 +389,13 @@ pub fn html(rs: &Ruleset, lang: Lang) -> String {
         table(&mut out, s, 3, &m("doc_requirement"), &m("doc_description"));
     }
     table(&mut out, &checks, 2, &m("doc_basis"), &m("doc_description"));
+    table(
+        &mut out,
+        &vocabulary,
+        2,
+        &m("col_name"),
+        &m("doc_description"),
+    );
     out.push_str("</body>\n</html>\n");
     out
 }

@@ -112,6 +112,7 @@ pub fn render(rs: &Ruleset, profile: &Profile, d: &Decision, lang: Lang) -> Repo
         },
         lang,
         as_of: d.date.map(|x| x.to_string()),
+        assumed_approved: assumed_approved(profile, d),
         subject_type: rs.subject_types[d.subject].id.clone(),
         subject_type_name: rs.subject_types[d.subject].name.get(lang).to_string(),
         verdict: d.verdict,
@@ -392,6 +393,17 @@ impl Renderer<'_> {
                     rs.lookups.categories.nearest(&label),
                     format!("categories[{category}]"),
                 )
+            }
+            Note::StatusAssumed { categories } => {
+                let labels: Vec<String> = categories
+                    .iter()
+                    .map(|&c| p.categories[c].label())
+                    .collect();
+                let list = join(&labels, lang);
+                self.checks(CheckKind::StatusAssumed, &[("categories", &list)], |f| {
+                    f.subject = Some(list.clone());
+                    f.path = Some(format!("categories[{}]", categories[0]));
+                })
             }
             Note::CategoryRejected { category } => {
                 let label = p.categories[*category].label();
@@ -723,4 +735,21 @@ impl Renderer<'_> {
             }
         }
     }
+}
+
+/// The categories the decision took as approved because the profile gave
+/// them no status.
+fn assumed_approved(p: &Profile, d: &Decision) -> Vec<String> {
+    d.notes
+        .iter()
+        .find_map(|n| match n {
+            Note::StatusAssumed { categories } => Some(
+                categories
+                    .iter()
+                    .map(|&c| p.categories[c].label())
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
 }

@@ -93,8 +93,11 @@ pub struct Report {
     pub profile_id: Option<String>,
     pub ruleset: RulesetRef,
     pub lang: Lang,
-    /// The evaluation date documents were checked against, when there was one.
+    /// The evaluation date documents were checked against, when there was
+    /// one (the ruleset's own date is `ruleset.as_of`).
     pub as_of: Option<String>,
+    /// Categories listed without a status, which were taken as approved.
+    pub assumed_approved: Vec<String>,
     pub subject_type: String,
     pub subject_type_name: String,
     pub verdict: Verdict,

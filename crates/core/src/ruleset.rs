@@ -305,6 +305,7 @@ pub enum CheckKind {
     ScenarioMismatch,
     ScenarioUncovered,
     CategoryRejected,
+    StatusAssumed,
     UnknownCategory,
     UnknownDocument,
     UnknownValue,
@@ -321,10 +322,11 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
-    pub const ALL: [(&'static str, CheckKind); 16] = [
+    pub const ALL: [(&'static str, CheckKind); 17] = [
         ("scenario_mismatch", CheckKind::ScenarioMismatch),
         ("scenario_uncovered", CheckKind::ScenarioUncovered),
         ("category_rejected", CheckKind::CategoryRejected),
+        ("status_assumed", CheckKind::StatusAssumed),
         ("unknown_category", CheckKind::UnknownCategory),
         ("unknown_document", CheckKind::UnknownDocument),
         ("unknown_value", CheckKind::UnknownValue),

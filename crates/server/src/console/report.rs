@@ -70,6 +70,9 @@ pub fn result(l: Lang, rs: &Ruleset, r: &Report) -> Markup {
         section.result aria-labelledby="result-title" data-verdict=(r.verdict.as_str()) {
             h2 id="result-title" { (t(l, "result_title")) }
             p.verdict { (rm(l, "verdict")) ": " (verdict_badge(l, r.verdict)) }
+            @if !r.assumed_approved.is_empty() {
+                p.hint { (msg("assumed_approved", l, &[("categories", &r.assumed_approved.join(&rm(l, "list_sep")))])) }
+            }
             (dates(l, r))
             h3 { (rm(l, "paths")) }
             div.cards { @for p in &r.paths { (path_card(l, rs, p)) } }

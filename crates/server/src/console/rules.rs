@@ -27,6 +27,7 @@ pub async fn page_handler(State(state): State<AppState>, cx: Ctx) -> Response {
         }
         @for s in cats { (table(s, 3, &t(l, "rules_requirement"), &t(l, "rules_description"))) }
         (table(&c.checks, 2, &t(l, "rules_basis"), &t(l, "rules_description")))
+        (table(&c.vocabulary, 2, &t(l, "rules_name"), &t(l, "rules_description")))
     };
     respond(
         StatusCode::OK,

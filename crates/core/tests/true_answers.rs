@@ -1,6 +1,7 @@
-//! Every finding says whose rule it is (WeChat's, or a judgement of
-//! livegate's own) and where it comes from; and the ruleset's fixes of
-//! what no source supports, each both ways.
+//! Every line of a report is true and says where it comes from: whose rule
+//! each finding is (WeChat's, or a judgement of livegate's own), the
+//! ruleset's fixes of what no source supported, the names people write, and
+//! what the report assumed. Each both ways.
 
 use livegate_core::report::Report;
 use livegate_core::ruleset::Basis;
@@ -192,4 +193,55 @@ fn an_unknown_region_is_a_profile_error_naming_the_field_and_the_nearest_region(
     assert_eq!(e.path, "subject.region");
     assert_eq!(e.suggestion.as_deref(), Some("hong_kong"));
     assert!(e.line.is_some(), "the error points at the line");
+}
+
+#[test]
+fn a_scenario_written_without_its_explanation_in_brackets_is_understood() {
+    let p = |scenario: &str| {
+        json!({
+            "subject": {"type": "enterprise"},
+            "categories": [{"first": "社交", "second": "直播", "status": "approved"}],
+            "scenarios": ["电商类直播带货", scenario]
+        })
+    };
+    let r = eval(&p("娱乐性质直播"));
+    assert!(!r.has_finding("unknown_value"), "{:?}", r.findings);
+    let r = eval(&p("娱乐性质直播（明星直播、生活趣事直播、宠物直播等）"));
+    assert!(!r.has_finding("unknown_value"));
+    let r = eval(&p("娱乐直播带货秀"));
+    assert!(
+        r.has_finding("unknown_value"),
+        "an unknown scenario is still reported"
+    );
+}
+
+#[test]
+fn a_category_without_a_status_is_taken_as_approved_and_the_report_says_so() {
+    let r = eval(&json!({
+        "subject": {"type": "enterprise"},
+        "categories": [{"first": "社交", "second": "直播"}, {"first": "电商平台", "second": "电商平台", "status": "planned"}],
+        "scenarios": ["entertainment"]
+    }));
+    assert_eq!(r.assumed_approved, ["社交/直播"]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "category_status_assumed")
+        .unwrap();
+    assert_eq!(f.basis, Basis::Livegate);
+    assert!(f.message.contains("社交/直播") && !f.message.contains("电商平台"));
+    let r = eval(&json!({
+        "subject": {"type": "enterprise"},
+        "categories": [{"first": "社交", "second": "直播", "status": "approved"}]
+    }));
+    assert!(r.assumed_approved.is_empty());
+    assert!(!r.has_finding("category_status_assumed"));
+}
+
+#[test]
+fn the_report_keeps_the_evaluation_date_apart_from_the_rulesets_date() {
+    let r = eval(&json!({"subject": {"type": "government"}}));
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!(v["as_of"], "2026-11-28", "the evaluation date");
+    assert_eq!(v["ruleset"]["as_of"], default_ruleset().unwrap().meta.as_of);
 }
