@@ -150,6 +150,19 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
                 msg("review_days", lang, &[("days", &d.to_string())])
             )?;
         }
+        if !p.setup.is_empty() {
+            writeln!(out, "    {}:", m("setup_title"))?;
+            for (i, s) in p.setup.iter().enumerate() {
+                let took = livegate_core::text::step_duration(s.days, s.working_days, lang);
+                writeln!(out, "      {}. {} ({took})", i + 1, s.name)?;
+                if let Some(n) = &s.note {
+                    writeln!(out, "         {DIM}{n}{DIM:#}")?;
+                }
+            }
+        }
+        if let Some(d) = &p.go_live {
+            writeln!(out, "    {}", msg("go_live", lang, &[("date", d)]))?;
+        }
         if let Some(g) = &p.guide
             && p.status != PathStatus::Blocked
         {

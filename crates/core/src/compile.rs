@@ -164,6 +164,35 @@ impl Cx<'_> {
         }
     }
 
+    /// One setup step of a path whose ways are `ways`.
+    fn step(
+        &mut self,
+        st: &RawStep,
+        key: &str,
+        ways: &[Way],
+        seen: &mut HashSet<String>,
+    ) -> SetupStep {
+        let way_ids: Vec<&str> = ways.iter().map(|w| w.id.as_str()).collect();
+        let id = self.id(&st.id, &format!("{key}.id"), seen);
+        SetupStep {
+            name: self.text(&st.name, &format!("{key}.name")),
+            ways: st
+                .ways
+                .iter()
+                .enumerate()
+                .filter_map(|(n, w)| self.resolve(w, &format!("{key}.ways[{n}]"), "way", &way_ids))
+                .collect(),
+            days: st.days,
+            working_days: st.working_days,
+            note: st
+                .note
+                .as_ref()
+                .map(|t| self.text(t, &format!("{key}.note"))),
+            source: self.source(st.source.as_ref(), st.id.span(), &format!("{key}.source")),
+            id,
+        }
+    }
+
     /// A list of sources, each checked as [`Self::source`] checks one.
     fn sources(&mut self, list: &[S], key: &str) -> Vec<String> {
         list.iter()
@@ -592,6 +621,9 @@ impl Cx<'_> {
         // Paths.
         let mut seen = HashSet::new();
         let mut paths = Vec::new();
+        let mut steps = Vec::new();
+        let mut step_seen = HashSet::new();
+        let mut step_lookup = Lookup::default();
         for (i, p) in raw.paths.iter().enumerate() {
             let k = format!("paths[{i}]");
             let id = self.id(&p.id, &format!("{k}.id"), &mut seen);
@@ -642,16 +674,36 @@ impl Cx<'_> {
                     categories: cats,
                 });
             }
+            let first = steps.len();
+            for (j, st) in p.steps.iter().enumerate() {
+                let sk = format!("{k}.steps[{j}]");
+                let step = self.step(st, &sk, &ways, &mut step_seen);
+                step_lookup.insert(&step.id, steps.len());
+                step_lookup.insert(&step.name.zh, steps.len());
+                step_lookup.insert(&step.name.en, steps.len());
+                steps.push(step);
+            }
             paths.push(Path {
                 id,
                 name,
                 guide: p.guide.as_ref().map(|g| g.get_ref().clone()),
                 source,
                 ways,
+                steps: (first..steps.len()).collect(),
             });
         }
         if paths.is_empty() {
             self.error(0..0, "paths", "the ruleset declares no access paths");
+        }
+        if steps.len() > MAX_STEPS {
+            self.error(
+                0..0,
+                "paths",
+                format!(
+                    "at most {MAX_STEPS} setup steps in a ruleset, not {}",
+                    steps.len()
+                ),
+            );
         }
         let path_ids: Vec<&str> = paths.iter().map(|p| p.id.as_str()).collect();
 
@@ -1031,6 +1083,7 @@ impl Cx<'_> {
             atoms_by_doc,
             categories,
             paths,
+            steps,
             rules,
             checks,
             actions,
@@ -1044,6 +1097,7 @@ impl Cx<'_> {
                 attributes: attribute_lookup,
                 values: value_lookups,
                 categories: category_lookup,
+                steps: step_lookup,
             },
             all_subjects,
         })

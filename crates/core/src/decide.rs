@@ -14,6 +14,7 @@ use crate::credit::{self, CodeError};
 use crate::docs::{fold_width, names_equal};
 use crate::err::ProfileError;
 use crate::fuzzy;
+use crate::golive;
 use crate::l10n::Lang;
 use crate::profile::{CategoryStatus, Profile};
 use crate::report::{CategoryState, PathStatus, Verdict};
@@ -191,6 +192,11 @@ pub struct PathDecision {
     /// How many actions open the path.
     pub actions: usize,
     pub review_days: Option<u32>,
+    /// Setup steps still to do once the path is open: a bit per step of
+    /// [`Ruleset::steps`](crate::ruleset::Ruleset::steps).
+    pub setup: u64,
+    /// The earliest date those steps can be done, from the evaluation date.
+    pub go_live: Option<Date>,
 }
 
 /// The decision on one profile.
@@ -270,6 +276,8 @@ pub(crate) fn best_term(
 
 /// The profile interned into the ruleset's ids.
 struct Resolved<'p> {
+    /// Setup steps the profile says are done: a bit per step.
+    done: u64,
     subject: usize,
     subject_bit: SubjectMask,
     /// The subject's region (`None` only when the ruleset has no regions).
@@ -348,6 +356,26 @@ impl<'r> Decider<'r> {
         })
     }
 
+    /// The setup steps the profile says are done, as a bit per step.
+    fn steps_done(&self, p: &Profile) -> Result<u64, ProfileError> {
+        let rs = self.rs;
+        let mut done = 0u64;
+        for (i, name) in p.steps_done.iter().enumerate() {
+            let Some(s) = rs.lookups.steps.get(name) else {
+                let ids: Vec<&str> = rs.steps.iter().map(|s| s.id.as_str()).collect();
+                let path = format!("steps_done[{i}]");
+                return Err(self.unknown_term(
+                    (&rs.lookups.steps, &ids),
+                    name,
+                    &path,
+                    "unknown_step",
+                ));
+            };
+            done |= 1 << s;
+        }
+        Ok(done)
+    }
+
     /// A name a vocabulary does not know: the field, the choices and the
     /// nearest id.
     fn unknown_term(
@@ -388,6 +416,7 @@ impl<'r> Decider<'r> {
             self.unknown_term(vocab, given, "subject.type", "unknown_subject_type")
         })?;
         let region = self.region(p)?;
+        let done = self.steps_done(p)?;
 
         let mut status: Vec<Option<CategoryStatus>> = vec![None; rs.categories.len()];
         let mut listed = Vec::with_capacity(p.categories.len());
@@ -578,6 +607,7 @@ impl<'r> Decider<'r> {
         self.duplicates_and_expiry(&mut docs, &status, date);
 
         Ok(Resolved {
+            done,
             subject,
             subject_bit: 1 << subject,
             region,
@@ -850,6 +880,8 @@ impl<'r> Decider<'r> {
             },
             actions,
             review_days,
+            setup: 0,
+            go_live: None,
         }
     }
 
@@ -902,7 +934,11 @@ impl<'r> Decider<'r> {
                     best = Some(e);
                 }
             }
-            let d = best.unwrap_or_else(|| blocked(None));
+            let mut d = best.unwrap_or_else(|| blocked(None));
+            if d.status != PathStatus::Blocked {
+                d.setup = golive::remaining(path, rs, d.way, r.done);
+                d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));
+            }
             if d.status != PathStatus::Blocked {
                 let key = (d.status, d.actions, pi);
                 if plan.is_none_or(|c| key < c) {
@@ -1087,6 +1123,8 @@ fn blocked(by: Option<usize>) -> PathDecision {
         missing: Vec::new(),
         actions: 0,
         review_days: None,
+        setup: 0,
+        go_live: None,
     }
 }
 

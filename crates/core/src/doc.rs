@@ -186,6 +186,26 @@ pub fn sections(rs: &Ruleset, lang: Lang) -> Catalogue {
             let parts = rs.way_lines(w, lang);
             lines.push(parts.join(" + "));
         }
+        if !p.steps.is_empty() {
+            lines.push(format!("**{}**", m("doc_steps")));
+        }
+        for (n, &si) in p.steps.iter().enumerate() {
+            let s = &rs.steps[si];
+            let took = crate::text::step_duration(s.days, s.working_days, lang);
+            let mut line = format!("{}. {} ({took})", n + 1, s.name.get(lang));
+            if !s.ways.is_empty() {
+                let ways: Vec<String> = s
+                    .ways
+                    .iter()
+                    .map(|&w| rs.way_lines(&p.ways[w], lang).join(" + "))
+                    .collect();
+                line.push_str(&msg("step_only_for", lang, &[("ways", &join(&ways, lang))]));
+            }
+            if let Some(note) = &s.note {
+                line.push_str(&format!(" {}", note.get(lang)));
+            }
+            lines.push(format!("{line} {}: {}", m("source"), s.source));
+        }
         if let Some(g) = &p.guide {
             lines.push(format!("{}: {g}", m("guide")));
         }

@@ -180,6 +180,8 @@ impl Renderer<'_> {
             review_days: pd.review_days,
             guide: path.guide.clone(),
             source: path.source.clone(),
+            setup: self.setup(pd.setup),
+            go_live: pd.go_live.map(|d| d.to_string()),
         };
         let Some(w) = pd.way else {
             return report;
@@ -285,6 +287,24 @@ impl Renderer<'_> {
             });
         }
         report
+    }
+
+    /// The setup steps of a mask, in ruleset order.
+    fn setup(&self, mask: u64) -> Vec<SetupReport> {
+        self.rs
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, s)| SetupReport {
+                id: s.id.clone(),
+                name: s.name.get(self.lang).to_string(),
+                days: s.days,
+                working_days: s.working_days,
+                note: s.note.as_ref().map(|n| n.get(self.lang).to_string()),
+                source: s.source.clone(),
+            })
+            .collect()
     }
 
     /// The findings of every engine check of `kind`, with `vars` filled into their messages.

@@ -25,13 +25,14 @@ pub mod docs;
 pub mod err;
 pub mod eval;
 pub mod fuzzy;
+pub mod golive;
 pub mod l10n;
 pub mod profile;
 mod raw;
 pub mod report;
 pub mod ruleset;
 pub mod testing;
-mod text;
+pub mod text;
 
 pub use compile::{Loaded, load};
 pub use decide::{Decision, decide};

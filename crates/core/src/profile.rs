@@ -38,6 +38,9 @@ pub struct Profile {
     /// The evaluation date, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
+    /// Setup steps already done (ids or names of the ruleset's steps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps_done: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -242,6 +242,29 @@ pub struct RawPath {
     #[serde(default)]
     pub source: Option<S>,
     pub ways: Vec<Spanned<RawWay>>,
+    /// What stands between an open path and a first stream, in order.
+    #[serde(default)]
+    pub steps: Vec<RawStep>,
+}
+
+/// A setup step after the categories: enabling a component, a review, a
+/// purchase. `ways` limits it to the ways that open the path so (all when
+/// empty); `days` is how long it takes, in working days when
+/// `working_days`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub id: S,
+    pub name: Spanned<Text>,
+    #[serde(default)]
+    pub ways: Vec<S>,
+    pub days: u32,
+    #[serde(default)]
+    pub working_days: bool,
+    #[serde(default)]
+    pub note: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub source: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

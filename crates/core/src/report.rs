@@ -131,6 +131,24 @@ pub struct PathReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guide: Option<String>,
     pub source: String,
+    /// Setup steps still to do once the path is open, in order.
+    pub setup: Vec<SetupReport>,
+    /// The earliest date those steps can be done, counted from the
+    /// evaluation date (working days skip weekends; livegate's estimate:
+    /// public holidays and the category reviews themselves are not counted).
+    pub go_live: Option<String>,
+}
+
+/// A setup step still to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupReport {
+    pub id: String,
+    pub name: String,
+    pub days: u32,
+    pub working_days: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -207,7 +207,25 @@ pub struct Path {
     pub guide: Option<String>,
     pub source: String,
     pub ways: Vec<Way>,
+    /// Indexes into [`Ruleset::steps`], in order.
+    pub steps: Vec<usize>,
 }
+
+/// A setup step between an open path and a first stream.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupStep {
+    pub id: String,
+    pub name: Text,
+    /// Indexes into the path's ways; empty: every way.
+    pub ways: Vec<usize>,
+    pub days: u32,
+    pub working_days: bool,
+    pub note: Option<Text>,
+    pub source: String,
+}
+
+/// At most this many setup steps in a ruleset: the decision keeps them as a bit mask.
+pub const MAX_STEPS: usize = 64;
 
 /// Whose rule a rule or a check is: WeChat's (or Tencent's) published
 /// rule, or a judgement of livegate's own (a margin, a number format, a
@@ -458,6 +476,8 @@ pub struct Lookups {
     pub values: Vec<Lookup>,
     /// `first/second`, id and aliases.
     pub categories: Lookup,
+    /// Setup steps by id and name.
+    pub steps: Lookup,
 }
 
 /// A validated, compiled ruleset, ready to evaluate profiles.
@@ -478,6 +498,8 @@ pub struct Ruleset {
     pub atoms_by_doc: Vec<Vec<usize>>,
     pub categories: Vec<Category>,
     pub paths: Vec<Path>,
+    /// Every path's setup steps, in path order.
+    pub steps: Vec<SetupStep>,
     pub rules: Vec<Rule>,
     pub checks: Vec<Check>,
     pub actions: BTreeMap<String, Text>,
@@ -529,6 +551,7 @@ impl Ruleset {
             "atoms": &self.atoms,
             "categories": &self.categories,
             "paths": &self.paths,
+            "steps": &self.steps,
             "rules": &self.rules,
             "checks": &self.checks,
             "actions": &self.actions,

@@ -6,6 +6,16 @@ use crate::catalog::{join, msg};
 use crate::l10n::{Lang, fill};
 use crate::ruleset::{Expr, Ruleset, SubjectMask, Way};
 
+/// How long a setup step takes, in words.
+pub fn step_duration(days: u32, working_days: bool, lang: Lang) -> String {
+    let d = days.to_string();
+    match (days, working_days) {
+        (0, _) => msg("step_now", lang, &[]),
+        (_, true) => msg("step_working_days", lang, &[("days", &d)]),
+        (_, false) => msg("step_days", lang, &[("days", &d)]),
+    }
+}
+
 impl Ruleset {
     /// The names of the subject types in `mask`.
     pub fn subject_names(&self, mask: SubjectMask, lang: Lang) -> String {

@@ -245,3 +245,151 @@ fn the_report_keeps_the_evaluation_date_apart_from_the_rulesets_date() {
     assert_eq!(v["as_of"], "2026-11-28", "the evaluation date");
     assert_eq!(v["ruleset"]["as_of"], default_ruleset().unwrap().meta.as_of);
 }
+
+fn eval_on(v: &Value, as_of: &str) -> Report {
+    let rs = default_ruleset().unwrap();
+    let opts = Options {
+        lang: Lang::En,
+        as_of: Some(as_of.parse().unwrap()),
+    };
+    evaluate_text(&rs, &v.to_string(), &opts).expect("evaluates")
+}
+
+fn go_live(r: &Report, path: &str) -> Option<String> {
+    r.path(path).and_then(|p| p.go_live.clone())
+}
+
+fn steps(r: &Report, path: &str) -> Vec<String> {
+    r.path(path).map_or(Vec::new(), |p| {
+        p.setup.iter().map(|s| s.id.clone()).collect()
+    })
+}
+
+fn plugin_profile(done: &[&str]) -> Value {
+    json!({
+        "subject": {"type": "enterprise"},
+        "categories": [{"first": "电商平台", "second": "电商平台", "status": "approved"}],
+        "multi_merchant": true,
+        "steps_done": done
+    })
+}
+
+#[test]
+fn the_cloud_plugin_goes_live_five_working_days_later_skipping_the_weekend() {
+    // 2026-11-27 is a Friday: five working days end on Friday 2026-12-04.
+    let r = eval_on(&plugin_profile(&[]), "2026-11-27");
+    assert_eq!(
+        r.verdict.as_str(),
+        "eligible",
+        "the steps do not change the verdict"
+    );
+    assert_eq!(
+        steps(&r, "cloud_live_plugin"),
+        [
+            "add_live_plugin",
+            "plugin_authorisation",
+            "plugin_payment",
+            "bind_play_domain"
+        ]
+    );
+    assert_eq!(
+        go_live(&r, "cloud_live_plugin").as_deref(),
+        Some("2026-12-04")
+    );
+    // From Wednesday 2026-11-25: Thu, Fri, Mon, Tue, Wed.
+    let r = eval_on(&plugin_profile(&[]), "2026-11-25");
+    assert_eq!(
+        go_live(&r, "cloud_live_plugin").as_deref(),
+        Some("2026-12-02")
+    );
+    let setup = &r.path("cloud_live_plugin").unwrap().setup;
+    assert!(setup.iter().all(|s| s.source.starts_with("https://")));
+    assert!(
+        setup.iter().any(|s| s.note.is_some()),
+        "the play domain cannot be unbound"
+    );
+}
+
+#[test]
+fn steps_already_done_are_left_out_of_the_plan_and_the_date() {
+    let r = eval_on(
+        &plugin_profile(&["plugin_authorisation", "add_live_plugin"]),
+        "2026-11-27",
+    );
+    assert_eq!(
+        steps(&r, "cloud_live_plugin"),
+        ["plugin_payment", "bind_play_domain"]
+    );
+    assert_eq!(
+        go_live(&r, "cloud_live_plugin").as_deref(),
+        Some("2026-11-27")
+    );
+}
+
+#[test]
+fn standard_live_via_social_live_waits_about_seven_days_for_the_first_code_review() {
+    let social = json!({
+        "subject": {"type": "enterprise"},
+        "categories": [{"first": "社交", "second": "直播", "status": "approved"}],
+        "scenarios": ["entertainment"]
+    });
+    let r = eval_on(&social, "2026-11-27");
+    assert_eq!(
+        steps(&r, "standard_live_tags"),
+        ["first_code_review", "enable_live_components"]
+    );
+    assert_eq!(
+        go_live(&r, "standard_live_tags").as_deref(),
+        Some("2026-12-04"),
+        "7 calendar days"
+    );
+    // A government opens the path by its subject type: no authority review.
+    let r = eval_on(&json!({"subject": {"type": "government"}}), "2026-11-27");
+    assert_eq!(steps(&r, "standard_live_tags"), ["enable_live_components"]);
+    assert_eq!(
+        go_live(&r, "standard_live_tags").as_deref(),
+        Some("2026-11-27")
+    );
+}
+
+#[test]
+fn a_blocked_path_has_no_steps_and_no_date() {
+    let r = eval_on(&json!({"subject": {"type": "individual"}}), "2026-11-27");
+    for p in &r.paths {
+        assert!(p.setup.is_empty() && p.go_live.is_none(), "{}", p.id);
+    }
+}
+
+#[test]
+fn an_unknown_step_done_is_a_profile_error_with_the_nearest_step() {
+    let rs = default_ruleset().unwrap();
+    let text = plugin_profile(&["plugin_authorization"]).to_string();
+    let e = evaluate_text(&rs, &text, &Options::default()).unwrap_err();
+    assert_eq!(e.path, "steps_done[0]");
+    assert_eq!(e.suggestion.as_deref(), Some("plugin_authorisation"));
+}
+
+#[test]
+fn every_category_alternative_and_setup_step_carries_a_source() {
+    let rs = default_ruleset().unwrap();
+    for c in &rs.categories {
+        assert!(c.source.starts_with("https://"), "category {}", c.id);
+    }
+    for p in &rs.paths {
+        assert!(p.source.starts_with("https://"), "path {}", p.id);
+    }
+    for s in &rs.steps {
+        assert!(s.source.starts_with("https://"), "step {}", s.id);
+    }
+    for n in rs
+        .categories
+        .iter()
+        .flat_map(|c| &c.alternatives)
+        .flat_map(|a| &a.notes)
+    {
+        assert!(
+            n.zh.contains("http") || !n.zh.contains("来源"),
+            "a note that cites names its URL"
+        );
+    }
+}

@@ -108,6 +108,19 @@ fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
             @if let Some(d) = p.review_days {
                 p { (msg("review_days", l, &[("days", &d.to_string())])) }
             }
+            @if !p.setup.is_empty() {
+                p { (rm(l, "setup_title")) "：" }
+                ol.setup { @for s in &p.setup {
+                    li data-step=(s.id) {
+                        (s.name) " （" (livegate_core::text::step_duration(s.days, s.working_days, l)) "）"
+                        @if let Some(n) = &s.note { br; span.hint { (n) } }
+                        " " (source_link(l, &s.source))
+                    }
+                } }
+            }
+            @if let Some(d) = &p.go_live {
+                p.go-live { strong { (msg("go_live", l, &[("date", d)])) } }
+            }
             @if let Some(g) = &p.guide {
                 @if p.status != PathStatus::Blocked {
                     p { a href=(g) rel="noreferrer" { (rm(l, "guide")) } }
