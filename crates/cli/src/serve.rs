@@ -321,6 +321,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| fail("runtime", e))
 }
 
+/// Opens the service's database, creating the embedded one if missing.
 async fn open(cfg: &Config) -> Result<Store, Failure> {
     let url = match &cfg.database_url {
         Some(u) => u.clone(),
@@ -331,6 +332,19 @@ async fn open(cfg: &Config) -> Result<Store, Failure> {
         }
     };
     Store::open(&url).await.map_err(|e| fail("db_failed", e))
+}
+
+/// Opens the service's database for a command that reads it: an embedded
+/// database that is not there is an error naming where it was looked for,
+/// never a new empty one.
+async fn open_existing(cfg: &Config) -> Result<Store, Failure> {
+    if cfg.database_url.is_none() {
+        let path = default_db_path(&cfg.data_dir);
+        if !path.exists() {
+            return Err(fail("no_database", path.display()));
+        }
+    }
+    open(cfg).await
 }
 
 fn db_config(db: &DbArgs) -> Result<Config, Failure> {
@@ -414,10 +428,13 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
             let cfg = db_config(&db)?;
             runtime()?.block_on(async {
                 let store = open(&cfg).await?;
-                let t = store
-                    .create_tenant(&name)
-                    .await
-                    .map_err(|e| fail("db_failed", e))?;
+                let t = match store.create_tenant(&name).await {
+                    Ok(t) => t,
+                    Err(livegate_store::StoreError::Duplicate(_)) => {
+                        return Err(fail("tenant_exists", &name));
+                    }
+                    Err(e) => return Err(fail("db_failed", e)),
+                };
                 store.close().await;
                 println!("{}", t.id);
                 Ok(ExitCode::SUCCESS)
@@ -426,7 +443,7 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
         AdminCommand::CreateToken { tenant, role, db } => {
             let cfg = db_config(&db)?;
             runtime()?.block_on(async {
-                let store = open(&cfg).await?;
+                let store = open_existing(&cfg).await?;
                 let t = match store.find_tenant(&tenant).await {
                     Ok(t) => t,
                     Err(livegate_store::StoreError::NotFound) => {
@@ -453,7 +470,7 @@ pub fn expiring(args: ExpiringArgs) -> Result<ExitCode, Failure> {
         .ok_or_else(|| fail("bad_window", &args.within))?;
     let cfg = db_config(&args.db)?;
     runtime()?.block_on(async {
-        let store = open(&cfg).await?;
+        let store = open_existing(&cfg).await?;
         let tenant = match &args.tenant {
             None => None,
             Some(t) => match store.find_tenant(t).await {

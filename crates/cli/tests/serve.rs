@@ -420,3 +420,45 @@ fn log_format_json_writes_one_json_object_a_line_on_stderr() {
     assert_eq!(v["fields"]["message"], "livegate serving");
     assert_eq!(v["fields"]["backend"], "Sqlite");
 }
+
+#[test]
+fn a_command_that_reads_the_service_data_refuses_to_invent_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("not-here");
+    let (code, out, err) = livegate(&data, &["expiring"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("没有 livegate 的数据库") && err.contains("not-here"),
+        "{err}"
+    );
+    assert!(!data.exists(), "nothing was created");
+    let (code, _, err) = livegate(
+        &data,
+        &[
+            "admin",
+            "create-token",
+            "--tenant",
+            "acme",
+            "--role",
+            "viewer",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(!data.exists());
+}
+
+#[test]
+fn creating_a_tenant_that_exists_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, _) = livegate(dir.path(), &["admin", "create-tenant", "acme"]);
+    assert_eq!(code, 0);
+    let (code, out, err) = livegate(dir.path(), &["admin", "create-tenant", "acme"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("already exists") && err.contains("acme"),
+        "{err}"
+    );
+    assert!(!err.contains("cannot open the database"), "{err}");
+}

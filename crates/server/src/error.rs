@@ -46,6 +46,9 @@ pub enum ApiError {
     VersionMismatch { current: i64 },
     #[error("If-Match is required: send the ETag of the version you read")]
     PreconditionRequired,
+    /// An If-Match that cannot match (a weak tag, a tag this API never gave).
+    #[error("{0}")]
+    PreconditionFailed(String),
     #[error("{0} already exists")]
     Duplicate(String),
     #[error("{}", .0.first().map_or("invalid", |e| e.message.as_str()))]
@@ -97,6 +100,11 @@ impl ApiError {
                 "version_mismatch",
                 StatusCode::PRECONDITION_FAILED,
                 "已被他人修改 · changed since you read it",
+            ),
+            PreconditionFailed(_) => (
+                "precondition_failed",
+                StatusCode::PRECONDITION_FAILED,
+                "前提条件不成立 · precondition failed",
             ),
             PreconditionRequired => (
                 "if_match_required",

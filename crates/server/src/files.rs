@@ -6,17 +6,53 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-/// The only types accepted: PDF, PNG and JPEG, by their magic bytes.
+/// The only types accepted: PDF, PNG and JPEG, read from the structure
+/// each needs, not only the first bytes: a PDF its header, a trailer (or a
+/// cross-reference pointer) and `%%EOF` at the end; a PNG its signature and
+/// IHDR chunk; a JPEG its start and end of image.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
+    if is_pdf(bytes) {
         Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+    } else if is_png(bytes) {
         Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+    } else if is_jpeg(bytes) {
         Some("image/jpeg")
     } else {
         None
     }
+}
+
+/// The bytes without trailing whitespace and NULs (padding some writers add).
+fn trimmed_end(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace() && *b != 0)
+        .map_or(0, |i| i + 1);
+    &bytes[..end]
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn is_pdf(bytes: &[u8]) -> bool {
+    let body = trimmed_end(bytes);
+    let tail = &body[body.len().saturating_sub(64 << 10)..];
+    bytes.starts_with(b"%PDF-")
+        && body.ends_with(b"%%EOF")
+        && (contains(tail, b"trailer") || contains(tail, b"startxref"))
+}
+
+fn is_png(bytes: &[u8]) -> bool {
+    bytes.len() >= 33
+        && bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        && bytes[8..16] == *b"\0\0\0\x0dIHDR"
+}
+
+fn is_jpeg(bytes: &[u8]) -> bool {
+    bytes.len() >= 4
+        && bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        && trimmed_end(bytes).ends_with(&[0xFF, 0xD9])
 }
 
 /// Checks an original file name, kept as metadata: no directories, no
@@ -121,12 +157,32 @@ mod tests {
 
     #[test]
     fn sniff_accepts_pdf_png_jpeg_and_refuses_executables_whatever_their_name() {
-        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), Some("image/png"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\nstartxref\n9\n%%EOF\n";
+        assert_eq!(sniff(pdf), Some("application/pdf"));
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&[0; 17]);
+        assert_eq!(sniff(&png), Some("image/png"));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0xFF, 0xD9]),
+            Some("image/jpeg")
+        );
         assert_eq!(sniff(b"MZ\x90\0"), None); // Windows PE
         assert_eq!(sniff(b"\x7fELF\x02"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn only_the_first_bytes_of_a_type_are_not_enough() {
+        assert_eq!(sniff(b"%PDF-"), None, "a PDF header alone");
+        assert_eq!(sniff(b"%PDF-1.7\n%%EOF"), None, "no trailer");
+        assert_eq!(sniff(b"%PDF-1.7\ntrailer <<>>\n"), None, "no %%EOF");
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0"), None, "no IHDR");
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), None, "no end of image");
+        assert_eq!(
+            sniff(b"%PDF-1.7\ntrailer\n%%EOF\n\0\0 \n"),
+            Some("application/pdf"),
+            "padding after %%EOF"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use livegate_core::Ruleset;
@@ -137,7 +137,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
-        .layer(middleware::from_fn(console::security_headers))
+        .layer(middleware::from_fn(response_headers))
         .with_state(state)
 }
 
@@ -221,4 +221,83 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Headers on every answer, and errors as problems. No sniffing, no framing,
+/// no referrer leaving the site; `Cache-Control: no-store` on whatever an
+/// authenticated request gets; the console's Content-Security-Policy on
+/// HTML; and an error that a layer below answered in plain text (a path or
+/// query the router could not read) becomes `application/problem+json`.
+async fn response_headers(req: Request, next: Next) -> Response {
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION)
+        || req
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.contains(console::session::SESSION_COOKIE));
+    let res = next.run(req).await;
+    let mut res = if is_plain_error(&res) {
+        as_problem(res).await
+    } else {
+        res
+    };
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if authenticated && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(console::layout::CSP),
+        );
+    }
+    res
+}
+
+/// An error answer that is neither a problem nor a console page.
+fn is_plain_error(res: &Response) -> bool {
+    let ct = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (res.status().is_client_error() || res.status().is_server_error())
+        && !ct.starts_with("application/problem+json")
+        && !ct.starts_with("text/html")
+}
+
+/// A plain-text error as an RFC 9457 problem, its text as the detail.
+async fn as_problem(res: Response) -> Response {
+    let status = res.status();
+    let text = axum::body::to_bytes(res.into_body(), 64 << 10)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let problem = Problem {
+        kind: format!("urn:livegate:problem:http_{}", status.as_u16()),
+        title: status.canonical_reason().unwrap_or("error").to_string(),
+        status: status.as_u16(),
+        detail: (!text.is_empty()).then_some(text),
+        errors: Vec::new(),
+    };
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let mut out = (status, body).into_response();
+    out.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    out
 }

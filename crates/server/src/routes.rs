@@ -213,12 +213,14 @@ fn page<S, T: ToSchema + From<S>>(p: store::Page<S>) -> Page<T> {
 // ---- queries --------------------------------------------------------------
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// `zh` (default) or `en`: the language of the report's messages.
     pub lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -227,12 +229,14 @@ pub struct ListQuery {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExpiringQuery {
     /// A window such as `30d` (or a number of days); default 30 days, at most 3650.
     pub within: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The original file name, kept as metadata only.
     pub name: Option<String>,
@@ -258,6 +262,29 @@ fn limit(q: &ListQuery) -> Result<usize, ApiError> {
         None => Ok(50),
         Some(n @ 1..=500) => Ok(n),
         Some(n) => Err(ApiError::BadRequest(format!("limit {n} is out of 1..=500"))),
+    }
+}
+
+/// The cursor of a list: the id of the previous page's last item, which
+/// this API made (`PREFIX_` and letters and digits). Anything else is a
+/// 400, not a silently empty page.
+fn cursor<'q>(q: &'q ListQuery, prefix: &str) -> Result<Option<&'q str>, ApiError> {
+    // An empty cursor is the first page, as clients often send it.
+    let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let ok = c.len() <= 64
+        && c.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+    if ok {
+        Ok(Some(c))
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "cursor `{c}` is not a cursor this list gave: pass the next_cursor of the previous page"
+        )))
     }
 }
 
@@ -337,9 +364,29 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         .to_str()
         .map_err(|_| ApiError::BadRequest("If-Match is not ASCII".into()))?
         .trim();
-    let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
-    v.parse()
-        .map_err(|_| ApiError::BadRequest(format!("If-Match `{v}` is not an ETag this API gave")))
+    strong_version(v)
+}
+
+/// The version an `If-Match` value names. RFC 9110 compares If-Match
+/// strongly: a weak tag (`W/"1"`) never matches, so the precondition fails;
+/// a value that is not a quoted tag at all is malformed.
+pub fn strong_version(v: &str) -> Result<i64, ApiError> {
+    if v.starts_with("W/") {
+        return Err(ApiError::PreconditionFailed(format!(
+            "If-Match `{v}` is a weak entity tag; a change needs the strong ETag this API gave, such as \"1\""
+        )));
+    }
+    let inner = v
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "If-Match `{v}` is not an entity tag: send the ETag as given, quotes included, such as \"1\""
+            ))
+        })?;
+    inner.parse().map_err(|_| {
+        ApiError::PreconditionFailed(format!("If-Match `{v}` is not an ETag this API gave"))
+    })
 }
 
 /// JSON into a buffer sized for a report (about 7 KiB), so it is not grown
@@ -518,7 +565,7 @@ pub async fn list_evaluations(
     state.store.get_applicant(&who.tenant_id, &id).await?;
     let p = state
         .store
-        .list_evaluations(&who.tenant_id, &id, q.cursor.as_deref(), limit(&q)?)
+        .list_evaluations(&who.tenant_id, &id, cursor(&q, "evl")?, limit(&q)?)
         .await?;
     Ok(Json(page(p)))
 }
@@ -537,7 +584,7 @@ pub async fn list_applicants(
     let q = query(q)?;
     let p = state
         .store
-        .list_applicants(&who.tenant_id, q.cursor.as_deref(), limit(&q)?)
+        .list_applicants(&who.tenant_id, cursor(&q, "app")?, limit(&q)?)
         .await?;
     Ok(Json(page(p)))
 }
@@ -854,7 +901,7 @@ pub async fn audit(
     let q = query(q)?;
     let p = state
         .store
-        .list_audit(&who.tenant_id, q.cursor.as_deref(), limit(&q)?)
+        .list_audit(&who.tenant_id, cursor(&q, "aud")?, limit(&q)?)
         .await?;
     Ok(Json(page(p)))
 }

@@ -35,9 +35,8 @@ pub mod timeline;
 pub mod wizard;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use maud::html;
@@ -93,30 +92,6 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{to}", get(session::switch_lang))
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::JS_PATH, get(assets::js))
-}
-
-/// Headers on every answer: no sniffing, no framing, no referrer leaving the
-/// site, and on HTML the console's Content-Security-Policy.
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    let html = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if html {
-        h.insert(
-            "content-security-policy",
-            HeaderValue::from_static(layout::CSP),
-        );
-    }
-    res
 }
 
 /// The console's own 404: a page, in the reader's language.

@@ -1,0 +1,150 @@
+//! What an attacker or a careless client meets at the edge: strong ETag
+//! comparison, malformed cursors, unreadable paths answered as problems,
+//! the headers every answer carries, uploads sniffed by their structure,
+//! and query parameters the OpenAPI document declares where they are.
+
+mod common;
+
+use common::{Backend, Server, backends};
+use serde_json::json;
+
+fn applicant(s: &Server, token: &str) -> String {
+    let body = json!({"appid": "wx00000000000000f1", "subject": {"type": "enterprise"}});
+    let r = s.json("POST", "/v1/applicants", token, &body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["id"].as_str().expect("id").to_string()
+}
+
+#[test]
+fn if_match_compares_strongly_a_weak_or_unquoted_tag_never_matches() {
+    for b in backends() {
+        let s = Server::start(&b);
+        let t = s.tenant("acme");
+        let id = applicant(&s, &t.editor);
+        let path = format!("/v1/applicants/{id}");
+        let body =
+            json!({"appid": "wx00000000000000f1", "name": "改", "subject": {"type": "enterprise"}});
+        let weak = s
+            .json_if("PUT", &path, &t.editor, "W/\"1\"", &body)
+            .problem(412);
+        assert!(
+            weak["detail"].as_str().unwrap_or("").contains("weak"),
+            "{weak}"
+        );
+        s.json_if("PUT", &path, &t.editor, "1", &body).problem(400);
+        assert_eq!(
+            s.get(&path, &t.editor).json()["version"],
+            1,
+            "nothing changed"
+        );
+        assert_eq!(
+            s.json_if("PUT", &path, &t.editor, "\"1\"", &body).status,
+            200
+        );
+    }
+}
+
+#[test]
+fn a_malformed_cursor_is_a_400_problem_naming_it_on_every_list() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let id = applicant(&s, &t.admin);
+    for path in [
+        "/v1/applicants?cursor=garbage".to_string(),
+        format!("/v1/applicants/{id}/evaluations?cursor=app_01ABC"),
+        "/v1/audit?cursor=aud_../../x".to_string(),
+    ] {
+        let p = s.get(&path, &t.admin).problem(400);
+        assert!(
+            p["detail"].as_str().unwrap_or("").contains("cursor"),
+            "{path}: {p}"
+        );
+    }
+    assert_eq!(
+        s.get("/v1/applicants?cursor=app_0", &t.admin).status,
+        200,
+        "a well-formed cursor pages"
+    );
+}
+
+#[test]
+fn a_path_the_router_cannot_read_is_a_problem_not_plain_text() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let r = s.get("/v1/applicants/%ff", &t.viewer);
+    assert!(r.status == 400 || r.status == 404, "{}", r.status);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(r.json()["status"], r.status);
+}
+
+#[test]
+fn every_answer_says_nosniff_and_authenticated_ones_are_not_cached() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    for (path, token) in [
+        ("/healthz", None),
+        ("/v1/audit", Some(t.admin.as_str())),
+        ("/v1/applicants", Some(t.viewer.as_str())),
+    ] {
+        let r = s.call("GET", path, token, &[], b"");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        if token.is_some() {
+            assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        }
+    }
+    let refused = s.call("GET", "/v1/audit", Some("lg_wrong"), &[], b"");
+    assert_eq!(refused.header("cache-control"), Some("no-store"));
+}
+
+#[test]
+fn an_upload_must_have_the_structure_of_its_type_not_only_its_first_bytes() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let id = applicant(&s, &t.editor);
+    let doc = s.json(
+        "POST",
+        &format!("/v1/applicants/{id}/documents"),
+        &t.editor,
+        &json!({"kind": "business_license"}),
+    );
+    let doc = doc.json()["id"].as_str().expect("id").to_string();
+    let put = |bytes: &[u8]| {
+        s.call(
+            "PUT",
+            &format!("/v1/applicants/{id}/documents/{doc}/file?name=a.pdf"),
+            Some(&t.editor),
+            &[("Content-Type", "application/pdf"), ("If-Match", "\"1\"")],
+            bytes,
+        )
+    };
+    put(b"%PDF-").problem(415);
+    put(b"%PDF-1.7\n%%EOF\n").problem(415);
+    assert_eq!(
+        put(b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").status,
+        200
+    );
+}
+
+#[test]
+fn the_openapi_document_declares_query_parameters_in_the_query() {
+    let s = Server::start(&Backend::Sqlite);
+    let doc = s.call("GET", "/openapi.json", None, &[], b"").json();
+    let params = doc["paths"]["/v1/applicants"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    for p in params {
+        assert_eq!(p["in"], "query", "{p}");
+        assert_ne!(p["required"], true, "{p}");
+    }
+    let lang = &doc["paths"]["/v1/evaluate"]["post"]["parameters"][0];
+    assert_eq!(lang["in"], "query", "{lang}");
+}
