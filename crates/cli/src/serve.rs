@@ -114,6 +114,32 @@ pub enum AdminCommand {
         tenant: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// What the token is for, to tell tokens apart in list-tokens.
+        #[arg(long)]
+        label: Option<String>,
+        /// How long it works, such as 90d or 2w; default: until revoked.
+        #[arg(long, value_name = "WINDOW")]
+        expires: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List a tenant's tokens (never their secrets).
+    ListTokens {
+        /// The tenant's id or name.
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a token: every replica refuses it within a second.
+    RevokeToken {
+        /// The token's id (from list-tokens).
+        id: String,
+        /// The tenant's id or name.
+        #[arg(long)]
+        tenant: String,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -440,19 +466,29 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
                 Ok(ExitCode::SUCCESS)
             })
         }
-        AdminCommand::CreateToken { tenant, role, db } => {
+        AdminCommand::CreateToken {
+            tenant,
+            role,
+            label,
+            expires,
+            db,
+        } => {
+            let expires_at = match &expires {
+                None => None,
+                Some(w) => {
+                    let days = livegate_server::routes::parse_window(w)
+                        .filter(|d| *d > 0)
+                        .ok_or_else(|| fail("bad_window", w))?;
+                    Some(clock::rfc3339_after(days as u64 * 86_400))
+                }
+            };
             let cfg = db_config(&db)?;
             runtime()?.block_on(async {
                 let store = open_existing(&cfg).await?;
-                let t = match store.find_tenant(&tenant).await {
-                    Ok(t) => t,
-                    Err(livegate_store::StoreError::NotFound) => {
-                        return Err(fail("no_tenant", &tenant));
-                    }
-                    Err(e) => return Err(fail("db_failed", e)),
-                };
+                let t = find_tenant(&store, &tenant).await?;
+                let opts = livegate_store::TokenOptions { label, expires_at };
                 let (_, secret) = store
-                    .create_token(&t.id, role.into())
+                    .create_token_with(&t, role.into(), opts)
                     .await
                     .map_err(|e| fail("db_failed", e))?;
                 store.close().await;
@@ -460,6 +496,70 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
                 eprintln!("{}", msg("token_once"));
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        AdminCommand::ListTokens { tenant, format, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(async {
+                let store = open_existing(&cfg).await?;
+                let t = find_tenant(&store, &tenant).await?;
+                let tokens = store
+                    .list_tokens(&t)
+                    .await
+                    .map_err(|e| fail("db_failed", e))?;
+                store.close().await;
+                print_tokens(&tokens, format);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        AdminCommand::RevokeToken { id, tenant, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(async {
+                let store = open_existing(&cfg).await?;
+                let t = find_tenant(&store, &tenant).await?;
+                match store.revoke_token(&t, &id, None).await {
+                    Ok(()) => {}
+                    Err(livegate_store::StoreError::NotFound) => return Err(fail("no_token", &id)),
+                    Err(e) => return Err(fail("db_failed", e)),
+                }
+                store.close().await;
+                eprintln!("{}", msg("token_revoked"));
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}
+
+/// A tenant's id, by id or name.
+async fn find_tenant(store: &Store, tenant: &str) -> Result<String, Failure> {
+    match store.find_tenant(tenant).await {
+        Ok(t) => Ok(t.id),
+        Err(livegate_store::StoreError::NotFound) => Err(fail("no_tenant", tenant)),
+        Err(e) => Err(fail("db_failed", e)),
+    }
+}
+
+fn print_tokens(tokens: &[livegate_store::TokenInfo], format: OutFormat) {
+    match format {
+        OutFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(tokens).unwrap_or_default()
+        ),
+        OutFormat::Text => {
+            for t in tokens {
+                let state = match (&t.revoked_at, &t.expires_at) {
+                    (Some(r), _) => format!("revoked {r}"),
+                    (None, Some(e)) => format!("expires {e}"),
+                    (None, None) => "no expiry".to_string(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\tlast used {}",
+                    t.id,
+                    t.role.as_str(),
+                    t.label.as_deref().unwrap_or("-"),
+                    state,
+                    t.last_used_at.as_deref().unwrap_or("never")
+                );
+            }
         }
     }
 }

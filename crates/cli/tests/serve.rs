@@ -462,3 +462,74 @@ fn creating_a_tenant_that_exists_says_so() {
     );
     assert!(!err.contains("cannot open the database"), "{err}");
 }
+
+#[test]
+fn tokens_get_a_label_and_an_expiry_are_listed_without_secrets_and_revoked_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, _) = livegate(dir.path(), &["admin", "create-tenant", "acme"]);
+    assert_eq!(code, 0);
+    let (code, secret, err) = livegate(
+        dir.path(),
+        &[
+            "admin",
+            "create-token",
+            "--tenant",
+            "acme",
+            "--role",
+            "viewer",
+            "--label",
+            "ci",
+            "--expires",
+            "90d",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = livegate(
+        dir.path(),
+        &[
+            "admin",
+            "list-tokens",
+            "--tenant",
+            "acme",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(!out.contains(&secret), "a secret is never listed");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let token = &list[0];
+    assert_eq!(token["label"], "ci");
+    assert!(
+        token["expires_at"].as_str().unwrap_or("") > "2027",
+        "{token}"
+    );
+    let id = token["id"].as_str().unwrap().to_string();
+    let (code, _, err) = livegate(
+        dir.path(),
+        &["admin", "revoke-token", &id, "--tenant", "acme"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = livegate(dir.path(), &["admin", "list-tokens", "--tenant", "acme"]);
+    assert!(out.contains("revoked"), "{out}");
+    let (code, _, err) = livegate(
+        dir.path(),
+        &["admin", "revoke-token", "tok_nope", "--tenant", "acme"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("no such token"), "{err}");
+    let (code, _, err) = livegate(
+        dir.path(),
+        &[
+            "admin",
+            "create-token",
+            "--tenant",
+            "acme",
+            "--role",
+            "viewer",
+            "--expires",
+            "soon",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+}

@@ -13,8 +13,15 @@ use livegate_store::{Principal, Role};
 use crate::AppState;
 use crate::error::ApiError;
 
-/// How long a looked-up token is trusted without asking the database again.
-const CACHE_TTL: Duration = Duration::from_secs(30);
+/// How long a looked-up token is trusted without asking the database again:
+/// the bound on how long a revoked or expired token still works on another
+/// replica (the replica that revokes forgets it at once).
+pub const CACHE_TTL: Duration = Duration::from_secs(1);
+
+/// Failed authentications a client address may make: on average a second,
+/// and at once.
+const FAILURES_PER_SECOND: u32 = 5;
+const FAILURE_BURST: u32 = 20;
 const CACHE_MAX: usize = 10_000;
 
 #[derive(Default)]
@@ -28,6 +35,12 @@ impl TokenCache {
         map.get(secret)
             .filter(|(_, at)| at.elapsed() < CACHE_TTL)
             .map(|(p, _)| p.clone())
+    }
+
+    /// Forgets every cached secret of a token, so this replica refuses it at once.
+    pub fn forget(&self, token_id: &str) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, (p, _)| p.token_id != token_id);
     }
 
     fn put(&self, secret: &str, p: &Principal) {
@@ -103,29 +116,52 @@ impl Auth {
     }
 }
 
+/// The per-address limiter of failed authentications.
+pub fn failure_limiter() -> RateLimiter {
+    RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST)
+}
+
+/// A refused token: 401, or 429 with `Retry-After` once the client's
+/// address has failed too often (guessing tokens costs time).
+fn refused(parts: &Parts, state: &AppState) -> ApiError {
+    let client = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let limited = state.auth_failures.check(&client);
+    state.metrics.auth_failure(limited.is_err());
+    match limited {
+        Ok(()) => ApiError::Unauthorized,
+        Err(retry_after) => ApiError::RateLimited { retry_after },
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
-        let secret = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
+        let Some(secret) = bearer(parts) else {
+            return Err(refused(parts, state));
+        };
         let principal = match state.tokens.get(secret) {
             Some(p) => p,
             None => {
-                let p = state
-                    .store
-                    .authenticate(secret)
-                    .await?
-                    .ok_or(ApiError::Unauthorized)?;
+                let Some(p) = state.store.authenticate(secret).await? else {
+                    return Err(refused(parts, state));
+                };
                 state.tokens.put(secret, &p);
                 p
             }

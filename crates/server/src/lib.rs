@@ -14,6 +14,7 @@ pub mod files;
 pub mod metrics;
 pub mod routes;
 pub mod stored;
+pub mod tokens;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -105,6 +106,8 @@ pub struct AppState {
     pub limiter: Arc<auth::RateLimiter>,
     /// The console's running batch jobs.
     pub jobs: Arc<console::batch_jobs::Jobs>,
+    /// Failed authentications per client address.
+    pub auth_failures: Arc<auth::RateLimiter>,
 }
 
 impl AppState {
@@ -120,6 +123,7 @@ impl AppState {
             metrics: Arc::default(),
             tokens: Arc::default(),
             jobs: Arc::default(),
+            auth_failures: Arc::new(auth::failure_limiter()),
         }
     }
 }
@@ -195,7 +199,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

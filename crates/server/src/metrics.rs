@@ -28,6 +28,10 @@ struct RouteStats {
 struct Inner {
     routes: BTreeMap<String, RouteStats>,
     verdicts: BTreeMap<&'static str, u64>,
+    /// Requests refused for a missing, unknown, revoked or expired token,
+    /// and how many of those were also rate-limited.
+    auth_failures: u64,
+    auth_limited: u64,
 }
 
 #[derive(Default)]
@@ -61,6 +65,14 @@ impl Metrics {
         }
         h.count += 1;
         h.sum += secs;
+    }
+
+    /// A request refused for its token; `limited` when its client had
+    /// already failed too often.
+    pub fn auth_failure(&self, limited: bool) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        m.auth_failures += 1;
+        m.auth_limited += u64::from(limited);
     }
 
     pub fn evaluation(&self, verdict: &'static str) {
@@ -115,6 +127,12 @@ impl Metrics {
         for (v, n) in &m.verdicts {
             let _ = writeln!(s, "livegate_evaluations_total{{verdict=\"{v}\"}} {n}");
         }
+        s.push_str("# HELP livegate_auth_failures_total Requests refused for their token.\n");
+        s.push_str("# TYPE livegate_auth_failures_total counter\n");
+        let _ = writeln!(s, "livegate_auth_failures_total {}", m.auth_failures);
+        s.push_str("# HELP livegate_auth_rate_limited_total Of those, refused with 429: the client failed too often.\n");
+        s.push_str("# TYPE livegate_auth_rate_limited_total counter\n");
+        let _ = writeln!(s, "livegate_auth_rate_limited_total {}", m.auth_limited);
         s
     }
 }

@@ -58,6 +58,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/v1/expiring", get(expiring))
         .route("/v1/audit", get(audit))
+        .route("/v1/tokens", get(crate::tokens::list_tokens))
+        .route(
+            "/v1/tokens/{id}",
+            axum::routing::delete(crate::tokens::revoke_token),
+        )
 }
 
 // ---- views (the API's own shapes, documented in the OpenAPI) ---------------
@@ -942,8 +947,9 @@ impl utoipa::Modify for Bearer {
         list_applicants, create_applicant, get_applicant, update_applicant, delete_applicant,
         list_documents, create_document, get_document, update_document, delete_document,
         upload_file, download_file, expiring, audit,
+        crate::tokens::list_tokens, crate::tokens::revoke_token,
     ),
-    components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList)),
+    components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList)),
     modifiers(&Bearer),
 )]
 pub struct ApiDoc;

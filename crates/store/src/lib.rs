@@ -15,9 +15,11 @@ pub mod clock;
 pub mod diff;
 mod sessions;
 mod summaries;
+mod tokens;
 
 pub use sessions::Session;
 pub use summaries::{ApplicantFilter, ApplicantSummary, EvaluationIndex};
+pub use tokens::{TokenInfo, TokenOptions};
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -40,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_sessions.sql"),
     ),
     (4, "console", include_str!("../migrations/0004_console.sql")),
+    (5, "tokens", include_str!("../migrations/0005_tokens.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -414,49 +417,11 @@ impl Store {
         })
     }
 
-    /// Creates a token; returns its id and the secret, which is not kept.
+    /// Creates a token with no label and no expiry; returns its id and the
+    /// secret, which is not kept.
     pub async fn create_token(&self, tenant_id: &str, role: Role) -> Result<(String, String)> {
-        let id = clock::new_id("tok");
-        let secret = format!("lg_{}", hex(&clock::random_bytes::<32>()));
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO tokens (id, tenant_id, role, hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(tenant_id)
-            .bind(role.as_str())
-            .bind(token_hash(&secret))
-            .bind(clock::now_rfc3339())
-            .execute(&mut *tx)
-            .await?;
-        audit(
-            &mut tx,
-            tenant_id,
-            None,
-            "token.create",
-            Target {
-                id: &id,
-                applicant: None,
-            },
-            &Value::Null,
-            &serde_json::json!({"role": role.as_str()}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((id, secret))
-    }
-
-    /// The principal a secret stands for, if any.
-    pub async fn authenticate(&self, secret: &str) -> Result<Option<Principal>> {
-        let row = sqlx::query("SELECT id, tenant_id, role FROM tokens WHERE hash = $1")
-            .bind(token_hash(secret))
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let role: String = row.try_get("role")?;
-        Ok(Some(Principal {
-            tenant_id: row.try_get("tenant_id")?,
-            token_id: row.try_get("id")?,
-            role: role.parse().unwrap_or(Role::Viewer),
-        }))
+        self.create_token_with(tenant_id, role, TokenOptions::default())
+            .await
     }
 
     // ---- applicants ---------------------------------------------------
@@ -1140,12 +1105,12 @@ fn document_row(r: &AnyRow) -> Result<Document> {
 
 /// What an audit entry is about: the record written, and the applicant it
 /// belongs to (so an applicant's trail keeps its deleted documents).
-struct Target<'a> {
-    id: &'a str,
-    applicant: Option<&'a str>,
+pub(crate) struct Target<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) applicant: Option<&'a str>,
 }
 
-async fn audit(
+pub(crate) async fn audit(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     tenant_id: &str,
     token_id: Option<&str>,

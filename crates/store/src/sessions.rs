@@ -57,7 +57,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT s.id, s.tenant_id, s.token_id, s.csrf, s.expires_at, t.role, n.name \
              FROM sessions s JOIN tokens t ON t.id = s.token_id JOIN tenants n ON n.id = s.tenant_id \
-             WHERE s.hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
+             WHERE s.hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
+             AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
         )
         .bind(token_hash(secret))
         .bind(clock::now_rfc3339())

@@ -33,6 +33,8 @@ pub fn backends() -> Vec<Backend> {
 
 pub struct Server {
     pub addr: SocketAddr,
+    /// The database URL, for a second replica on the same data.
+    pub url: String,
     pub rt: tokio::runtime::Runtime,
     pub store: Store,
     pub dir: tempfile::TempDir,
@@ -86,6 +88,7 @@ impl Server {
             }
         };
         let store = rt.block_on(Store::open(&url)).expect("open store");
+        let db_url = url.clone();
         let ruleset = livegate_core::default_ruleset().expect("ruleset");
         let state = AppState::new(store.clone(), ruleset, settings);
         let listener = rt
@@ -98,6 +101,7 @@ impl Server {
         }));
         Server {
             addr,
+            url: db_url,
             rt,
             store,
             dir,
@@ -105,6 +109,32 @@ impl Server {
             schema,
             stop: Some(tx),
         }
+    }
+
+    /// Another replica on the same database, with its own token cache:
+    /// its address. It stops with this server's runtime.
+    pub fn replica(&self) -> SocketAddr {
+        let store = self
+            .rt
+            .block_on(Store::open(&self.url))
+            .expect("open store");
+        let ruleset = livegate_core::default_ruleset().expect("ruleset");
+        let settings = Settings {
+            data_dir: self.dir.path().join("data"),
+            ..Settings::default()
+        };
+        let state = AppState::new(store, ruleset, settings);
+        let listener = self
+            .rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        self.rt.spawn(livegate_server::serve(
+            listener,
+            state,
+            std::future::pending(),
+        ));
+        addr
     }
 
     pub fn tenant(&self, name: &str) -> Tenant {
