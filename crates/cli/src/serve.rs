@@ -97,6 +97,10 @@ pub struct ServeArgs {
     /// Hours a console sign-in lasts [env: LIVEGATE_SESSION_HOURS; default: 12].
     #[arg(long, value_name = "HOURS")]
     pub session_hours: Option<u64>,
+    /// Seconds a client may take to send a request's headers, or sit idle
+    /// between requests [env: LIVEGATE_HEADER_TIMEOUT; default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub header_timeout: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -198,6 +202,7 @@ pub struct FileConfig {
     pub file_store: Option<FileStoreArg>,
     pub public_url: Option<String>,
     pub session_hours: Option<u64>,
+    pub header_timeout: Option<u64>,
 }
 
 /// Everything resolved.
@@ -216,6 +221,7 @@ pub struct Config {
     pub file_store: FileStoreArg,
     pub public_url: Option<String>,
     pub session_hours: u64,
+    pub header_timeout: u64,
 }
 
 fn parse_env<T: std::str::FromStr>(
@@ -333,6 +339,12 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
                 .or(file.session_hours)
                 .unwrap_or(12),
         },
+        header_timeout: match args.header_timeout {
+            Some(n) => n,
+            None => parse_env(env, "LIVEGATE_HEADER_TIMEOUT")?
+                .or(file.header_timeout)
+                .unwrap_or(10),
+        },
     })
 }
 
@@ -419,6 +431,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         },
         public_url: cfg.public_url.clone(),
         session_ttl: Duration::from_secs(cfg.session_hours.clamp(1, 24 * 90) * 3600),
+        header_timeout: Duration::from_secs(cfg.header_timeout.clamp(1, 3600)),
     };
     runtime()?.block_on(async {
         let store = open(&cfg).await?;

@@ -71,6 +71,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// How long a console session lasts.
     pub session_ttl: Duration,
+    /// How long a client may take to send a request's headers; a connection
+    /// that takes longer (a slowloris) is closed. Also the longest a kept-alive
+    /// connection may wait idle for its next request.
+    pub header_timeout: Duration,
 }
 
 /// Where uploaded scans are kept: files under the data directory (the
@@ -92,6 +96,7 @@ impl Default for Settings {
             file_store: FileStore::Dir,
             public_url: None,
             session_ttl: Duration::from_secs(12 * 3600),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -194,15 +199,70 @@ async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Respon
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Each connection has a header-read timeout, and the handlers see the
+/// client's address (`ConnectInfo`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let header_timeout = state.settings.header_timeout;
+    let app = app(state);
+    let mut builder =
+        hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(x) => x,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait, go on.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = connection_service(app.clone(), peer);
+                let conn = builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(stream), service);
+                let conn = graceful.watch(conn.into_owned());
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// The app for one connection, telling handlers the peer's address.
+fn connection_service(
+    app: Router,
+    peer: std::net::SocketAddr,
+) -> hyper_util::service::TowerToHyperService<
+    impl tower::Service<
+        hyper::Request<hyper::body::Incoming>,
+        Response = Response,
+        Error = std::convert::Infallible,
+        Future = impl Send,
+    > + Clone,
+> {
+    use tower::ServiceExt;
+    let svc = app.map_request(move |req: hyper::Request<hyper::body::Incoming>| {
+        let mut req = req.map(axum::body::Body::new);
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        req
+    });
+    hyper_util::service::TowerToHyperService::new(svc)
 }
 
 /// Completes on SIGTERM or Ctrl-C.

@@ -1,0 +1,74 @@
+//! Timeouts at the edge, tried with a raw socket: a client that sends its
+//! headers too slowly (a slowloris), or sits idle on a kept-alive
+//! connection, is disconnected after the header timeout.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::{Backend, Server};
+use livegate_server::Settings;
+
+fn server() -> Server {
+    Server::start_with(
+        &Backend::Sqlite,
+        Settings {
+            header_timeout: Duration::from_secs(1),
+            ..Settings::default()
+        },
+    )
+}
+
+/// Reads until the peer closes; how long that took and what it sent.
+fn until_closed(s: &mut TcpStream) -> (Duration, Vec<u8>) {
+    let start = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the connection was held open: {e}"),
+        }
+    }
+    (start.elapsed(), got)
+}
+
+#[test]
+fn half_sent_headers_are_cut_off_after_the_header_timeout() {
+    let s = server();
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    // One more header line a little later, as a slowloris does; never the end.
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = c.write_all(b"X-Slow: 1\r\n");
+    let (took, _) = until_closed(&mut c);
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+    // The server still answers others.
+    let ok = common::raw(
+        s.addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"",
+    );
+    assert_eq!(ok.status, 200);
+}
+
+#[test]
+fn an_idle_kept_alive_connection_is_closed() {
+    let s = server();
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let (took, got) = until_closed(&mut c);
+    assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"));
+    assert!(
+        took < Duration::from_secs(4),
+        "an idle connection stayed open {took:?}"
+    );
+}
