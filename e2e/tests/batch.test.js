@@ -68,6 +68,7 @@ describe("batch pre-check", () => {
     await page.locator("p[data-records]").waitFor({ timeout: 60_000 });
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "保存为申请主体" }).click()]);
     assert.match(await page.locator("main").textContent(), /1 行的 AppID 已有申请主体/);
+    await shoot(page, "batch-confirm");
     await page.getByLabel(/跳过/).check();
     await Promise.all([page.waitForNavigation({ timeout: 120_000 }), page.getByRole("button", { name: "保存为申请主体" }).click()]);
     const done = page.locator("p[data-created]");

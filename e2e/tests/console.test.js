@@ -33,6 +33,7 @@ describe("signed-in console", () => {
     assert.ok(session.httpOnly && session.sameSite === "Lax", "the session cookie is HttpOnly and SameSite=Lax");
     await page.goto(`${server.url}/applicants`);
     await page.getByRole("link", { name: "新建申请主体" }).click();
+    await shoot(page, "applicant-new");
     await page.getByLabel("AppID").fill("wx0123456789abcdef");
     await page.getByLabel("名称（选填）").fill("示例商城");
     await page.locator('input[name=subject][value="enterprise"]').check();
@@ -64,6 +65,10 @@ describe("signed-in console", () => {
     assert.match(await page.locator("#history").textContent(), /不再缺少/);
     assert.match(await page.locator("#audit").textContent(), /上传扫描件/);
     await shoot(page, "applicant");
+    await page.locator("#documents").getByRole("link", { name: "编辑" }).first().click();
+    await shoot(page, "document-edit");
+    await page.goto(`${server.url}/no-such-page`);
+    await shoot(page, "not-found");
     await page.goto(`${server.url}/applicants`);
     await shoot(page, "applicants");
     await page.goto(`${server.url}/dashboard`);
