@@ -137,6 +137,15 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Remove the scans no document references (orphans a crash may leave);
+    /// prints each. The server also does this when it starts.
+    Gc {
+        /// Only say what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Revoke a token: every replica refuses it within a second.
     RevokeToken {
         /// The token's id (from list-tokens).
@@ -432,6 +441,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         public_url: cfg.public_url.clone(),
         session_ttl: Duration::from_secs(cfg.session_hours.clamp(1, 24 * 90) * 3600),
         header_timeout: Duration::from_secs(cfg.header_timeout.clamp(1, 3600)),
+        ..Settings::default()
     };
     runtime()?.block_on(async {
         let store = open(&cfg).await?;
@@ -450,6 +460,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         let _ = writeln!(out, "listening on http://{addr}");
         let _ = out.flush();
         drop(out);
+        let grace = settings.file_grace;
+        match livegate_server::retention::gc(&store, &cfg.data_dir, grace, false).await {
+            Ok(removed) if !removed.is_empty() => {
+                tracing::info!(removed = removed.len(), "removed scans nothing references");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "sweeping unreferenced scans"),
+        }
         let state = AppState::new(store.clone(), ruleset, settings);
         livegate_server::serve(listener, state, livegate_server::shutdown_signal())
             .await
@@ -507,6 +525,27 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
                 store.close().await;
                 println!("{secret}");
                 eprintln!("{}", msg("token_once"));
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        AdminCommand::Gc { dry_run, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(async {
+                let store = open_existing(&cfg).await?;
+                let grace = livegate_server::Settings::default().file_grace;
+                let removed = livegate_server::retention::gc(&store, &cfg.data_dir, grace, dry_run)
+                    .await
+                    .map_err(|e| fail("db_failed", e))?;
+                store.close().await;
+                for r in &removed {
+                    println!("{r}");
+                }
+                let key = if dry_run {
+                    "gc_would_remove"
+                } else {
+                    "gc_removed"
+                };
+                eprintln!("{}: {}", msg(key), removed.len());
                 Ok(ExitCode::SUCCESS)
             })
         }

@@ -89,6 +89,16 @@ pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     let sha = digest(bytes);
     let path = path_for(data_dir, &sha);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        // Touched, so a release racing with this upload leaves it alone.
+        let touch = path.clone();
+        tokio::task::spawn_blocking(move || {
+            std::fs::File::options()
+                .append(true)
+                .open(&touch)?
+                .set_modified(std::time::SystemTime::now())
+        })
+        .await
+        .map_err(std::io::Error::other)??;
         return Ok(sha);
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

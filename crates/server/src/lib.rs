@@ -12,6 +12,7 @@ pub mod console;
 pub mod error;
 pub mod files;
 pub mod metrics;
+pub mod retention;
 pub mod routes;
 pub mod stored;
 pub mod tokens;
@@ -75,6 +76,9 @@ pub struct Settings {
     /// that takes longer (a slowloris) is closed. Also the longest a kept-alive
     /// connection may wait idle for its next request.
     pub header_timeout: Duration,
+    /// How old an unreferenced scan must be before it is removed (an upload
+    /// of the same bytes may be about to reference it).
+    pub file_grace: Duration,
 }
 
 /// Where uploaded scans are kept: files under the data directory (the
@@ -97,6 +101,7 @@ impl Default for Settings {
             public_url: None,
             session_ttl: Duration::from_secs(12 * 3600),
             header_timeout: Duration::from_secs(10),
+            file_grace: Duration::from_secs(60),
         }
     }
 }

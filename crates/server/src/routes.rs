@@ -672,7 +672,9 @@ pub async fn delete_applicant(
 ) -> Result<StatusCode, ApiError> {
     let who = auth.writer()?;
     let expected = if_match(&headers)?;
+    let scans = state.store.applicant_files(&who.tenant_id, &id).await?;
     state.store.delete_applicant(who, &id, expected).await?;
+    crate::retention::release(&state, &scans).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -767,10 +769,17 @@ pub async fn delete_document(
 ) -> Result<StatusCode, ApiError> {
     let who = auth.writer()?;
     let expected = if_match(&headers)?;
+    let scan = state
+        .store
+        .get_document(&who.tenant_id, &id, &doc)
+        .await?
+        .file;
     state
         .store
         .delete_document(who, &id, &doc, expected)
         .await?;
+    let scans: Vec<String> = scan.into_iter().map(|f| f.sha256).collect();
+    crate::retention::release(&state, &scans).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -823,6 +832,8 @@ pub async fn upload_file(
         .store
         .attach_file(who, &id, &doc, expected, file)
         .await?;
+    let replaced: Vec<String> = current.file.into_iter().map(|f| f.sha256).collect();
+    crate::retention::release(&state, &replaced).await;
     Ok(with_etag(d.version, StatusCode::OK, DocumentView::from(d)))
 }
 

@@ -290,3 +290,67 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// Whether any document, of any tenant, still references a scan.
+    pub async fn file_referenced(&self, sha256: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT id FROM documents WHERE file_sha256 = $1 LIMIT 1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Every scan some document references.
+    pub async fn referenced_files(&self) -> Result<std::collections::HashSet<String>> {
+        let rows =
+            sqlx::query("SELECT DISTINCT file_sha256 FROM documents WHERE file_sha256 IS NOT NULL")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect()
+    }
+
+    /// The scans of an applicant's documents (to release after deleting it).
+    pub async fn applicant_files(
+        &self,
+        tenant_id: &str,
+        applicant_id: &str,
+    ) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT file_sha256 FROM documents WHERE tenant_id = $1 AND applicant_id = $2 \
+             AND file_sha256 IS NOT NULL",
+        )
+        .bind(tenant_id)
+        .bind(applicant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect()
+    }
+
+    /// Removes a scan kept in the database if no document references it,
+    /// in one statement; whether it did.
+    pub async fn delete_unreferenced_blob(&self, sha256: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "DELETE FROM blobs WHERE sha256 = $1 \
+             AND NOT EXISTS (SELECT 1 FROM documents WHERE file_sha256 = $1)",
+        )
+        .bind(sha256)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The digests of every scan kept in the database.
+    pub async fn blob_digests(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT sha256 FROM blobs")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect()
+    }
+}
