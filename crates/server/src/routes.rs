@@ -181,6 +181,8 @@ pub struct ExpiringList {
     pub from: String,
     pub until: String,
     pub items: Vec<ExpiringView>,
+    /// Pass it as `cursor` for the next page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -206,6 +208,8 @@ pub struct Page<T: ToSchema> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentList {
     pub items: Vec<DocumentView>,
+    /// Pass it as `cursor` for the next page.
+    pub next_cursor: Option<String>,
 }
 
 fn page<S, T: ToSchema + From<S>>(p: store::Page<S>) -> Page<T> {
@@ -238,6 +242,10 @@ pub struct ListQuery {
 pub struct ExpiringQuery {
     /// A window such as `30d` (or a number of days); default 30 days, at most 3650.
     pub within: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–500, default 50.
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -680,18 +688,24 @@ pub async fn delete_applicant(
 
 // ---- documents ------------------------------------------------------------
 
-#[utoipa::path(get, path = "/v1/applicants/{id}/documents", tag = "documents", params(("id" = String, Path)),
-    responses((status = 200, description = "the applicant's documents", body = DocumentList), (status = 404, description = "no such applicant", body = Problem, content_type = "application/problem+json")),
+#[utoipa::path(get, path = "/v1/applicants/{id}/documents", tag = "documents", params(("id" = String, Path), ListQuery),
+    responses((status = 200, description = "a page of the applicant's documents", body = DocumentList), (status = 404, description = "no such applicant", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn list_documents(
     State(state): State<AppState>,
     Auth(who): Auth,
     Path(id): Path<String>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<DocumentList>, ApiError> {
+    let q = query(q)?;
     state.store.get_applicant(&who.tenant_id, &id).await?;
-    let docs = state.store.list_documents(&who.tenant_id, &id).await?;
+    let p = state
+        .store
+        .list_documents_page(&who.tenant_id, &id, cursor(&q, "doc")?, limit(&q)?)
+        .await?;
     Ok(Json(DocumentList {
-        items: docs.into_iter().map(DocumentView::from).collect(),
+        items: p.items.into_iter().map(DocumentView::from).collect(),
+        next_cursor: p.next_cursor,
     }))
 }
 
@@ -883,14 +897,26 @@ pub async fn expiring(
     };
     let today = clock::today();
     let (from, until) = (clock::format_date(today), clock::format_date(today + days));
-    let items = state
+    let page_q = ListQuery {
+        cursor: q.cursor.clone(),
+        limit: q.limit,
+    };
+    let p = state
         .store
-        .expiring(Some(&who.tenant_id), &from, &until)
+        .expiring_page(
+            Some(&who.tenant_id),
+            &from,
+            &until,
+            cursor(&page_q, "doc")?,
+            limit(&page_q)?,
+        )
         .await?;
     Ok(Json(ExpiringList {
         from,
         until,
-        items: items
+        next_cursor: p.next_cursor,
+        items: p
+            .items
             .into_iter()
             .map(|e| ExpiringView {
                 applicant_id: e.applicant_id,

@@ -148,3 +148,68 @@ fn the_openapi_document_declares_query_parameters_in_the_query() {
     let lang = &doc["paths"]["/v1/evaluate"]["post"]["parameters"][0];
     assert_eq!(lang["in"], "query", "{lang}");
 }
+
+#[test]
+fn documents_and_expiring_documents_page_by_cursor_without_repeats() {
+    for b in backends() {
+        let s = Server::start(&b);
+        let t = s.tenant("acme");
+        let id = applicant(&s, &t.editor);
+        let today = livegate_store::clock::today();
+        for (i, days) in [5, 3, 3, 9].into_iter().enumerate() {
+            let until = livegate_store::clock::format_date(today + days);
+            let kind = [
+                "business_license",
+                "situation_letter",
+                "credit_code_certificate",
+                "network_security_measures",
+            ][i];
+            let r = s.json(
+                "POST",
+                &format!("/v1/applicants/{id}/documents"),
+                &t.editor,
+                &json!({"kind": kind, "valid_until": until}),
+            );
+            assert_eq!(r.status, 201, "{}", r.text());
+        }
+        let walk = |first: &str| {
+            let mut seen: Vec<String> = Vec::new();
+            let mut url = first.to_string();
+            loop {
+                let p = s.get(&url, &t.viewer).json();
+                let items = p["items"].as_array().unwrap();
+                assert!(items.len() <= 2);
+                seen.extend(items.iter().map(|i| {
+                    i["document_id"]
+                        .as_str()
+                        .or(i["id"].as_str())
+                        .unwrap()
+                        .to_string()
+                }));
+                match p["next_cursor"].as_str() {
+                    Some(c) => url = format!("{first}&cursor={c}"),
+                    None => break seen,
+                }
+            }
+        };
+        let docs = walk(&format!("/v1/applicants/{id}/documents?limit=2"));
+        assert_eq!(docs.len(), 4);
+        let expiring = walk("/v1/expiring?within=30d&limit=2");
+        assert_eq!(expiring.len(), 4, "{expiring:?}");
+        let mut unique = expiring.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 4, "no repeats");
+        let all = s.get("/v1/expiring?within=30d", &t.viewer).json();
+        let dates: Vec<&str> = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["valid_until"].as_str().unwrap())
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort();
+        assert_eq!(dates, sorted, "by date");
+        s.get("/v1/expiring?cursor=nope", &t.viewer).problem(400);
+    }
+}

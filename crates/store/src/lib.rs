@@ -708,6 +708,27 @@ impl Store {
         rows.iter().map(document_row).collect()
     }
 
+    /// A page of an applicant's documents, in creation order.
+    pub async fn list_documents_page(
+        &self,
+        tenant_id: &str,
+        applicant_id: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Document>> {
+        let rows = sqlx::query(&format!(
+            "{DOC_SELECT} WHERE tenant_id = $1 AND applicant_id = $2 AND id > $3 ORDER BY id LIMIT $4"
+        ))
+        .bind(tenant_id)
+        .bind(applicant_id)
+        .bind(cursor.unwrap_or(""))
+        .bind(limit as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(document_row).collect::<Result<Vec<_>>>()?;
+        Ok(page(items, limit, |d| &d.id))
+    }
+
     pub async fn update_document(
         &self,
         who: &Principal,
@@ -999,15 +1020,35 @@ impl Store {
         from: &str,
         until: &str,
     ) -> Result<Vec<Expiring>> {
+        Ok(self
+            .expiring_page(tenant_id, from, until, None, usize::MAX)
+            .await?
+            .items)
+    }
+
+    /// A page of [`Self::expiring`], by date then document; the cursor is
+    /// the last document id of the previous page.
+    pub async fn expiring_page(
+        &self,
+        tenant_id: Option<&str>,
+        from: &str,
+        until: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Expiring>> {
         let rows = sqlx::query(
             "SELECT d.tenant_id, d.applicant_id, a.appid, a.name, d.id, d.kind, d.valid_until \
              FROM documents d JOIN applicants a ON a.id = d.applicant_id AND a.tenant_id = d.tenant_id \
              WHERE ($1 = '' OR d.tenant_id = $1) AND d.valid_until >= $2 AND d.valid_until <= $3 \
-             ORDER BY d.valid_until, d.id",
+             AND ($4 = '' OR d.valid_until > (SELECT c.valid_until FROM documents c WHERE c.id = $4) \
+                  OR (d.valid_until = (SELECT c.valid_until FROM documents c WHERE c.id = $4) AND d.id > $4)) \
+             ORDER BY d.valid_until, d.id LIMIT $5",
         )
         .bind(tenant_id.unwrap_or(""))
         .bind(from)
         .bind(until)
+        .bind(cursor.unwrap_or(""))
+        .bind(i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -1022,7 +1063,8 @@ impl Store {
                     valid_until: r.try_get(6)?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(|items| page(items, limit, |e: &Expiring| &e.document_id))
     }
 
     pub async fn list_audit(
