@@ -1,0 +1,127 @@
+//! Every parser of outside input, on generated input: profile JSON (as
+//! text and as structured JSON), the batch reader with CSV rows and JSON
+//! lines, and ruleset TOML. None may panic; bad input is an error with a
+//! place, and the batch keeps a record for every line. Bounded cases run in
+//! `cargo test`; PROPTEST_CASES raises them.
+
+use std::sync::OnceLock;
+
+use livegate_batch::{Config, InputFormat};
+use livegate_core::{Options, Ruleset, default_ruleset, evaluate_text, load};
+use proptest::prelude::*;
+
+fn rs() -> &'static Ruleset {
+    static RS: OnceLock<Ruleset> = OnceLock::new();
+    RS.get_or_init(|| default_ruleset().expect("the curated ruleset loads"))
+}
+
+/// Names a profile may use, real and almost real.
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("enterprise".to_string()),
+        Just("government".to_string()),
+        Just("企业".to_string()),
+        Just("电商平台".to_string()),
+        Just("社交/直播".to_string()),
+        Just("ecommerce_selling".to_string()),
+        Just("娱乐性质直播".to_string()),
+        Just("telecom_value_added_license".to_string()),
+        Just("2026-02-30".to_string()),
+        Just("hong_kong".to_string()),
+        "\\PC{0,12}",
+    ]
+}
+
+/// JSON values shaped like profiles, with junk where a person might put it.
+fn profile_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        word().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<bool>().prop_map(serde_json::Value::from),
+        Just(serde_json::Value::Null),
+    ];
+    let value = leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(word(), inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    });
+    let keys = prop_oneof![
+        Just("subject"),
+        Just("categories"),
+        Just("scenarios"),
+        Just("goods"),
+        Just("services"),
+        Just("documents"),
+        Just("multi_merchant"),
+        Just("as_of"),
+        Just("steps_done"),
+        Just("appid"),
+    ];
+    prop::collection::btree_map(keys, value, 0..6).prop_map(|m| {
+        let mut o: serde_json::Map<String, serde_json::Value> =
+            m.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        o.entry("subject")
+            .or_insert(serde_json::json!({"type": "enterprise"}));
+        serde_json::Value::Object(o)
+    })
+}
+
+proptest! {
+    // 256 cases by default; PROPTEST_CASES sets more.
+    #![proptest_config(ProptestConfig::default())]
+
+    #[test]
+    fn profile_text_of_any_kind_is_a_report_or_an_error_with_a_place(text in "\\PC{0,200}") {
+        if let Err(e) = evaluate_text(rs(), &text, &Options::default()) {
+            prop_assert!(!e.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn profile_shaped_json_is_a_report_or_an_error_naming_its_field(v in profile_json()) {
+        match evaluate_text(rs(), &v.to_string(), &Options::default()) {
+            Ok(r) => prop_assert!(!r.paths.is_empty()),
+            Err(e) => prop_assert!(!e.message.is_empty()),
+        }
+    }
+
+    #[test]
+    fn a_batch_of_any_lines_keeps_a_record_for_every_line(
+        lines in prop::collection::vec("\\PC{0,80}", 0..20),
+        csv in any::<bool>(),
+    ) {
+        let mut input = String::new();
+        if csv {
+            input.push_str("id,subject_type,categories,documents,region\n");
+        }
+        for l in &lines {
+            input.push_str(l);
+            input.push('\n');
+        }
+        let cfg = Config {
+            format: if csv { InputFormat::Csv } else { InputFormat::Jsonl },
+            summary: true,
+            ..Config::default()
+        };
+        let mut out = Vec::new();
+        let totals = livegate_batch::run(rs(), input.as_bytes(), &mut out, &cfg, &|_| {})
+            .expect("a batch over memory does not fail");
+        let written = out.iter().filter(|b| **b == b'\n').count() as u64;
+        prop_assert_eq!(written, totals.records);
+        prop_assert_eq!(totals.records + totals.blank, lines.len() as u64);
+    }
+
+    #[test]
+    fn a_ruleset_with_a_line_changed_loads_or_names_its_errors(line in 0usize..1200, junk in "\\PC{0,20}") {
+        let text = livegate_core::DEFAULT_RULESET;
+        let mut lines: Vec<&str> = text.lines().collect();
+        let at = line % lines.len();
+        lines[at] = &junk;
+        let edited = lines.join("\n");
+        if let Err(e) = load(&edited, "edited.toml") {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+}
