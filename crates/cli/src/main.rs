@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 eligible (or success), 1 not (yet) eligible, 2 bad input or usage.
 
+mod backup;
 mod batch;
 mod render;
 mod ruletools;

@@ -28,6 +28,16 @@ fn msg(id: &str) -> String {
     )
 }
 
+/// A failure with the catalogue's `serve_<id>` message, for sibling modules.
+pub fn fail_with(id: &str, detail: impl std::fmt::Display) -> Failure {
+    fail(id, detail)
+}
+
+/// The catalogue's `serve_<id>` message.
+pub fn message(id: &str) -> String {
+    msg(id)
+}
+
 fn fail(id: &str, detail: impl std::fmt::Display) -> Failure {
     Failure(format!("{}: {detail}", msg(id)))
 }
@@ -143,6 +153,26 @@ pub enum AdminCommand {
         /// Only say what would be removed.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Copy the service's data, scans included, into one file while it keeps
+    /// serving (the embedded SQLite; for PostgreSQL use pg_dump).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Put a backup in place of the service's database (stop the service first).
+    Restore {
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that is already there.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -384,7 +414,7 @@ async fn open(cfg: &Config) -> Result<Store, Failure> {
 /// Opens the service's database for a command that reads it: an embedded
 /// database that is not there is an error naming where it was looked for,
 /// never a new empty one.
-async fn open_existing(cfg: &Config) -> Result<Store, Failure> {
+pub async fn open_existing(cfg: &Config) -> Result<Store, Failure> {
     if cfg.database_url.is_none() {
         let path = default_db_path(&cfg.data_dir);
         if !path.exists() {
@@ -527,6 +557,14 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
                 eprintln!("{}", msg("token_once"));
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        AdminCommand::Backup { to, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(crate::backup::backup(&cfg, &to))
+        }
+        AdminCommand::Restore { from, force, db } => {
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(crate::backup::restore(&cfg, &from, force))
         }
         AdminCommand::Gc { dry_run, db } => {
             let cfg = db_config(&db)?;

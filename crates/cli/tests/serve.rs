@@ -563,3 +563,139 @@ fn admin_gc_says_what_it_would_remove_then_removes_old_orphans() {
     assert!(!out.is_empty());
     assert!(!orphan.exists());
 }
+
+/// A document with a scan on a new applicant; the document's path.
+fn applicant_with_scan(addr: SocketAddr, token: &str) -> String {
+    let (code, body) = call(
+        addr,
+        "POST",
+        "/v1/applicants",
+        token,
+        r#"{"appid": "wx00000000000000b0", "subject": {"type": "enterprise"}}"#,
+    )
+    .unwrap();
+    assert_eq!(code, 201, "{body}");
+    let app = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, body) = call(
+        addr,
+        "POST",
+        &format!("/v1/applicants/{app}/documents"),
+        token,
+        r#"{"kind": "business_license"}"#,
+    )
+    .unwrap();
+    assert_eq!(code, 201, "{body}");
+    let doc = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pdf = b"%PDF-1.7\n% backup\ntrailer <<>>\n%%EOF\n";
+    let mut s = TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "PUT /v1/applicants/{app}/documents/{doc}/file HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nIf-Match: \"1\"\r\nContent-Length: {}\r\n\r\n",
+        pdf.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(pdf).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+    format!("/v1/applicants/{app}/documents/{doc}/file")
+}
+
+#[test]
+fn a_backup_under_write_load_restores_every_write_acknowledged_before_it_began() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let token = setup(&live);
+    let server = serve(&live);
+    let scan = applicant_with_scan(server.addr, &token);
+    // Writes keep coming while the backup runs; each acknowledged one is noted with its time.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (addr, token, stop) = (server.addr, token.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            for i in 0.. {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let body =
+                    format!(r#"{{"appid": "wx{i:016x}", "subject": {{"type": "enterprise"}}}}"#);
+                if let Some((201, b)) = call(addr, "POST", "/v1/applicants", &token, &body) {
+                    let id = serde_json::from_str::<serde_json::Value>(&b).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string();
+                    acked.push((std::time::Instant::now(), id));
+                }
+            }
+            acked
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let file = dir.path().join("backup.db");
+    let began = std::time::Instant::now();
+    let (code, _, err) = livegate(&live, &["admin", "backup", "--to", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acked = writer.join().unwrap();
+    let before: Vec<&String> = acked
+        .iter()
+        .filter(|(t, _)| *t < began)
+        .map(|(_, id)| id)
+        .collect();
+    assert!(
+        before.len() >= 3,
+        "the load ran before the backup: {}",
+        before.len()
+    );
+    let (code, _, _) = livegate(&live, &["admin", "backup", "--to", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "an existing backup is not overwritten");
+    drop(server);
+
+    let restored = dir.path().join("restored");
+    let (code, _, err) = livegate(
+        &restored,
+        &["admin", "restore", "--from", file.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = livegate(
+        &restored,
+        &["admin", "restore", "--from", file.to_str().unwrap()],
+    );
+    assert_eq!(
+        code, 2,
+        "a live database is not replaced without --force: {err}"
+    );
+    let server = serve(&restored);
+    for id in &before {
+        let (code, _) = call(
+            server.addr,
+            "GET",
+            &format!("/v1/applicants/{id}"),
+            &token,
+            "",
+        )
+        .unwrap();
+        assert_eq!(code, 200, "{id} was acknowledged before the backup began");
+    }
+    let (code, body) = call(server.addr, "GET", &scan, &token, "").unwrap();
+    assert_eq!(code, 200, "the scan came along");
+    assert!(body.starts_with("%PDF-1.7"));
+    let (code, _, err) = livegate(
+        &restored,
+        &[
+            "admin",
+            "restore",
+            "--from",
+            dir.path().join("nothing.db").to_str().unwrap(),
+            "--force",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+}

@@ -354,3 +354,21 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// A consistent copy of the embedded database at `to` while the service
+    /// keeps writing (SQLite's `VACUUM INTO`); `to` must not exist.
+    /// PostgreSQL is backed up with its own tools (`pg_dump`).
+    pub async fn backup_into(&self, to: &std::path::Path) -> Result<()> {
+        if self.backend != crate::Backend::Sqlite {
+            return Err(crate::StoreError::UnsupportedUrl(
+                "backup of PostgreSQL: use pg_dump".into(),
+            ));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
