@@ -171,6 +171,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict { current } => ApiError::VersionMismatch { current },
             StoreError::Duplicate(what) => ApiError::Duplicate(what),
+            e if e.is_unavailable() => ApiError::Unavailable(e.to_string()),
             e => ApiError::Internal(e.to_string()),
         }
     }
@@ -214,6 +215,9 @@ impl IntoResponse for ApiError {
             }
             ApiError::RateLimited { retry_after } => {
                 h.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            ApiError::Unavailable(_) | ApiError::Timeout(_) => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from(5u64));
             }
             ApiError::VersionMismatch { current } => {
                 if let Ok(v) = HeaderValue::from_str(&crate::etag(*current)) {

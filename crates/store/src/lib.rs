@@ -65,6 +65,30 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl StoreError {
+    /// Whether the database is out of reach (down, restarting, refusing
+    /// connections, or no connection free in time) rather than the request
+    /// being wrong: the caller may retry later.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Db(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Tls(_) => true,
+            // SQLSTATE 08: connection exception; 57P01-57P03: the server is
+            // shutting down or not yet accepting connections.
+            sqlx::Error::Database(d) => d
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
@@ -303,6 +327,9 @@ impl Store {
         } else {
             opts = opts.max_connections(16);
         }
+        // When the database is gone, a request learns it in seconds (a 503
+        // to retry), not after the request timeout.
+        opts = opts.acquire_timeout(std::time::Duration::from_secs(5));
         let pool = opts.connect(url).await?;
         let store = Store { pool, backend };
         store.migrate().await?;
