@@ -67,6 +67,9 @@ pub enum ApiError {
     Timeout(u64),
     #[error("the database does not answer")]
     Unavailable(String),
+    /// The disk under the data directory (or the database's) is full.
+    #[error("there is no room left to store this: {0}")]
+    InsufficientStorage(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -147,6 +150,11 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "请求超时 · request timed out",
             ),
+            InsufficientStorage(_) => (
+                "insufficient_storage",
+                StatusCode::INSUFFICIENT_STORAGE,
+                "存储空间不足 · insufficient storage",
+            ),
             Unavailable(_) => (
                 "unavailable",
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -172,6 +180,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { current } => ApiError::VersionMismatch { current },
             StoreError::Duplicate(what) => ApiError::Duplicate(what),
             e if e.is_unavailable() => ApiError::Unavailable(e.to_string()),
+            e if e.is_full() => ApiError::InsufficientStorage(e.to_string()),
             e => ApiError::Internal(e.to_string()),
         }
     }

@@ -109,24 +109,33 @@ pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     ));
     let bytes = bytes.to_vec();
     let tmp2 = tmp.clone();
-    tokio::task::spawn_blocking(move || {
+    let written = tokio::task::spawn_blocking(move || {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp2)?;
         f.write_all(&bytes)?;
         f.sync_all()
     })
     .await
-    .map_err(std::io::Error::other)??;
-    tokio::fs::rename(&tmp, &path).await?;
-    Ok(sha)
+    .map_err(std::io::Error::other)
+    .and_then(|r| r)
+    .and_then(|()| std::fs::rename(&tmp, &path));
+    if written.is_err() {
+        // No partial file stays behind (a full disk, most likely).
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map(|()| sha)
 }
 
 /// Keeps an upload where the service keeps scans; returns its digest.
 pub async fn keep(state: &crate::AppState, bytes: &[u8]) -> Result<String, crate::ApiError> {
     match state.settings.file_store {
-        crate::FileStore::Dir => store(&state.settings.data_dir, bytes)
-            .await
-            .map_err(|e| crate::ApiError::Internal(format!("storing an upload: {e}"))),
+        crate::FileStore::Dir => store(&state.settings.data_dir, bytes).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::StorageFull {
+                crate::ApiError::InsufficientStorage(e.to_string())
+            } else {
+                crate::ApiError::Internal(format!("storing an upload: {e}"))
+            }
+        }),
         crate::FileStore::Database => {
             let sha256 = digest(bytes);
             state.store.put_blob(&sha256, bytes).await?;

@@ -66,6 +66,13 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
+    /// Whether the database's disk is full (SQLite's SQLITE_FULL,
+    /// PostgreSQL's 53100 disk_full).
+    pub fn is_full(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(d))
+            if d.code().is_some_and(|c| c == "13" || c == "53100"))
+    }
+
     /// Whether the database is out of reach (down, restarting, refusing
     /// connections, or no connection free in time) rather than the request
     /// being wrong: the caller may retry later.
