@@ -176,6 +176,18 @@ pub enum AdminCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Delete a tenant and all its data: applicants, documents and their
+    /// scans, evaluations, tokens, sessions and audit entries. Says what it
+    /// deleted.
+    DeleteTenant {
+        /// The tenant's id or name.
+        tenant: String,
+        /// Required: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Revoke a token: every replica refuses it within a second.
     RevokeToken {
         /// The token's id (from list-tokens).
@@ -565,6 +577,33 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
         AdminCommand::Restore { from, force, db } => {
             let cfg = db_config(&db)?;
             runtime()?.block_on(crate::backup::restore(&cfg, &from, force))
+        }
+        AdminCommand::DeleteTenant { tenant, yes, db } => {
+            if !yes {
+                return Err(fail("delete_needs_yes", &tenant));
+            }
+            let cfg = db_config(&db)?;
+            runtime()?.block_on(async {
+                let store = open_existing(&cfg).await?;
+                let t = find_tenant(&store, &tenant).await?;
+                let erased = store.delete_tenant(&t).await.map_err(|e| fail("db_failed", e))?;
+                let mut removed = 0;
+                for sha in &erased.scans {
+                    if store.file_referenced(sha).await.map_err(|e| fail("db_failed", e))? {
+                        continue;
+                    }
+                    let path = cfg.data_dir.join("files").join(&sha[..2.min(sha.len())]).join(sha);
+                    removed += usize::from(std::fs::remove_file(&path).is_ok());
+                    let _ = store.delete_unreferenced_blob(sha).await;
+                }
+                store.close().await;
+                println!(
+                    "{}",
+                    serde_json::json!({"tenant": t, "applicants": erased.applicants, "documents": erased.documents,
+                        "evaluations": erased.evaluations, "tokens": erased.tokens, "scans_removed": removed})
+                );
+                Ok(ExitCode::SUCCESS)
+            })
         }
         AdminCommand::Gc { dry_run, db } => {
             let cfg = db_config(&db)?;

@@ -699,3 +699,46 @@ fn a_backup_under_write_load_restores_every_write_acknowledged_before_it_began()
     );
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn deleting_a_tenant_erases_its_data_and_scans_and_says_what_it_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = setup(dir.path());
+    let (code, _, _) = livegate(dir.path(), &["admin", "create-tenant", "other"]);
+    assert_eq!(code, 0);
+    let server = serve(dir.path());
+    applicant_with_scan(server.addr, &token);
+    drop(server);
+    let files = || walk_files(&dir.path().join("files"));
+    assert_eq!(files(), 1);
+    let (code, out, err) = livegate(dir.path(), &["admin", "delete-tenant", "acme"]);
+    assert_eq!(code, 2, "it asks for --yes first: {err}");
+    assert!(out.is_empty());
+    assert_eq!(files(), 1, "nothing deleted without --yes");
+    let (code, out, err) = livegate(dir.path(), &["admin", "delete-tenant", "acme", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    let said: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(said["applicants"], 1);
+    assert_eq!(said["documents"], 1);
+    assert_eq!(said["tokens"], 1);
+    assert_eq!(said["scans_removed"], 1);
+    assert_eq!(files(), 0, "the scan is erased too");
+    let (code, _, _) = livegate(dir.path(), &["admin", "list-tokens", "--tenant", "acme"]);
+    assert_eq!(code, 2, "the tenant is gone");
+    let (code, _, _) = livegate(dir.path(), &["admin", "list-tokens", "--tenant", "other"]);
+    assert_eq!(code, 0, "another tenant is untouched");
+}
+
+fn walk_files(p: &Path) -> usize {
+    std::fs::read_dir(p).map_or(0, |rd| {
+        rd.flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    walk_files(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}

@@ -19,7 +19,7 @@ mod tokens;
 
 pub use sessions::Session;
 pub use summaries::{ApplicantFilter, ApplicantSummary, EvaluationIndex};
-pub use tokens::{TokenInfo, TokenOptions};
+pub use tokens::{Erased, TokenInfo, TokenOptions};
 
 use std::borrow::Cow;
 use std::path::Path;

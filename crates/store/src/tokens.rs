@@ -172,3 +172,65 @@ impl Store {
         Ok(())
     }
 }
+
+/// What deleting a tenant removed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Erased {
+    pub applicants: u64,
+    pub documents: u64,
+    pub evaluations: u64,
+    pub tokens: u64,
+    /// The scans its documents referenced, for the caller to release.
+    pub scans: Vec<String>,
+}
+
+impl Store {
+    /// Deletes a tenant and everything of it, in one transaction: sessions,
+    /// tokens, audit entries, evaluations, documents, applicants (the duty of
+    /// erasure for a merchant who leaves). The scans are the caller's to
+    /// release afterwards, once nothing references them.
+    pub async fn delete_tenant(&self, tenant_id: &str) -> Result<Erased> {
+        let scans = sqlx::query("SELECT DISTINCT file_sha256 FROM documents WHERE tenant_id = $1 AND file_sha256 IS NOT NULL")
+            .bind(tenant_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut tx = self.pool.begin().await?;
+        let mut counts = [0u64; 4];
+        let tables = [
+            ("sessions", None),
+            ("audit", None),
+            ("evaluations", Some(2)),
+            ("documents", Some(1)),
+            ("applicants", Some(0)),
+            ("tokens", Some(3)),
+        ];
+        for (table, slot) in tables {
+            let done = sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
+                .bind(tenant_id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(i) = slot {
+                counts[i] = done.rows_affected();
+            }
+        }
+        let gone = sqlx::query("DELETE FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        let [applicants, documents, evaluations, tokens] = counts;
+        Ok(Erased {
+            applicants,
+            documents,
+            evaluations,
+            tokens,
+            scans,
+        })
+    }
+}
