@@ -185,49 +185,24 @@ pub async fn update(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match update_document(&state, &cx, &user, &id, &doc, &p).await {
-        Ok(()) => see_other(&format!("/applicants/{id}#doc-{doc}")),
-        Err(ApiError::VersionMismatch { current }) => {
-            let mut errors = Errors::new();
-            errors.insert(
-                String::new(),
-                super::i18n::tf(cx.lang, "conflict", &[("version", &current.to_string())]),
-            );
-            let d = state
-                .store
-                .get_document(&user.principal.tenant_id, &id, &doc)
-                .await
-                .ok();
-            edit_page(
-                &state,
-                &cx,
-                &id,
-                d.as_ref(),
-                &p.form,
-                Some(&errors),
-                StatusCode::CONFLICT,
-            )
+    let e = match update_document(&state, &cx, &user, &id, &doc, &p).await {
+        Ok(()) => return see_other(&format!("/applicants/{id}#doc-{doc}")),
+        Err(e) => e,
+    };
+    // A refused edit: the form again, with the person's values and why.
+    let (errors, status) = match &e {
+        ApiError::VersionMismatch { current } => {
+            let why = super::i18n::tf(cx.lang, "conflict", &[("version", &current.to_string())]);
+            (Errors::from([(String::new(), why)]), StatusCode::CONFLICT)
         }
-        Err(e) => match field_errors(&e) {
-            Some(errors) => {
-                let d = state
-                    .store
-                    .get_document(&user.principal.tenant_id, &id, &doc)
-                    .await
-                    .ok();
-                edit_page(
-                    &state,
-                    &cx,
-                    &id,
-                    d.as_ref(),
-                    &p.form,
-                    Some(&errors),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-            }
-            None => error_page(&state, &cx, &e),
+        other => match field_errors(other) {
+            Some(errors) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+            None => return error_page(&state, &cx, &e),
         },
-    }
+    };
+    let tenant = &user.principal.tenant_id;
+    let d = state.store.get_document(tenant, &id, &doc).await.ok();
+    edit_page(&state, &cx, &id, d.as_ref(), &p.form, Some(&errors), status)
 }
 
 async fn update_document(
