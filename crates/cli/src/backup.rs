@@ -32,12 +32,7 @@ pub async fn backup(cfg: &Config, to: &Path) -> Result<ExitCode, Failure> {
         .map_err(|e| fail_with("db_failed", e))?;
     let mut scans = 0;
     for sha in &referenced {
-        let path = cfg
-            .data_dir
-            .join("files")
-            .join(&sha[..2.min(sha.len())])
-            .join(sha);
-        if let Ok(bytes) = std::fs::read(&path) {
+        if let Ok(bytes) = std::fs::read(livegate_server::files::path_for(&cfg.data_dir, sha)) {
             copy.put_blob(sha, &bytes)
                 .await
                 .map_err(|e| fail_with("db_failed", e))?;

@@ -587,15 +587,14 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
                 let store = open_existing(&cfg).await?;
                 let t = find_tenant(&store, &tenant).await?;
                 let erased = store.delete_tenant(&t).await.map_err(|e| fail("db_failed", e))?;
-                let mut removed = 0;
-                for sha in &erased.scans {
-                    if store.file_referenced(sha).await.map_err(|e| fail("db_failed", e))? {
-                        continue;
-                    }
-                    let path = cfg.data_dir.join("files").join(&sha[..2.min(sha.len())]).join(sha);
-                    removed += usize::from(std::fs::remove_file(&path).is_ok());
-                    let _ = store.delete_unreferenced_blob(sha).await;
-                }
+                // The service is the caller's to stop: no upload can race this.
+                let removed = livegate_server::retention::release_in(
+                    &store,
+                    &cfg.data_dir,
+                    std::time::Duration::ZERO,
+                    &erased.scans,
+                )
+                .await;
                 store.close().await;
                 println!(
                     "{}",

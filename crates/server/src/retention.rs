@@ -13,31 +13,84 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use livegate_store::{Store, StoreError};
+use livegate_store::{Document, Principal, Store, StoreError, StoredFile};
 
-use crate::AppState;
 use crate::files::path_for;
+use crate::{ApiError, AppState};
 
 /// Releases scans that a change may have left unreferenced. Failures are
 /// logged, not returned: the change itself is done, and gc finishes the job.
 pub async fn release(state: &AppState, shas: &[String]) {
-    for sha in shas {
-        if let Err(e) = release_one(state, sha).await {
-            tracing::warn!(error = %e, %sha, "releasing a scan");
-        }
-    }
+    let (dir, grace) = (&state.settings.data_dir, state.settings.file_grace);
+    release_in(&state.store, dir, grace, shas).await;
 }
 
-async fn release_one(state: &AppState, sha: &str) -> Result<(), StoreError> {
-    if state.store.file_referenced(sha).await? {
-        return Ok(());
+/// [`release`] outside a running service; how many scans it removed.
+pub async fn release_in(store: &Store, data_dir: &Path, grace: Duration, shas: &[String]) -> usize {
+    let mut removed = 0;
+    for sha in shas {
+        match release_one(store, data_dir, grace, sha).await {
+            Ok(gone) => removed += usize::from(gone),
+            Err(e) => tracing::warn!(error = %e, %sha, "releasing a scan"),
+        }
     }
-    let path = path_for(&state.settings.data_dir, sha);
-    if let Err(e) = remove_if_older(&path, state.settings.file_grace) {
+    removed
+}
+
+async fn release_one(
+    store: &Store,
+    data_dir: &Path,
+    grace: Duration,
+    sha: &str,
+) -> Result<bool, StoreError> {
+    if store.file_referenced(sha).await? {
+        return Ok(false);
+    }
+    let path = path_for(data_dir, sha);
+    let file = remove_if_older(&path, grace).unwrap_or_else(|e| {
         tracing::warn!(error = %e, path = %path.display(), "removing a scan");
-    }
-    state.store.delete_unreferenced_blob(sha).await?;
+        false
+    });
+    let blob = store.delete_unreferenced_blob(sha).await?;
+    Ok(file || blob)
+}
+
+/// Deletes a document if its version is still `expected`, then releases its scan.
+pub async fn delete_document(
+    state: &AppState,
+    who: &Principal,
+    app: &str,
+    doc: &str,
+    expected: i64,
+) -> Result<(), ApiError> {
+    let scan = state
+        .store
+        .get_document(&who.tenant_id, app, doc)
+        .await?
+        .file;
+    state.store.delete_document(who, app, doc, expected).await?;
+    let scans: Vec<String> = scan.into_iter().map(|f| f.sha256).collect();
+    release(state, &scans).await;
     Ok(())
+}
+
+/// Attaches a scan to a document at version `expected`, then releases the
+/// scan it replaced (`previous`).
+pub async fn attach_file(
+    state: &AppState,
+    who: &Principal,
+    (app, doc): (&str, &str),
+    expected: i64,
+    file: StoredFile,
+    previous: Option<StoredFile>,
+) -> Result<Document, ApiError> {
+    let d = state
+        .store
+        .attach_file(who, app, doc, expected, file)
+        .await?;
+    let replaced: Vec<String> = previous.into_iter().map(|f| f.sha256).collect();
+    release(state, &replaced).await;
+    Ok(d)
 }
 
 /// Removes a file last written more than `grace` ago; whether it did.

@@ -783,17 +783,7 @@ pub async fn delete_document(
 ) -> Result<StatusCode, ApiError> {
     let who = auth.writer()?;
     let expected = if_match(&headers)?;
-    let scan = state
-        .store
-        .get_document(&who.tenant_id, &id, &doc)
-        .await?
-        .file;
-    state
-        .store
-        .delete_document(who, &id, &doc, expected)
-        .await?;
-    let scans: Vec<String> = scan.into_iter().map(|f| f.sha256).collect();
-    crate::retention::release(&state, &scans).await;
+    crate::retention::delete_document(&state, who, &id, &doc, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -842,12 +832,8 @@ pub async fn upload_file(
         content_type: content_type.to_string(),
         size: bytes.len() as i64,
     };
-    let d = state
-        .store
-        .attach_file(who, &id, &doc, expected, file)
+    let d = crate::retention::attach_file(&state, who, (&id, &doc), expected, file, current.file)
         .await?;
-    let replaced: Vec<String> = current.file.into_iter().map(|f| f.sha256).collect();
-    crate::retention::release(&state, &replaced).await;
     Ok(with_etag(d.version, StatusCode::OK, DocumentView::from(d)))
 }
 

@@ -1003,17 +1003,7 @@ impl Store {
         .await?;
         let items = rows
             .iter()
-            .map(|r| {
-                Ok(Evaluation {
-                    id: r.try_get("id")?,
-                    applicant_id: r.try_get("applicant_id")?,
-                    verdict: r.try_get("verdict")?,
-                    ruleset_version: r.try_get("ruleset_version")?,
-                    ruleset_as_of: r.try_get("ruleset_as_of")?,
-                    created_at: r.try_get("created_at")?,
-                    report: parse_json(&r.try_get::<String, _>("report")?),
-                })
-            })
+            .map(evaluation_row)
             .collect::<Result<Vec<_>>>()?;
         Ok(page(items, limit, |e| &e.id))
     }
@@ -1130,6 +1120,19 @@ fn dup(e: sqlx::Error, what: &str) -> StoreError {
     } else {
         e.into()
     }
+}
+
+/// An evaluation row; its `report` column may hold the brief instead.
+pub(crate) fn evaluation_row(r: &AnyRow) -> Result<Evaluation> {
+    Ok(Evaluation {
+        id: r.try_get("id")?,
+        applicant_id: r.try_get("applicant_id")?,
+        verdict: r.try_get("verdict")?,
+        ruleset_version: r.try_get("ruleset_version")?,
+        ruleset_as_of: r.try_get("ruleset_as_of")?,
+        created_at: r.try_get("created_at")?,
+        report: parse_json(&r.try_get::<String, _>("report")?),
+    })
 }
 
 pub(crate) fn audit_row(r: &AnyRow) -> Result<AuditEntry> {

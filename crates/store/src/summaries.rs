@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use crate::{
     Applicant, AuditEntry, Evaluation, Page, Principal, Result, Store, applicant_row, audit_row,
-    page, parse_json,
+    evaluation_row, page,
 };
 
 /// An evaluation in brief, written beside it on the applicant.
@@ -264,7 +264,7 @@ impl Store {
     ) -> Result<Vec<Evaluation>> {
         let rows = sqlx::query(
             "SELECT id, applicant_id, verdict, ruleset_version, ruleset_as_of, created_at, \
-             COALESCE(brief, report) AS brief FROM evaluations \
+             COALESCE(brief, report) AS report FROM evaluations \
              WHERE tenant_id = $1 AND applicant_id = $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(tenant_id)
@@ -274,17 +274,7 @@ impl Store {
         .await?;
         let mut out = rows
             .iter()
-            .map(|r| {
-                Ok(Evaluation {
-                    id: r.try_get("id")?,
-                    applicant_id: r.try_get("applicant_id")?,
-                    verdict: r.try_get("verdict")?,
-                    ruleset_version: r.try_get("ruleset_version")?,
-                    ruleset_as_of: r.try_get("ruleset_as_of")?,
-                    created_at: r.try_get("created_at")?,
-                    report: parse_json(&r.try_get::<String, _>("brief")?),
-                })
-            })
+            .map(evaluation_row)
             .collect::<Result<Vec<_>>>()?;
         out.reverse();
         Ok(out)

@@ -98,16 +98,6 @@ impl Store {
         Ok(Some(p))
     }
 
-    /// Whether a token is still live: neither revoked nor expired.
-    pub async fn token_live(&self, token_id: &str) -> Result<bool> {
-        let row = sqlx::query(&format!("SELECT id FROM tokens WHERE id = $1 AND {LIVE}"))
-            .bind(token_id)
-            .bind(clock::now_rfc3339())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
-    }
-
     /// The tenant's tokens, oldest first.
     pub async fn list_tokens(&self, tenant_id: &str) -> Result<Vec<TokenInfo>> {
         let rows = sqlx::query(

@@ -230,12 +230,7 @@ async fn update_document(
         .update_document(who, id, doc, expected, input)
         .await?;
     if let Some(file) = scan {
-        state
-            .store
-            .attach_file(who, id, doc, d.version, file)
-            .await?;
-        let replaced: Vec<String> = d.file.into_iter().map(|f| f.sha256).collect();
-        crate::retention::release(state, &replaced).await;
+        crate::retention::attach_file(state, who, (id, doc), d.version, file, d.file).await?;
     }
     crate::stored::evaluate_and_record(state, who, id, cx.lang).await?;
     Ok(())
@@ -258,17 +253,7 @@ pub async fn delete(
         .unwrap_or(0);
     let who = &user.principal;
     let done = async {
-        let scan = state
-            .store
-            .get_document(&who.tenant_id, &id, &doc)
-            .await?
-            .file;
-        state
-            .store
-            .delete_document(who, &id, &doc, expected)
-            .await?;
-        let scans: Vec<String> = scan.into_iter().map(|f| f.sha256).collect();
-        crate::retention::release(&state, &scans).await;
+        crate::retention::delete_document(&state, who, &id, &doc, expected).await?;
         crate::stored::evaluate_and_record(&state, who, &id, cx.lang).await?;
         Ok::<_, ApiError>(())
     };

@@ -45,11 +45,6 @@ pub fn error_page(state: &AppState, cx: &Ctx, e: &ApiError) -> Response {
     respond(status, page(cx, &state.ruleset, &title, "", markup))
 }
 
-/// `Ok` as is; an error as its page.
-pub fn or_page(state: &AppState, cx: &Ctx, r: Result<Response, ApiError>) -> Response {
-    r.unwrap_or_else(|e| error_page(state, cx, &e))
-}
-
 /// A 303 to a local page after a successful form.
 pub fn see_other(to: &str) -> Response {
     axum::response::Redirect::to(to).into_response()

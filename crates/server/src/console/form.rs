@@ -16,10 +16,6 @@ impl Form {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
-    }
-
     /// The first non-blank value of `name`, trimmed.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs

@@ -4,7 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use livegate_core::{Lang, Ruleset};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 
 use super::i18n::t;
 
@@ -152,11 +152,6 @@ pub fn rich_line(s: &str) -> Markup {
         Some(inner) => html! { strong { (inner) } },
         None => html! { (s) },
     }
-}
-
-/// An empty fragment.
-pub fn nothing() -> Markup {
-    PreEscaped(String::new())
 }
 
 /// A role in words.
