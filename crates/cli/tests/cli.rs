@@ -498,9 +498,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
         "{out}"
     );
     assert!(
-        out.contains(
-            "no longer requires 《Mechanism or plan for resolving users' trade disputes》"
-        ),
+        out.contains("no longer requires Mechanism or plan for resolving users' trade disputes"),
         "{out}"
     );
     assert!(out.contains("way to open it changed"), "{out}");

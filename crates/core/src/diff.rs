@@ -215,11 +215,11 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
                 "diff_added",
                 &[
                     ("area", &area),
-                    ("name", &format!("《{}》", d.name.get(lang))),
+                    ("name", &crate::text::doc_title(d.name.get(lang), lang)),
                 ],
             ),
             Some(od) => {
-                let name = format!("《{}》", d.name.get(lang));
+                let name = crate::text::doc_title(d.name.get(lang), lang);
                 o.field(
                     "document",
                     &d.id,
@@ -254,7 +254,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
                 "diff_removed",
                 &[
                     ("area", &area),
-                    ("name", &format!("《{}》", d.name.get(lang))),
+                    ("name", &crate::text::doc_title(d.name.get(lang), lang)),
                 ],
             );
         }

@@ -6,6 +6,15 @@ use crate::catalog::{join, msg};
 use crate::l10n::{Lang, fill};
 use crate::ruleset::{Expr, Ruleset, SubjectMask, Way};
 
+/// A document's name as a title: 《name》 in Chinese, the bare name in
+/// English (the brackets are Chinese punctuation).
+pub fn doc_title(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("《{name}》"),
+        Lang::En => name.to_string(),
+    }
+}
+
 /// How long a setup step takes, in words.
 pub fn step_duration(days: u32, working_days: bool, lang: Lang) -> String {
     let d = days.to_string();
@@ -82,7 +91,7 @@ impl Ruleset {
         lang: Lang,
     ) -> String {
         let doc = &self.documents[self.atoms[atom].doc];
-        let mut line = format!("《{}》", doc.name.get(lang));
+        let mut line = doc_title(doc.name.get(lang), lang);
         if let Some(d) = &doc.description {
             line.push_str(&msg("described", lang, &[("description", d.get(lang))]));
         }

@@ -18,7 +18,7 @@ use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
-use super::report::{doc_name, rm, verdict_mark};
+use super::report::{doc_title, rm, verdict_mark};
 use super::session::{SignedIn, require_csrf, require_user};
 use crate::{ApiError, AppState};
 
@@ -212,7 +212,7 @@ fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &JobMeta) -
         } }
         @if !meta.missing.is_empty() {
             h2 { (t(l, "chart_missing")) }
-            ol { @for (d, n) in &meta.missing { li { "《" (doc_name(&state.ruleset, l, d)) "》 " (n) } } }
+            ol { @for (d, n) in &meta.missing { li { (doc_title(&state.ruleset, l, d)) " " (n) } } }
         }
         div.actions {
             a.button href={ "/batch/" (meta.id) "/results.jsonl" } download { (t(l, "batch_download_jsonl")) }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::Ctx;
-use super::report::doc_name;
+use super::report::{doc_name, doc_title};
 use super::session::SignedIn;
 use crate::{ApiError, AppState};
 
@@ -176,7 +176,7 @@ fn row(l: Lang, rs: &Ruleset, cx: &Ctx, user: &SignedIn, a: &Applicant, d: &Docu
     let base = format!("/applicants/{}/documents/{}", a.id, d.id);
     html! {
         tr id={ "doc-" (d.id) } {
-            th scope="row" { "《" (doc_name(rs, l, &kind_of(d))) "》" }
+            th scope="row" { (doc_title(rs, l, &kind_of(d))) }
             td { (f.get("number").unwrap_or("—")) }
             td { (f.get("holder").unwrap_or("—")) }
             td { (f.get("valid_until").unwrap_or("—")) }

@@ -78,6 +78,7 @@ pub async fn page_handler(
     let body = html! {
         h1 { (t(cx.lang, "precheck_title")) }
         p.lead { (t(cx.lang, "precheck_lead")) }
+        p.jump.no-print { a href="#result" { (t(cx.lang, "jump_to_result")) } }
         (wizard_form(&cx, rs, &f, &out))
     };
     respond(

@@ -64,6 +64,11 @@ pub fn doc_name(rs: &Ruleset, l: Lang, id: &str) -> String {
     )
 }
 
+/// A document id of the report as its title (《name》 in Chinese).
+pub fn doc_title(rs: &Ruleset, l: Lang, id: &str) -> String {
+    livegate_core::text::doc_title(&doc_name(rs, l, id), l)
+}
+
 /// The whole result section.
 pub fn result(l: Lang, rs: &Ruleset, r: &Report) -> Markup {
     html! {
@@ -145,7 +150,7 @@ fn nearest_alternative(l: Lang, rs: &Ruleset, a: &AlternativeReport) -> Markup {
                 p { (t(l, "nothing_missing")) }
             } @else {
                 p { (t(l, "missing_documents")) }
-                ul.missing { @for d in &a.missing { li { "《" (doc_name(rs, l, d)) "》" } } }
+                ul.missing { @for d in &a.missing { li { (doc_title(rs, l, d)) } } }
             }
         }
     }

@@ -13,7 +13,7 @@ use maud::{Markup, html};
 use super::form::Form;
 use super::i18n::t;
 use super::profile_form::{DOC_FIELDS, statuses};
-use super::report::{doc_name, rm};
+use super::report::{doc_title, rm};
 
 /// Errors of the form, by field name.
 pub type Errors = BTreeMap<String, String>;
@@ -283,7 +283,7 @@ fn document(l: Lang, rs: &Ruleset, d: usize, f: &Form, errors: &Errors) -> Marku
         li.doc id={ "doc-" (doc.id) } {
             label.choice {
                 input type="checkbox" name=(base) value="on" checked[f.has(&base, "on")];
-                " 《" (doc_name(rs, l, &doc.id)) "》"
+                " " (doc_title(rs, l, &doc.id))
             }
             (error_for(errors, &base))
             details open[filled] {
