@@ -91,6 +91,18 @@ impl RateLimiter {
             Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
         }
     }
+
+    /// How many seconds the key must wait before its next request, without
+    /// taking one; `None` when it may go on.
+    pub fn waiting(&self, key: &str) -> Option<u64> {
+        if self.rate <= 0.0 {
+            return None;
+        }
+        let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, last) = buckets.get(key)?;
+        let now = (*tokens + last.elapsed().as_secs_f64() * self.rate).min(self.burst);
+        (now < 1.0).then(|| ((1.0 - now) / self.rate).ceil().max(1.0) as u64)
+    }
 }
 
 /// The caller, authenticated and within its rate limit.
@@ -121,16 +133,51 @@ pub fn failure_limiter() -> RateLimiter {
     RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST)
 }
 
+/// The client's address, the key of the failure limiter.
+pub fn client_key(extensions: &axum::http::Extensions) -> String {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+}
+
+/// The client's address as a handler argument (`"unknown"` when the
+/// connection did not say).
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddr, Self::Rejection> {
+        Ok(ClientAddr(client_key(&parts.extensions)))
+    }
+}
+
+/// Counts one failed authentication from `client`: `Err(retry_after)` once
+/// the address has failed too often. Shared by the API and the console's
+/// sign-in.
+pub fn record_failure(state: &AppState, client: &str) -> Result<(), u64> {
+    let limited = state.auth_failures.check(client);
+    state.metrics.auth_failure(limited.is_err());
+    limited
+}
+
+/// `Err(retry_after)` while `client` has used up its failures: no secret it
+/// sends is even looked up, so guessing stops rather than only being told
+/// apart. A token already cached (known good) is not affected.
+pub fn guessing_paused(state: &AppState, client: &str) -> Result<(), u64> {
+    match state.auth_failures.waiting(client) {
+        Some(retry_after) => {
+            state.metrics.auth_failure(true);
+            Err(retry_after)
+        }
+        None => Ok(()),
+    }
+}
+
 /// A refused token: 401, or 429 with `Retry-After` once the client's
 /// address has failed too often (guessing tokens costs time).
 fn refused(parts: &Parts, state: &AppState) -> ApiError {
-    let client = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
-    let limited = state.auth_failures.check(&client);
-    state.metrics.auth_failure(limited.is_err());
-    match limited {
+    match record_failure(state, &client_key(&parts.extensions)) {
         Ok(()) => ApiError::Unauthorized,
         Err(retry_after) => ApiError::RateLimited { retry_after },
     }
@@ -159,6 +206,8 @@ impl FromRequestParts<AppState> for Auth {
         let principal = match state.tokens.get(secret) {
             Some(p) => p,
             None => {
+                guessing_paused(state, &client_key(&parts.extensions))
+                    .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
                 let Some(p) = state.store.authenticate(secret).await? else {
                     return Err(refused(parts, state));
                 };

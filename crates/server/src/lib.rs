@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod console;
+mod edge;
 pub mod error;
 pub mod files;
 pub mod metrics;
@@ -234,7 +235,7 @@ pub async fn serve(
                     }
                 };
                 let service = connection_service(app.clone(), peer);
-                let conn = builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(stream), service);
+                let conn = builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(edge::ProblemIo::new(stream)), service);
                 let conn = graceful.watch(conn.into_owned());
                 tokio::spawn(async move {
                     let _ = conn.await;

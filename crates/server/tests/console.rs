@@ -511,3 +511,40 @@ fn the_language_switch_sets_a_cookie_and_goes_back_only_to_a_local_page() {
     assert!(en.text().contains(r#"<html lang="en">"#));
     assert!(en.text().contains("Live streaming pre-check"));
 }
+
+#[test]
+fn failed_sign_ins_are_rate_limited_per_address_and_then_no_token_is_tried() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let r = s.call("GET", "/signin", None, &[], b"");
+    let pre = cookie_value(&r, "lg_signin").expect("token cookie");
+    let csrf = csrf_of(&r.text());
+    let try_token = |token: &str| {
+        form(
+            &s,
+            "/signin",
+            &format!("lg_signin={pre}"),
+            &format!("csrf={csrf}&token={token}"),
+        )
+    };
+    let limited = (0..60)
+        .map(|i| try_token(&format!("lg_guess{i}")))
+        .find(|r| r.status != 401)
+        .expect("guessing is slowed down");
+    assert_eq!(limited.status, 429, "{}", limited.text());
+    assert!(limited.header("retry-after").is_some());
+    assert!(
+        limited.text().contains("登录失败次数过多"),
+        "the reason, in the reader's language"
+    );
+    let right = try_token(&t.editor);
+    assert_eq!(
+        right.status, 429,
+        "while paused, even the right token is not looked at"
+    );
+    assert!(
+        set_cookies(&right)
+            .iter()
+            .all(|c| !c.starts_with("lg_session="))
+    );
+}

@@ -1,6 +1,7 @@
-//! Timeouts at the edge, tried with a raw socket: a client that sends its
-//! headers too slowly (a slowloris), or sits idle on a kept-alive
-//! connection, is disconnected after the header timeout.
+//! The edge, tried with a raw socket: a client that sends its headers too
+//! slowly (a slowloris), or sits idle on a kept-alive connection, is
+//! disconnected after the header timeout; a request the HTTP layer cannot
+//! parse still gets a problem.
 
 mod common;
 
@@ -70,5 +71,54 @@ fn an_idle_kept_alive_connection_is_closed() {
     assert!(
         took < Duration::from_secs(4),
         "an idle connection stayed open {took:?}"
+    );
+}
+
+/// Sends raw bytes; the answer's head (lower-cased) and body.
+fn raw_answer(s: &Server, request: &[u8]) -> (String, String) {
+    let mut c = TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(request).unwrap();
+    let (_, got) = until_closed(&mut c);
+    let text = String::from_utf8_lossy(&got).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a whole answer");
+    (head.to_ascii_lowercase(), body.to_string())
+}
+
+#[test]
+fn requests_the_http_layer_cannot_parse_get_problems_too() {
+    let s = server();
+    let many_headers: String = (0..200).map(|i| format!("x-h{i}: v\r\n")).collect();
+    let cases = [
+        (b"GARBAGE\r\n\r\n".to_vec(), 400),
+        (
+            format!("GET /healthz HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+            431,
+        ),
+        (b"GET /healthz HTTP/1.1\r\nHost x\r\n\r\n".to_vec(), 400),
+    ];
+    for (request, status) in cases {
+        let (head, body) = raw_answer(&s, &request);
+        assert!(head.starts_with(&format!("http/1.1 {status} ")), "{head}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{head}"
+        );
+        assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+        let p: serde_json::Value = serde_json::from_str(&body).expect("a JSON problem");
+        assert_eq!(p["status"], status, "{p}");
+        assert!(
+            p["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("urn:livegate:problem:"))
+        );
+    }
+    let (head, _) = raw_answer(
+        &s,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(
+        head.starts_with("http/1.1 200 "),
+        "a good request still passes: {head}"
     );
 }

@@ -163,9 +163,19 @@ fn failed_authentications_are_counted_and_rate_limited_per_client() {
         metrics.contains("livegate_auth_rate_limited_total 1"),
         "{metrics}"
     );
+    let paused = s.get("/v1/applicants", &t.viewer);
+    assert_eq!(
+        paused.status, 429,
+        "while paused, no secret from the address is looked up, a right one included: guessing stops"
+    );
+    let wait: u64 = paused
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    std::thread::sleep(std::time::Duration::from_secs(wait));
     assert_eq!(
         s.get("/v1/applicants", &t.viewer).status,
         200,
-        "a valid token still works"
+        "after Retry-After, a valid token works"
     );
 }

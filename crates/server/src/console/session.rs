@@ -19,6 +19,7 @@ use super::form::Form;
 use super::i18n::t;
 use super::layout::{Ctx, page, respond};
 use crate::AppState;
+use crate::auth::{ClientAddr, guessing_paused, record_failure};
 
 pub const LANG_COOKIE: &str = "lg_lang";
 pub const SESSION_COOKIE: &str = "lg_session";
@@ -201,6 +202,7 @@ pub async fn signin(
     State(state): State<AppState>,
     cx: Ctx,
     headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     RawForm(body): RawForm,
 ) -> Response {
     let f = Form::parse(&String::from_utf8_lossy(&body));
@@ -215,9 +217,24 @@ pub async fn signin(
     let Some(token) = f.get("token") else {
         return retry(t(l, "token_missing"), StatusCode::UNPROCESSABLE_ENTITY);
     };
+    let paused = |retry_after: u64| {
+        let msg = t(l, "signin_paused").replace("{seconds}", &retry_after.to_string());
+        let mut res = retry(msg, StatusCode::TOO_MANY_REQUESTS);
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        res
+    };
+    if let Err(retry_after) = guessing_paused(&state, &client) {
+        return paused(retry_after);
+    }
     let who = match state.store.authenticate(token).await {
         Ok(Some(p)) => p,
-        Ok(None) => return retry(t(l, "token_unknown"), StatusCode::UNAUTHORIZED),
+        Ok(None) => {
+            return match record_failure(&state, &client) {
+                Ok(()) => retry(t(l, "token_unknown"), StatusCode::UNAUTHORIZED),
+                Err(retry_after) => paused(retry_after),
+            };
+        }
         Err(e) => {
             tracing::warn!(error = %e, "sign-in");
             return retry(t(l, "service_unavailable"), StatusCode::SERVICE_UNAVAILABLE);
