@@ -2,21 +2,33 @@
 # Structure-aware fuzzing of every parser of outside input, for a set time:
 # the property tests of crates/batch/tests/parsers_never_panic.rs (profile
 # text, profile-shaped JSON, batch lines as JSON Lines and CSV, ruleset TOML
-# with a line changed), run again and again with fresh random seeds and many
-# cases each, until DURATION seconds have passed. A failure stops it and
-# proptest prints the smallest input that fails; keep it as a regression
-# case in that file.
+# with a line changed) and crates/server/tests/uploads_never_panic.rs (scans
+# put through the API, documents and batches posted to the console as
+# multipart bodies, over real HTTP), run again and again with fresh random
+# seeds and many cases each, until DURATION seconds have passed. A failure
+# stops it and proptest prints the smallest input that fails; keep it as a
+# regression case in that file.
 #
 #   DURATION=600 CASES=20000 bench/fuzz.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-300}
 CASES=${CASES:-10000}
-cargo test --release --quiet -p livegate-batch --test parsers_never_panic --no-run
+targets=(
+  "-p livegate-batch --test parsers_never_panic"
+  "-p livegate-server --test uploads_never_panic"
+)
+for t in "${targets[@]}"; do
+  # shellcheck disable=SC2086
+  cargo test --release --quiet $t --no-run
+done
 end=$((SECONDS + DURATION))
 rounds=0
 while [ "$SECONDS" -lt "$end" ]; do
-  PROPTEST_CASES=$CASES cargo test --release --quiet -p livegate-batch --test parsers_never_panic >/dev/null
+  for t in "${targets[@]}"; do
+    # shellcheck disable=SC2086
+    PROPTEST_CASES=$CASES cargo test --release --quiet $t >/dev/null
+  done
   rounds=$((rounds + 1))
 done
-echo "$rounds rounds of $CASES cases for each of 4 targets in ${DURATION}s: no failure"
+echo "$rounds rounds of $CASES cases for each of 5 targets in ${DURATION}s: no failure"

@@ -126,16 +126,21 @@ pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     written.map(|()| sha)
 }
 
+/// An I/O error while keeping an upload: 507 for a full disk, else 500.
+pub fn io_error(what: &str, e: &std::io::Error) -> crate::ApiError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        crate::ApiError::InsufficientStorage(e.to_string())
+    } else {
+        crate::ApiError::Internal(format!("{what}: {e}"))
+    }
+}
+
 /// Keeps an upload where the service keeps scans; returns its digest.
 pub async fn keep(state: &crate::AppState, bytes: &[u8]) -> Result<String, crate::ApiError> {
     match state.settings.file_store {
-        crate::FileStore::Dir => store(&state.settings.data_dir, bytes).await.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::StorageFull {
-                crate::ApiError::InsufficientStorage(e.to_string())
-            } else {
-                crate::ApiError::Internal(format!("storing an upload: {e}"))
-            }
-        }),
+        crate::FileStore::Dir => store(&state.settings.data_dir, bytes)
+            .await
+            .map_err(|e| io_error("storing an upload", &e)),
         crate::FileStore::Database => {
             let sha256 = digest(bytes);
             state.store.put_blob(&sha256, bytes).await?;

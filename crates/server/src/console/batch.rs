@@ -74,6 +74,25 @@ pub async fn upload(State(state): State<AppState>, cx: Ctx, req: Request) -> Res
     }
 }
 
+/// Streams the uploaded file to `input`, in a new job directory.
+async fn save_input(
+    field: &mut axum::extract::multipart::Field<'_>,
+    dir: &std::path::Path,
+    input: &std::path::Path,
+) -> Result<(), ApiError> {
+    let io = |e: std::io::Error| crate::files::io_error("saving a batch upload", &e);
+    tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    let mut out = tokio::fs::File::create(input).await.map_err(io)?;
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?
+    {
+        out.write_all(&chunk).await.map_err(io)?;
+    }
+    out.flush().await.map_err(io)
+}
+
 async fn receive(
     state: &AppState,
     cx: &Ctx,
@@ -100,21 +119,16 @@ async fn receive(
             &meta.id,
         )
         .ok_or_else(|| ApiError::Internal("job id".into()))?;
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let mut out = tokio::fs::File::create(batch_jobs::input_path(&dir, meta.csv))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            out.write_all(&chunk)
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let input = batch_jobs::input_path(&dir, meta.csv);
+        let saved = match save_input(&mut field, &dir, &input).await {
+            Ok(()) => start(state, cx.lang, dir.clone(), meta.clone()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = saved {
+            // A cut-off or refused upload leaves nothing behind.
+            let _ = tokio::fs::remove_dir_all(&dir).await;
+            return Err(e);
         }
-        out.flush()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        start(state, cx.lang, dir, meta.clone())?;
         return Ok(Ok(meta.id));
     }
     Err(ApiError::invalid("file", t(cx.lang, "batch_no_file")))
@@ -145,7 +159,8 @@ fn start(
     dir: std::path::PathBuf,
     meta: JobMeta,
 ) -> Result<(), ApiError> {
-    batch_jobs::write_meta(&dir, &meta).map_err(|e| ApiError::Internal(e.to_string()))?;
+    batch_jobs::write_meta(&dir, &meta)
+        .map_err(|e| crate::files::io_error("saving a batch job", &e))?;
     let (rs, jobs) = (state.ruleset.clone(), state.jobs.clone());
     tokio::task::spawn_blocking(move || batch_jobs::run(&rs, &jobs, &dir, meta, lang));
     Ok(())

@@ -28,6 +28,16 @@ pub fn error_page(state: &AppState, cx: &Ctx, e: &ApiError) -> Response {
             t(l, "error_title"),
             t(l, "service_unavailable"),
         ),
+        e if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            (e.status(), t(l, "error_title"), t(l, "request_too_large"))
+        }
+        e if e.status() == StatusCode::INSUFFICIENT_STORAGE => {
+            (e.status(), t(l, "error_title"), t(l, "storage_full"))
+        }
+        e if e.status().is_client_error() => {
+            tracing::debug!(error = %e, "console: a request that could not be read");
+            (e.status(), t(l, "error_title"), t(l, "request_unreadable"))
+        }
         other => {
             tracing::error!(error = %other, "console");
             (

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod console;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -17,7 +19,11 @@ use sqlx::Connection;
 #[derive(Debug, Clone)]
 pub enum Backend {
     Sqlite,
+    /// A PostgreSQL server: the test gets a schema of its own there,
+    /// dropped at the end.
     Postgres(String),
+    /// A database URL used as it is, data included (a restored copy).
+    Existing(String),
 }
 
 /// SQLite always; PostgreSQL too when `LIVEGATE_TEST_POSTGRES_URL` is set.
@@ -65,6 +71,7 @@ impl Server {
         settings.data_dir = dir.path().join("data");
         let (url, schema) = match backend {
             Backend::Sqlite => (Store::sqlite_url(&dir.path().join("livegate.db")), None),
+            Backend::Existing(url) => (url.clone(), None),
             Backend::Postgres(base) => {
                 let schema = format!(
                     "lgtest_{}",
