@@ -30,5 +30,6 @@ while [ "$SECONDS" -lt "$end" ]; do
     PROPTEST_CASES=$CASES cargo test --release --quiet $t >/dev/null
   done
   rounds=$((rounds + 1))
+  echo "round $rounds passed at ${SECONDS}s" >&2
 done
 echo "$rounds rounds of $CASES cases for each of 5 targets in ${DURATION}s: no failure"
