@@ -7,8 +7,9 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 use livegate_core::Lang;
 use livegate_core::catalog::{join, msg};
-use livegate_core::report::{CategoryState, PathStatus, Report};
+use livegate_core::report::{CategoryState, PathReport, PathStatus, Report};
 use livegate_core::ruleset::Severity;
+use livegate_core::text::quote;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -24,6 +25,35 @@ fn status_style(s: PathStatus) -> (&'static str, Style) {
         PathStatus::Actionable => ("✗", fg(AnsiColor::Red).bold()),
         PathStatus::Blocked => ("⊘", fg(AnsiColor::BrightBlack).bold()),
     }
+}
+
+/// Which way covers each declared scenario, and the ones the path does not serve.
+fn scenario_lines(out: &mut impl Write, p: &PathReport, lang: Lang) -> io::Result<()> {
+    for c in &p.scenarios {
+        let line = msg(
+            "scenario_covered",
+            lang,
+            &[
+                ("scenario", &quote(&c.scenario.name, lang)),
+                ("way", &c.opened_by),
+            ],
+        );
+        writeln!(out, "    {line}")?;
+    }
+    if !p.unserved_scenarios.is_empty() {
+        let names: Vec<String> = p
+            .unserved_scenarios
+            .iter()
+            .map(|s| quote(&s.name, lang))
+            .collect();
+        let line = msg(
+            "scenario_unserved",
+            lang,
+            &[("scenarios", &join(&names, lang))],
+        );
+        writeln!(out, "    {line}")?;
+    }
+    Ok(())
 }
 
 pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
@@ -80,10 +110,11 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
         )?;
         if let Some(b) = &p.blocked_by {
             write!(out, " — {}: {b}", m("blocked_by"))?;
-        } else if let Some(v) = &p.via {
+        } else if let (Some(v), true) = (&p.opened_by, p.scenarios.is_empty()) {
             write!(out, " {DIM}({}: {v}){DIM:#}", m("via"))?;
         }
         writeln!(out)?;
+        scenario_lines(out, p, lang)?;
         for c in &p.categories {
             let state = match c.state {
                 CategoryState::Held => "state_held",
@@ -96,11 +127,15 @@ pub fn report(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
                 .iter()
                 .filter(|a| a.category == c.category)
                 .collect();
+            let name = if c.options.is_empty() {
+                quote(&c.category, lang)
+            } else {
+                c.category.clone()
+            };
             write!(
                 out,
-                "    {}「{}」 {} / {}",
-                m("category"),
-                c.category,
+                "    {} {} / {}",
+                msg("category_named", lang, &[("name", &name)]),
                 m(&format!("profile_status_{}", c.profile_status)),
                 m(state)
             )?;

@@ -334,7 +334,8 @@ fn rules_show_prints_every_seed_document_in_both_languages() {
     let en = stdout(&livegate(&["rules", "show", "--lang", "en"]));
     assert!(en.contains("Access paths") && en.contains("Online culture business licence"));
     let j = livegate(&["rules", "show", "--format", "json"]);
-    assert_eq!(json(&j)["categories"].as_array().unwrap().len(), 3);
+    let cats = json(&j)["categories"].as_array().unwrap().len();
+    assert!(cats >= 28, "every live category of WeChat's table: {cats}");
 }
 
 #[test]
@@ -476,8 +477,8 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
         .replacen("version = \"2026.11.1\"", "version = \"2026.12.0\"", 1)
         .replacen("  { doc = \"dispute_resolution_mechanism\" },\n]", "]", 1)
         .replacen(
-            "{ id = \"government_subject\", subject_types = [\"government\"] },",
-            "{ id = \"government_subject\", subject_types = [\"government\", \"media\"] },",
+            "{ id = \"government_subject\", subject_types = [\"government\"],",
+            "{ id = \"government_subject\", subject_types = [\"government\", \"media\"],",
             1,
         );
     let dir = tempfile::tempdir().unwrap();

@@ -603,6 +603,22 @@ impl Cx<'_> {
             for a in &c.aliases {
                 category_lookup.insert(a.get_ref(), i);
             }
+            let unsourced = c.documents_unsourced.as_ref().is_some_and(|b| *b.get_ref());
+            if unsourced && !alternatives.is_empty() {
+                self.error(
+                    c.id.span(),
+                    &format!("{k}.documents_unsourced"),
+                    "a category with documents_unsourced = true cannot list alternatives",
+                );
+            }
+            if !unsourced && alternatives.is_empty() {
+                self.warn(
+                    c.id.span(),
+                    &k,
+                    "no alternatives: the category counts as qualified without documents; \
+                     if no source gives its documents, say documents_unsourced = true",
+                );
+            }
             categories.push(Category {
                 id,
                 first: c.first.get_ref().clone(),
@@ -613,6 +629,7 @@ impl Cx<'_> {
                 scope,
                 source,
                 alternatives,
+                documents_sourced: !unsourced,
             });
         }
         let category_ids: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
@@ -668,10 +685,22 @@ impl Cx<'_> {
                 for &c in &cats {
                     used_categories[c] = true;
                 }
+                let scenarios = match &wr.scenarios {
+                    Some(l) => l
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(n, sc)| {
+                            let key = format!("{wk}.scenarios[{n}]");
+                            self.resolve(sc, &key, "scenario", &scenario_ids)
+                        })
+                        .collect(),
+                    None => way_scenarios(&categories, &cats),
+                };
                 ways.push(Way {
                     id: wid,
                     subjects,
                     categories: cats,
+                    scenarios,
                 });
             }
             let first = steps.len();
@@ -995,23 +1024,30 @@ impl Cx<'_> {
                 self.resolve(p, &format!("{ek}.plan_path"), "path", &path_ids);
                 p.get_ref().clone()
             });
-            let mut missing = Vec::new();
-            for (pid, docs) in &ex.missing_documents {
-                let list = docs
-                    .iter()
-                    .enumerate()
-                    .map(|(n, d)| {
-                        self.resolve(
-                            d,
-                            &format!("{ek}.missing_documents.{pid}[{n}]"),
-                            "document",
-                            &doc_ids,
-                        );
-                        d.get_ref().clone()
-                    })
-                    .collect();
-                missing.push((pid.clone(), list));
-            }
+            let per_path =
+                |cx: &mut Self, map: &BTreeMap<String, Vec<S>>, name, what, ids: &[&str]| {
+                    let mut out = Vec::new();
+                    for (pid, l) in map {
+                        let list = l
+                            .iter()
+                            .enumerate()
+                            .map(|(n, d)| {
+                                cx.resolve(d, &format!("{ek}.{name}.{pid}[{n}]"), what, ids);
+                                d.get_ref().clone()
+                            })
+                            .collect();
+                        out.push((pid.clone(), list));
+                    }
+                    out
+                };
+            let missing = per_path(
+                self,
+                &ex.missing_documents,
+                "missing_documents",
+                "document",
+                &doc_ids,
+            );
+            let adds = per_path(self, &ex.adds, "adds", "category", &category_ids);
             let as_of = tr.as_of.as_ref().map(|d| {
                 let v = d.get_ref();
                 if v.date.is_none() || v.time.is_some() {
@@ -1035,6 +1071,7 @@ impl Cx<'_> {
                     no_findings,
                     plan_path,
                     missing_documents: missing,
+                    adds,
                 },
             });
         }
@@ -1456,4 +1493,16 @@ fn without_brackets(name: &str) -> Option<&str> {
     let cut = name.find(['（', '('])?;
     let short = name[..cut].trim();
     (!short.is_empty() && name.trim_end().ends_with(['）', ')'])).then_some(short)
+}
+
+/// The scenarios a way opens by default: those of its categories, in
+/// vocabulary order.
+fn way_scenarios(categories: &[Category], cats: &[usize]) -> Vec<usize> {
+    let mut v: Vec<usize> = cats
+        .iter()
+        .flat_map(|&c| categories[c].scenarios.iter().copied())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }

@@ -69,6 +69,10 @@ pub enum Note {
     ScenarioUncovered {
         scenario: usize,
     },
+    /// Categories the plan needs whose documents no source gives.
+    DocumentsUnsourced {
+        categories: Vec<usize>,
+    },
     ConstraintUnmet {
         atom: usize,
     },
@@ -149,7 +153,8 @@ pub struct CategoryEval {
 /// Why a path needs a category: the way that opens it, or a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequiredBy {
-    Way,
+    /// A way of the path (its index).
+    Way(usize),
     Rule(usize),
 }
 
@@ -159,9 +164,20 @@ pub struct Requirement {
     pub eval: CategoryEval,
     /// The category a way names (`by` is then [`RequiredBy::Way`]).
     pub category: Option<usize>,
+    /// Other categories that would serve as well (ways of the same path
+    /// for the same scenario, equally far): add whichever fits the business.
+    pub options: Vec<usize>,
 }
 
 impl Requirement {
+    /// The way that names this requirement, if a way does.
+    pub fn by_way(&self) -> Option<usize> {
+        match self.by {
+            RequiredBy::Way(w) => Some(w),
+            RequiredBy::Rule(_) => None,
+        }
+    }
+
     /// What is required: the way's category, or the rule's requirement.
     pub fn req<'a>(&self, rs: &'a Ruleset) -> std::borrow::Cow<'a, CategoryReq> {
         match (self.category, self.by) {
@@ -170,7 +186,7 @@ impl Requirement {
                 Some(q) => std::borrow::Cow::Borrowed(q),
                 None => std::borrow::Cow::Owned(CategoryReq::FirstLevel(String::new())),
             },
-            (None, RequiredBy::Way) => {
+            (None, RequiredBy::Way(_)) => {
                 std::borrow::Cow::Owned(CategoryReq::FirstLevel(String::new()))
             }
         }
@@ -180,8 +196,14 @@ impl Requirement {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathDecision {
     pub status: PathStatus,
-    /// The way that opens (or would open) the path.
+    /// The way that opens (or would open) the path: the first of `ways`.
     pub way: Option<usize>,
+    /// Every way the decision counts on: one per declared scenario at most.
+    pub ways: Vec<usize>,
+    /// Each declared scenario a way of this path opens: (scenario, way).
+    pub covers: Vec<(usize, usize)>,
+    /// Declared scenarios no way of this path opens: it is blocked for them.
+    pub unserved: Vec<usize>,
     /// The rule that blocks the path.
     pub blocked_by: Option<usize>,
     pub requirements: Vec<Requirement>,
@@ -716,11 +738,16 @@ impl<'r> Decider<'r> {
                 nearest = Some((i, t, n));
             }
         }
-        let qualified = cat.alternatives.is_empty() || nearest.is_some_and(|(.., n)| n == 0);
-        let can_qualify = cat.alternatives.is_empty() || nearest.is_some();
+        // Without a sourced list, documents can neither qualify nor fail it.
+        let unsourced = !cat.documents_sourced;
+        let qualified =
+            !unsourced && (cat.alternatives.is_empty() || nearest.is_some_and(|(.., n)| n == 0));
+        let can_qualify = unsourced || cat.alternatives.is_empty() || nearest.is_some();
         let (state, action) = match st {
             Some(CategoryStatus::Approved) => (CategoryState::Held, None),
-            Some(CategoryStatus::Pending) if qualified => (CategoryState::Pending, None),
+            Some(CategoryStatus::Pending) if qualified || unsourced => {
+                (CategoryState::Pending, None)
+            }
             Some(CategoryStatus::Pending) if can_qualify => (CategoryState::Actionable, None),
             Some(CategoryStatus::Rejected) if can_qualify => {
                 (CategoryState::Actionable, Some(CategoryAction::Resubmit))
@@ -805,28 +832,33 @@ impl<'r> Decider<'r> {
         term.into_iter().flat_map(move |t| t.atoms.missing(held))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn eval_way(
+    /// The path opened by `ways` together (their categories, each once),
+    /// with the rules' extra requirements and prohibitions.
+    fn eval_ways(
         &self,
         path: usize,
-        w: usize,
-        extra: &[(usize, &CategoryReq)],
-        prohibit: &[(usize, Vec<usize>)],
+        ways: &[usize],
+        fx: &Effects,
         r: &Resolved,
         docs: &mut Bits,
     ) -> PathDecision {
         let rs = self.rs;
-        let way = &rs.paths[path].ways[w];
-        let mut requirements: Vec<Requirement> =
-            Vec::with_capacity(way.categories.len() + extra.len());
-        for &c in &way.categories {
-            requirements.push(Requirement {
-                by: RequiredBy::Way,
-                eval: self.eval_category(c, r.status[c], r),
-                category: Some(c),
-            });
+        let (extra, prohibit) = (&fx.extra, &fx.prohibit);
+        let mut requirements: Vec<Requirement> = Vec::with_capacity(2 + extra.len());
+        for &w in ways {
+            for &c in &rs.paths[path].ways[w].categories {
+                if requirements.iter().any(|q| q.category == Some(c)) {
+                    continue;
+                }
+                requirements.push(Requirement {
+                    by: RequiredBy::Way(w),
+                    eval: self.eval_category(c, r.status[c], r),
+                    category: Some(c),
+                    options: Vec::new(),
+                });
+            }
         }
-        for &(rule, req) in extra {
+        for &(rule, req) in extra.iter() {
             let same = |x: &Requirement| match (req, x.category, x.by) {
                 (CategoryReq::Category(c), Some(xc), _) => *c == xc,
                 (_, None, RequiredBy::Rule(xr)) => rs.rules[xr].require.as_ref() == Some(req),
@@ -843,6 +875,7 @@ impl<'r> Decider<'r> {
                 by: RequiredBy::Rule(rule),
                 eval: self.eval_req(req, r),
                 category,
+                options: Vec::new(),
             });
         }
         let mut status = PathStatus::Available;
@@ -853,6 +886,11 @@ impl<'r> Decider<'r> {
             let e = &q.eval;
             status = status.max(e.state.path_status());
             actions += usize::from(e.action.is_some());
+            // The documents WeChat will ask for, unknown here: one action more.
+            actions += usize::from(
+                e.state == CategoryState::Actionable
+                    && e.known.is_some_and(|k| !rs.categories[k].documents_sourced),
+            );
             for a in self.nearest_atoms(e, &r.held) {
                 docs.insert(rs.atoms[a].doc);
             }
@@ -869,7 +907,10 @@ impl<'r> Decider<'r> {
         }
         PathDecision {
             status,
-            way: Some(w),
+            way: ways.first().copied(),
+            ways: ways.to_vec(),
+            covers: Vec::new(),
+            unserved: Vec::new(),
             blocked_by: None,
             requirements,
             prohibit: prohibit.to_vec(),
@@ -885,6 +926,136 @@ impl<'r> Decider<'r> {
         }
     }
 
+    /// The declared scenarios some way of some path opens; the others
+    /// (none in the curated ruleset) do not shape the paths.
+    fn live_scenarios(&self, r: &Resolved) -> Vec<usize> {
+        let opens = |s: &usize| {
+            self.rs
+                .paths
+                .iter()
+                .any(|p| p.ways.iter().any(|w| w.scenarios.contains(s)))
+        };
+        r.scenarios.iter().copied().filter(opens).collect()
+    }
+
+    /// One path's decision. With no declared scenario (that a way opens),
+    /// its best way. Otherwise each declared scenario needs a way that
+    /// opens it, the best one for each, counted together; a scenario no way
+    /// of the path opens blocks the path.
+    fn choose(
+        &self,
+        pi: usize,
+        fx: &Effects,
+        live: &[usize],
+        r: &Resolved,
+        docs: &mut Bits,
+    ) -> PathDecision {
+        let path = &self.rs.paths[pi];
+        let open = |w: &usize| {
+            path.ways[*w]
+                .subjects
+                .is_none_or(|s| s & r.subject_bit != 0)
+        };
+        if live.is_empty() {
+            let all: Vec<usize> = (0..path.ways.len()).filter(open).collect();
+            return self
+                .best_ways(pi, &all, false, fx, r, docs)
+                .map_or_else(|| blocked(None), |(d, _)| d);
+        }
+        let (mut chosen, mut covers, mut unserved) = (Vec::new(), Vec::new(), Vec::new());
+        let mut options: Vec<(usize, Vec<usize>)> = Vec::new();
+        for &s in live {
+            let opening: Vec<usize> = (0..path.ways.len())
+                .filter(open)
+                .filter(|&w| path.ways[w].scenarios.contains(&s))
+                .collect();
+            let Some((d, ties)) = self.best_ways(pi, &opening, true, fx, r, docs) else {
+                unserved.push(s);
+                continue;
+            };
+            let w = d.way.unwrap_or_default();
+            covers.push((s, w));
+            if !chosen.contains(&w) {
+                chosen.push(w);
+                options.push((w, ties));
+            }
+        }
+        let mut d = if unserved.is_empty() {
+            self.eval_ways(pi, &chosen, fx, r, docs)
+        } else {
+            blocked(None)
+        };
+        for q in &mut d.requirements {
+            let ties = options.iter().find(|o| Some(o.0) == q.by_way());
+            if let Some((_, ties)) = ties.filter(|t| !t.1.is_empty()) {
+                q.options = self.option_categories(pi, ties);
+            }
+        }
+        d.covers = covers;
+        d.unserved = unserved;
+        d
+    }
+
+    /// The best of `ways`, each alone, and the others exactly as good that
+    /// each add one category the profile does not list (the business
+    /// decides between them). Best: the furthest status, then the fewest
+    /// categories to add (a category the profile already lists comes
+    /// first), then the fewest actions. Among equals, for a declared
+    /// scenario the way made for fewest scenarios wins (the category made
+    /// for it); with none, the broadest.
+    fn best_ways(
+        &self,
+        pi: usize,
+        ways: &[usize],
+        specific: bool,
+        fx: &Effects,
+        r: &Resolved,
+        docs: &mut Bits,
+    ) -> Option<(PathDecision, Vec<usize>)> {
+        let path = &self.rs.paths[pi];
+        let breadth = |w: usize| {
+            let n = path.ways[w].scenarios.len();
+            if specific { n } else { usize::MAX - n }
+        };
+        let mut best: Option<(PathDecision, Vec<usize>)> = None;
+        for &w in ways {
+            let e = self.eval_ways(pi, &[w], fx, r, docs);
+            let Some((b, ties)) = &mut best else {
+                best = Some((e, Vec::new()));
+                continue;
+            };
+            let bw = b.way.unwrap_or_default();
+            let key = |d: &PathDecision, w| (d.status, adds(d), d.actions, breadth(w));
+            if key(&e, w) < key(b, bw) {
+                best = Some((e, Vec::new()));
+            } else if key(&e, w) == key(b, bw) && self.only_adds(&e) && self.only_adds(b) {
+                ties.push(w);
+            }
+        }
+        best
+    }
+
+    /// Whether a way's decision only adds one category the profile lists nowhere.
+    fn only_adds(&self, d: &PathDecision) -> bool {
+        d.requirements
+            .iter()
+            .filter(|q| q.by_way().is_some())
+            .count()
+            == 1
+            && d.requirements
+                .iter()
+                .filter(|q| q.by_way().is_some())
+                .all(|q| q.eval.profile_status.is_none())
+    }
+
+    /// The categories of the tied ways, one each.
+    fn option_categories(&self, pi: usize, ways: &[usize]) -> Vec<usize> {
+        let path = &self.rs.paths[pi];
+        ways.iter()
+            .filter_map(|&w| path.ways[w].categories.first().copied())
+            .collect()
+    }
+
     fn run(mut self, p: &Profile, r: Resolved, date: Option<Date>) -> Decision {
         let rs = self.rs;
         // Which rules fire, before the paths: their effects shape the paths.
@@ -895,6 +1066,7 @@ impl<'r> Decider<'r> {
             .collect();
 
         let mut docs = Bits::new(rs.documents.len());
+        let live = self.live_scenarios(&r);
         let mut paths = Vec::with_capacity(rs.paths.len());
         let mut plan: Option<(PathStatus, usize, usize)> = None;
         for (pi, path) in rs.paths.iter().enumerate() {
@@ -921,22 +1093,10 @@ impl<'r> Decider<'r> {
                     prohibit.push((ri, m.goods.clone()));
                 }
             }
-            let mut best: Option<PathDecision> = None;
-            for (wi, way) in path.ways.iter().enumerate() {
-                if way.subjects.is_some_and(|s| s & r.subject_bit == 0) {
-                    continue;
-                }
-                let e = self.eval_way(pi, wi, &extra, &prohibit, &r, &mut docs);
-                if best
-                    .as_ref()
-                    .is_none_or(|b| (e.status, e.actions) < (b.status, b.actions))
-                {
-                    best = Some(e);
-                }
-            }
-            let mut d = best.unwrap_or_else(|| blocked(None));
+            let fx = Effects { extra, prohibit };
+            let mut d = self.choose(pi, &fx, &live, &r, &mut docs);
             if d.status != PathStatus::Blocked {
-                d.setup = golive::remaining(path, rs, d.way, r.done);
+                d.setup = golive::remaining(path, rs, &d.ways, r.done);
                 d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));
             }
             if d.status != PathStatus::Blocked {
@@ -980,6 +1140,9 @@ impl<'r> Decider<'r> {
         }
         self.scenario_checks(&r);
         self.constraint_checks(&paths, &r);
+        if let Some(pi) = plan_path {
+            self.unsourced_checks(&paths[pi]);
+        }
 
         Decision {
             subject: r.subject,
@@ -1045,6 +1208,20 @@ impl<'r> Decider<'r> {
             return None;
         }
         Some(Matched { goods, services })
+    }
+
+    /// The plan's categories still to obtain whose documents no source gives.
+    fn unsourced_checks(&mut self, plan: &PathDecision) {
+        let categories: Vec<usize> = plan
+            .requirements
+            .iter()
+            .filter(|q| q.eval.state != CategoryState::Held)
+            .flat_map(|q| q.category.into_iter().chain(q.options.iter().copied()))
+            .filter(|&c| !self.rs.categories[c].documents_sourced)
+            .collect();
+        if !categories.is_empty() {
+            self.notes.push(Note::DocumentsUnsourced { categories });
+        }
     }
 
     fn scenario_checks(&mut self, r: &Resolved) {
@@ -1113,10 +1290,28 @@ fn number_fits(regex: &regex::Regex, number: &str) -> bool {
     }
 }
 
+/// How many categories a decision adds that the profile does not list.
+fn adds(d: &PathDecision) -> usize {
+    d.requirements
+        .iter()
+        .filter(|q| q.eval.action == Some(CategoryAction::Add))
+        .count()
+}
+
+/// What the rules in force add to every way of a path: categories to
+/// require, goods to remove.
+struct Effects<'a> {
+    extra: Vec<(usize, &'a CategoryReq)>,
+    prohibit: Vec<(usize, Vec<usize>)>,
+}
+
 fn blocked(by: Option<usize>) -> PathDecision {
     PathDecision {
         status: PathStatus::Blocked,
         way: None,
+        ways: Vec::new(),
+        covers: Vec::new(),
+        unserved: Vec::new(),
         blocked_by: by,
         requirements: Vec::new(),
         prohibit: Vec::new(),

@@ -159,6 +159,40 @@ impl Renderer<'_> {
         Some(m)
     }
 
+    /// A way covering a scenario in words; with equally good options, all
+    /// of them.
+    fn cover_text(&self, pd: &PathDecision, way: &Way, w: usize) -> String {
+        let options = pd
+            .requirements
+            .iter()
+            .find(|q| q.by_way() == Some(w) && !q.options.is_empty());
+        let Some(q) = options else {
+            return self.way_text(way);
+        };
+        let all: Vec<String> = q
+            .category
+            .iter()
+            .chain(&q.options)
+            .map(|&c| crate::text::quote(&self.rs.categories[c].label(), self.lang))
+            .collect();
+        let list = msg("one_of", self.lang, &[("list", &join(&all, self.lang))]);
+        msg("way_categories", self.lang, &[("categories", &list)])
+    }
+
+    fn way_text(&self, w: &Way) -> String {
+        self.rs
+            .way_lines(w, self.lang)
+            .join(&msg("list_sep", self.lang, &[]))
+    }
+
+    fn scenario(&self, s: usize) -> Named {
+        let sc = &self.rs.scenarios[s];
+        Named {
+            id: sc.id.clone(),
+            name: sc.name.get(self.lang).to_string(),
+        }
+    }
+
     fn path(&self, pi: usize, pd: &PathDecision) -> PathReport {
         let rs = self.rs;
         let path = &rs.paths[pi];
@@ -167,7 +201,23 @@ impl Renderer<'_> {
             name: path.name.get(self.lang).to_string(),
             status: pd.status,
             via: pd.way.map(|w| path.ways[w].id.clone()),
+            opened_by: pd.way.map(|w| self.way_text(&path.ways[w])),
             blocked_by: pd.blocked_by.map(|r| rs.rules[r].id.clone()),
+            scenarios: pd
+                .covers
+                .iter()
+                .map(|&(s, w)| ScenarioCover {
+                    scenario: self.scenario(s),
+                    via: path.ways[w].id.clone(),
+                    categories: path.ways[w]
+                        .categories
+                        .iter()
+                        .map(|&c| rs.categories[c].label())
+                        .collect(),
+                    opened_by: self.cover_text(pd, &path.ways[w], w),
+                })
+                .collect(),
+            unserved_scenarios: pd.unserved.iter().map(|&s| self.scenario(s)).collect(),
             required_categories: Vec::new(),
             missing_documents: pd
                 .missing
@@ -183,13 +233,28 @@ impl Renderer<'_> {
             setup: self.setup(pd.setup),
             go_live: pd.go_live.map(|d| d.to_string()),
         };
-        let Some(w) = pd.way else {
+        if pd.way.is_none() {
             return report;
         };
         let mut doc_actions: Vec<Action> = Vec::new();
         for q in &pd.requirements {
             let e = &q.eval;
-            let label = self.label(&q.req(rs), e);
+            let options: Vec<String> = q
+                .options
+                .iter()
+                .map(|&c| rs.categories[c].label())
+                .collect();
+            let label = if options.is_empty() {
+                self.label(&q.req(rs), e)
+            } else {
+                let mut all = vec![self.label(&q.req(rs), e)];
+                all.extend(options.iter().cloned());
+                let quoted: Vec<String> = all
+                    .iter()
+                    .map(|l| crate::text::quote(l, self.lang))
+                    .collect();
+                msg("one_of", self.lang, &[("list", &join(&quoted, self.lang))])
+            };
             if let Some(a) = e.action {
                 report.required_categories.push(label.clone());
                 report.actions.push(Action {
@@ -208,8 +273,9 @@ impl Renderer<'_> {
                     .map_or("absent", CategoryStatus::as_str)
                     .to_string(),
                 state: e.state,
+                options,
                 required_by: match q.by {
-                    RequiredBy::Way => path.ways[w].id.clone(),
+                    RequiredBy::Way(w) => path.ways[w].id.clone(),
                     RequiredBy::Rule(r) => rs.rules[r].id.clone(),
                 },
             });
@@ -349,7 +415,12 @@ impl Renderer<'_> {
             .unwrap_or_default();
         self.checks(
             kind,
-            &[("field", field), ("value", value), ("nearest", &hint)],
+            &[
+                ("field", field),
+                ("value", value),
+                ("nearest", &hint),
+                ("as_of", &self.rs.meta.as_of),
+            ],
             |f| {
                 f.subject = Some(value.to_string());
                 f.nearest = nearest.map(str::to_string);
@@ -570,6 +641,22 @@ impl Renderer<'_> {
                     CheckKind::ScenarioUncovered,
                     &[("scenarios", &name), ("expected", &join(&candidates, lang))],
                     |f| f.subject = Some(id.clone()),
+                )
+            }
+            Note::DocumentsUnsourced { categories } => {
+                let labels: Vec<String> = categories
+                    .iter()
+                    .map(|&c| crate::text::quote(&rs.categories[c].label(), lang))
+                    .collect();
+                let list = join(&labels, lang);
+                let first = rs.categories[categories[0]].label();
+                self.checks(
+                    CheckKind::DocumentsUnsourced,
+                    &[
+                        ("categories", &list),
+                        ("source", &rs.categories[categories[0]].source),
+                    ],
+                    |f| f.subject = Some(first.clone()),
                 )
             }
             Note::ConstraintUnmet { atom } => {

@@ -21,13 +21,13 @@ pub fn after(start: Date, days: u32, working: bool) -> Option<Date> {
     Some(d)
 }
 
-/// The path's steps still to do when it opens by way `way`: a bit per step
+/// The path's steps still to do when it opens by `ways`: a bit per step
 /// of [`Ruleset::steps`].
-pub fn remaining(path: &Path, rs: &Ruleset, way: Option<usize>, done: u64) -> u64 {
+pub fn remaining(path: &Path, rs: &Ruleset, ways: &[usize], done: u64) -> u64 {
     let mut mask = 0u64;
     for &s in &path.steps {
         let step = &rs.steps[s];
-        let applies = step.ways.is_empty() || way.is_some_and(|w| step.ways.contains(&w));
+        let applies = step.ways.is_empty() || ways.iter().any(|w| step.ways.contains(w));
         if applies && done & (1 << s) == 0 {
             mask |= 1 << s;
         }

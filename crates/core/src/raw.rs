@@ -102,6 +102,9 @@ pub struct RawExpect {
     pub plan_path: Option<S>,
     #[serde(default)]
     pub missing_documents: BTreeMap<String, Vec<S>>,
+    /// Per path, the ids of the categories it says to add.
+    #[serde(default)]
+    pub adds: BTreeMap<String, Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +218,10 @@ pub struct RawCategory {
     pub source: Option<S>,
     #[serde(default)]
     pub alternatives: Vec<RawAlternative>,
+    /// No public source gives the category's documents: it has no
+    /// alternatives, and a report says WeChat shows them when it is added.
+    #[serde(default)]
+    pub documents_unsourced: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -275,6 +282,10 @@ pub struct RawWay {
     pub subject_types: Option<Vec<S>>,
     #[serde(default)]
     pub categories: Vec<S>,
+    /// The live scenarios this way opens the path for; by default, those of
+    /// its categories.
+    #[serde(default)]
+    pub scenarios: Option<Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -115,9 +115,20 @@ pub struct PathReport {
     pub status: PathStatus,
     /// The way that opens (or would open) the path.
     pub via: Option<String>,
+    /// That way in words, in the report's language ("类目：社交/直播").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opened_by: Option<String>,
     /// The rule that blocks the path, when one does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<String>,
+    /// For each declared scenario this path opens, the way and its
+    /// categories that cover it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<ScenarioCover>,
+    /// Declared scenarios no way of this path opens: the path is blocked
+    /// for the profile.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unserved_scenarios: Vec<Named>,
     /// Categories still to add or resubmit (`医疗/*` for a first level).
     pub required_categories: Vec<String>,
     /// Document ids still missing, in ruleset order.
@@ -137,6 +148,25 @@ pub struct PathReport {
     /// evaluation date (working days skip weekends; livegate's estimate:
     /// public holidays and the category reviews themselves are not counted).
     pub go_live: Option<String>,
+}
+
+/// A vocabulary entry: its id, and its name in the report's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+/// How a path covers one declared scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioCover {
+    pub scenario: Named,
+    /// The way of the path that opens it.
+    pub via: String,
+    /// The way's categories (`first/second`); none for a subject-type way.
+    pub categories: Vec<String>,
+    /// The way in words, in the report's language.
+    pub opened_by: String,
 }
 
 /// A setup step still to do.
@@ -160,6 +190,10 @@ pub struct CategoryReport {
     /// As the profile gives it: approved, pending, rejected, planned, or absent.
     pub profile_status: String,
     pub state: CategoryState,
+    /// Categories that would serve as well (`first/second`): the one that
+    /// fits the business is the one to add.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
     /// Why the path needs it: the way, or the rule that adds it.
     pub required_by: String,
 }

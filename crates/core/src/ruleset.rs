@@ -99,6 +99,8 @@ pub struct Expect {
     pub no_findings: Vec<String>,
     pub plan_path: Option<String>,
     pub missing_documents: Vec<(String, Vec<String>)>,
+    /// Per path, the ids of the categories it says to add.
+    pub adds: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +177,10 @@ pub struct Category {
     pub scope: Text,
     pub source: String,
     pub alternatives: Vec<Alternative>,
+    /// Whether a source gives its documents (its `alternatives`). When not,
+    /// the category is never taken as qualified on documents, and adding it
+    /// counts one action more for the documents WeChat will ask for.
+    pub documents_sourced: bool,
 }
 
 impl Category {
@@ -198,6 +204,9 @@ pub struct Way {
     /// `None`: every subject type.
     pub subjects: Option<SubjectMask>,
     pub categories: Vec<usize>,
+    /// The scenarios this way opens the path for (its categories' by
+    /// default). With declared scenarios, a path needs a way for each.
+    pub scenarios: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -337,10 +346,11 @@ pub enum CheckKind {
     CreditCodeSubjectMismatch,
     NumberFormat,
     DuplicateDocument,
+    DocumentsUnsourced,
 }
 
 impl CheckKind {
-    pub const ALL: [(&'static str, CheckKind); 17] = [
+    pub const ALL: [(&'static str, CheckKind); 18] = [
         ("scenario_mismatch", CheckKind::ScenarioMismatch),
         ("scenario_uncovered", CheckKind::ScenarioUncovered),
         ("category_rejected", CheckKind::CategoryRejected),
@@ -364,6 +374,7 @@ impl CheckKind {
         ),
         ("number_format", CheckKind::NumberFormat),
         ("duplicate_document", CheckKind::DuplicateDocument),
+        ("documents_unsourced", CheckKind::DocumentsUnsourced),
     ];
 
     pub fn parse(s: &str) -> Option<CheckKind> {

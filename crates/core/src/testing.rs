@@ -93,6 +93,28 @@ fn run_one(rs: &Ruleset, t: &RulesetTest, lang: Lang) -> TestOutcome {
             ));
         }
     }
+    for (path, ids) in &ex.adds {
+        let got: Vec<String> = report
+            .path(path)
+            .map(|p| {
+                p.categories
+                    .iter()
+                    .filter(|c| c.profile_status == "absent")
+                    .filter_map(|c| c.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if &got != ids {
+            failures.push(fail(
+                "test_adds",
+                &[
+                    ("path", path),
+                    ("expected", &ids.join(", ")),
+                    ("got", &got.join(", ")),
+                ],
+            ));
+        }
+    }
     TestOutcome {
         name: t.name.clone(),
         line: t.line,

@@ -15,6 +15,15 @@ pub fn doc_title(name: &str, lang: Lang) -> String {
     }
 }
 
+/// A category or scenario name quoted inside a sentence: 「name」 in
+/// Chinese, the bare name in English.
+pub fn quote(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("「{name}」"),
+        Lang::En => name.to_string(),
+    }
+}
+
 /// How long a setup step takes, in words.
 pub fn step_duration(days: u32, working_days: bool, lang: Lang) -> String {
     let d = days.to_string();
