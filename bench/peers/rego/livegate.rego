@@ -2,8 +2,11 @@
 # differential test (crates/batch/tests/differential.rs) and a benchmark peer.
 #
 # Written from the source page (Tencent Cloud, 类目申请资质要求:
-# https://cloud.tencent.com/document/product/1078/43316) and the semantics
-# the engine's tests describe, not from the engine's code. It decides what
+# https://cloud.tencent.com/document/product/1078/43316), WeChat's table of
+# the categories that open live-player/live-pusher
+# (https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html)
+# with the sourced qualifications of docs/sources/live-categories.md, and
+# the semantics the engine's tests describe, not from the engine's code. It decides what
 # the differential test compares: the verdict and each access path's status.
 #
 # Input: a profile as livegate reads it (JSON). Output, data.livegate.result:
@@ -81,6 +84,34 @@ document_names := {
 	"internet_news_license": "news", "互联网新闻信息服务许可证": "news",
 	"non_commercial_icp_filing": "icp_filing", "非经营性互联网信息服务备案核准": "icp_filing", "icp备案": "icp_filing",
 	"organization_code_certificate": "org_code", "组织机构代码证": "org_code",
+	"medical_institution_license": "medical_license", "医疗机构执业许可证": "medical_license",
+	"public_institution_certificate": "public_cert", "事业单位法人证书": "public_cert",
+	"private_fund_filing": "fund_filing", "私募基金备案证明": "fund_filing",
+	"private_fund_manager_registration": "fund_manager", "私募投资基金管理人登记证书": "fund_manager",
+	"vehicle_manufacturer_permit": "vehicle_permit", "工信部道路机动车辆生产企业准入许可": "vehicle_permit",
+	"manufacturer_sales_authorisation": "sales_authorisation", "厂商授权销售文件": "sales_authorisation",
+	"equity_relationship_letter": "equity_letter", "股权关系证明函": "equity_letter",
+}
+
+# 场景: ids, the names WeChat's table gives them, and their short forms.
+scenario_names := {
+	"ecommerce_selling": "ecommerce", "电商类直播带货": "ecommerce", "直播带货": "ecommerce", "电商直播": "ecommerce",
+	"entertainment": "entertainment", "娱乐性质直播": "entertainment", "娱乐直播": "entertainment", "明星直播": "entertainment", "生活趣事直播": "entertainment", "宠物直播": "entertainment",
+	"performance": "performance", "表演类直播": "performance", "游戏直播": "performance", "娱乐秀场": "performance", "线上演唱会": "performance", "剧目直播": "performance", "演艺直播": "performance",
+	"online_class": "class", "教育类直播": "class", "网课": "class", "在线培训": "class", "讲座": "class", "教育直播": "class",
+	"medical_consultation": "medical", "问诊": "medical", "健康讲座": "medical", "医疗直播": "medical",
+	"finance_service": "finance", "金融直播": "finance", "视频理赔": "finance", "金融产品推广直播": "finance",
+	"car_presale": "car", "汽车预售": "car", "汽车直播": "car",
+	"government_affairs": "government", "政务直播": "government", "领导讲话直播": "government",
+	"conference_call": "conference", "电话会议": "conference", "视频会议": "conference", "多方通信": "conference",
+	"smart_home_camera": "camera", "智能家居摄像头": "camera", "控制摄像头": "camera",
+	"real_estate_marketing": "real_estate", "房地产直播": "real_estate", "在线带看": "real_estate", "看房直播": "real_estate",
+	"notary_online": "notary", "在线公证": "notary", "公证业务办理": "notary",
+}
+
+declared contains id if {
+	some x in object.get(input, "scenarios", [])
+	id := scenario_names[norm(x)]
 }
 
 # The licence's 核准服务项目 must include 在线数据处理与交易处理业务 (B21) or
@@ -152,7 +183,50 @@ held contains "culture" if {
 
 # ---------------------------------------------------------------- categories
 
-category_ids := {"电商平台/电商平台": "ecommerce_platform", "社交/直播": "social_live", "时政信息/时政信息": "political_news"}
+category_ids := object.union(named_categories, finance_categories)
+
+named_categories := {
+	"电商平台/电商平台": "ecommerce_platform", "社交/直播": "social_live", "时政信息/时政信息": "political_news",
+	"社交/直播表演": "performance_live", "教育/在线视频课程": "online_course",
+	"医疗/互联网医院": "internet_hospital", "医疗服务/互联网医院": "internet_hospital",
+	"医疗/公立医疗机构": "public_medical", "医疗服务/公立医疗机构": "public_medical",
+	"医疗/其他私立医疗机构": "private_medical", "医疗/私立医疗机构": "private_medical", "医疗服务/私立医疗机构": "private_medical", "医疗服务/其他私立医疗机构": "private_medical",
+	"医疗/三级私立医疗机构": "tertiary_private_medical", "医疗服务/三级私立医疗机构": "tertiary_private_medical",
+	"金融/私募基金": "private_fund", "金融业/私募基金": "private_fund",
+	"汽车/汽车预售": "car_presale", "汽车/汽车预售服务": "car_presale", "汽车服务/汽车预售服务": "car_presale", "汽车服务/汽车预售": "car_presale",
+	"it科技/多方通信": "multiparty", "it科技/音视频设备": "av_equipment",
+	"房地产服务/房地产营销": "real_estate", "商业服务/公证": "notary",
+}
+
+finance_categories := {norm(sprintf("%s/%s", [first, second])): id |
+	some second, id in finance_rows
+	some first in {"金融", "金融业"}
+}
+
+# 金融's rows of WeChat's table with no sourced documents (私募基金 has its own).
+finance_rows := {
+	"银行": "fin_bank", "信托": "fin_trust", "公募基金": "fin_public_fund", "证券/期货": "fin_securities",
+	"证券、期货投资咨询": "fin_advice", "保险": "fin_insurance", "企业征信": "fin_credit",
+	"新三板信息服务平台": "fin_neeq", "股票信息服务平台": "fin_stock", "股票信息服务平台(港股/美股)": "fin_stock_hk_us",
+	"消费金融": "fin_consumer", "融资担保": "fin_guarantee", "汽车金融/融资租赁": "fin_auto_leasing",
+}
+
+# No public source gives these categories' documents: never qualified on
+# documents; submitted, they wait for WeChat's review.
+unsourced := {"performance_live", "online_course", "internet_hospital", "tertiary_private_medical", "multiparty", "av_equipment", "real_estate", "notary"} | {id | some id in finance_rows}
+
+# The scenarios each category covers (WeChat's table; 社交/直播 also keeps
+# the seed page's 娱乐性质 live).
+covers := object.union(named_covers, {id: {"finance"} | some id in finance_rows})
+
+named_covers := {
+	"ecommerce_platform": {"ecommerce"},
+	"social_live": {"entertainment", "ecommerce", "class"},
+	"performance_live": {"performance"}, "online_course": {"class"},
+	"internet_hospital": {"medical"}, "public_medical": {"medical"}, "private_medical": {"medical"}, "tertiary_private_medical": {"medical"},
+	"private_fund": {"finance"}, "car_presale": {"car"}, "multiparty": {"conference"}, "av_equipment": {"camera"},
+	"real_estate": {"real_estate"}, "notary": {"notary"},
+}
 
 has_second(c) if is_string(c.second)
 
@@ -202,6 +276,23 @@ qualified("social_live") if {
 
 qualified("political_news") if holds_all({"news"})
 
+# 公立医疗机构: 《医疗机构执业许可证》和《事业单位法人证书》; 私立: the licence.
+qualified("public_medical") if holds_all({"medical_license", "public_cert"})
+
+qualified("private_medical") if holds_all({"medical_license"})
+
+# 私募基金 (2选1).
+qualified("private_fund") if holds_all({"fund_filing"})
+
+qualified("private_fund") if holds_all({"fund_manager"})
+
+# 汽车预售 (3选1): manufacturer, dealer, subsidiary.
+qualified("car_presale") if holds_all({"business_license", "vehicle_permit"})
+
+qualified("car_presale") if holds_all({"business_license", "sales_authorisation", "vehicle_permit"})
+
+qualified("car_presale") if holds_all({"business_license", "vehicle_permit", "equity_letter"})
+
 # Since 三证合一 a credit-code certificate stands for the organisation code.
 qualified("political_news") if {
 	subject == "government"
@@ -222,11 +313,22 @@ category_status(id) := "available" if {
 } else := "pending" if {
 	best[id] == 1
 	qualified(id)
+} else := "pending" if {
+	best[id] == 1
+	unsourced[id]
 } else := "actionable"
 
 # 入驻商家如涉医疗器械、非处方药品在线销售，需补充医疗相关类目: any category of
 # the first level 医疗, whichever second level.
-medical_ranks := [listed_rank(c) | some c in categories; first_level(c) == "医疗"]
+# 医疗服务 is another name WeChat gives the same first level: a category
+# listed under it counts when it is one of 医疗's known rows.
+medical_rows := {"internet_hospital", "public_medical", "private_medical", "tertiary_private_medical"}
+
+is_medical(c) if first_level(c) == "医疗"
+
+is_medical(c) if category_ids[norm(label(c))] in medical_rows
+
+medical_ranks := [listed_rank(c) | some c in categories; is_medical(c)]
 
 requirement_status("medical") := "available" if {
 	count(medical_ranks) > 0
@@ -270,19 +372,47 @@ way(needs) := max(array.concat([status_order[requirement_status(r)] | some r in 
 # 个人认证的微信小程序暂不支持直播业务.
 individual if subject == "individual"
 
-# 具备【电商平台】类目 → 小程序·云直播插件.
-path_rank("cloud_live_plugin") := 3 if individual
+# Each way of a path: the categories it needs and the scenarios it serves.
+# 具备【电商平台】类目 (or, for classes, 教育/在线视频课程) → 小程序·云直播插件;
+# 具备【社交-直播】or another live category of WeChat's table, or a
+# government subject's own account → 标准直播+直播标签.
+ways("cloud_live_plugin") := [
+	{"needs": {"ecommerce_platform"}, "serves": covers.ecommerce_platform},
+	{"needs": {"online_course"}, "serves": covers.online_course},
+]
 
-path_rank("cloud_live_plugin") := way({"ecommerce_platform"}) if not individual
+ways("standard_live_tags") := array.concat(government_way, [{"needs": {id}, "serves": covers[id]} |
+	some id in object.keys(covers)
+	not id in {"ecommerce_platform"}
+])
 
-# 具备【社交-直播】类目, or a government subject → 标准直播+直播标签: the better way.
-path_rank("standard_live_tags") := 3 if individual
+government_way := [{"needs": set(), "serves": {"government"}}] if subject == "government"
 
-path_rank("standard_live_tags") := min([way({"social_live"}), way(set())]) if subject == "government"
+government_way := [] if subject != "government"
 
-path_rank("standard_live_tags") := way({"social_live"}) if {
+# With no declared scenario, the best way; otherwise every declared
+# scenario needs a way that serves it (the best for each), and the path is
+# as far as the furthest of them; a scenario no way serves blocks it.
+scenario_ranks(p, sc) := [r |
+	some w in ways(p)
+	sc in w.serves
+	r := way(w.needs)
+]
+
+scenario_rank(p, sc) := min(scenario_ranks(p, sc)) if {
+	count(scenario_ranks(p, sc)) > 0
+} else := 3
+
+path_rank(_) := 3 if individual
+
+path_rank(p) := min([r | some w in ways(p); r := way(w.needs)]) if {
 	not individual
-	subject != "government"
+	count(declared) == 0
+}
+
+path_rank(p) := max([scenario_rank(p, sc) | some sc in declared]) if {
+	not individual
+	count(declared) > 0
 }
 
 path_names := ["cloud_live_plugin", "standard_live_tags"]

@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Writes livegate.jdm.json: the seed's rules as a GoRules ZEN decision graph.
+"""Writes livegate.jdm.json: livegate's rules as a GoRules ZEN decision graph.
+
+Written from the seed page and WeChat's live-player table of live categories
+(https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html),
+with the sourced qualifications of docs/sources/live-categories.md.
 
 The graph is data; this script only keeps its long expressions readable (JDM
 stores every expression on one line). Regenerate with:
@@ -32,7 +36,60 @@ DOCS = {
     "news": names("internet_news_license", "互联网新闻信息服务许可证"),
     "icpFiling": names("non_commercial_icp_filing", "非经营性互联网信息服务备案核准", "icp备案"),
     "orgCode": names("organization_code_certificate", "组织机构代码证"),
+    "medicalLicense": names("medical_institution_license", "医疗机构执业许可证"),
+    "publicCert": names("public_institution_certificate", "事业单位法人证书"),
+    "fundFiling": names("private_fund_filing", "私募基金备案证明"),
+    "fundManager": names("private_fund_manager_registration", "私募投资基金管理人登记证书"),
+    "vehiclePermit": names("vehicle_manufacturer_permit", "工信部道路机动车辆生产企业准入许可"),
+    "salesAuth": names("manufacturer_sales_authorisation", "厂商授权销售文件"),
+    "equityLetter": names("equity_relationship_letter", "股权关系证明函"),
 }
+
+# Declared scenarios: id, then the names and short forms WeChat's table uses.
+SCENARIOS = {
+    "ecommerce": ("ecommerce_selling", "电商类直播带货", "直播带货", "电商直播"),
+    "entertainment": ("entertainment", "娱乐性质直播", "娱乐直播", "明星直播", "生活趣事直播", "宠物直播"),
+    "performance": ("performance", "表演类直播", "游戏直播", "娱乐秀场", "线上演唱会", "剧目直播", "演艺直播"),
+    "class": ("online_class", "教育类直播", "网课", "在线培训", "讲座", "教育直播"),
+    "medical": ("medical_consultation", "问诊", "健康讲座", "医疗直播"),
+    "finance": ("finance_service", "金融直播", "视频理赔", "金融产品推广直播"),
+    "car": ("car_presale", "汽车预售", "汽车直播"),
+    "government": ("government_affairs", "政务直播", "领导讲话直播"),
+    "conference": ("conference_call", "电话会议", "视频会议", "多方通信"),
+    "camera": ("smart_home_camera", "智能家居摄像头", "控制摄像头"),
+    "realEstate": ("real_estate_marketing", "房地产直播", "在线带看", "看房直播"),
+    "notary": ("notary_online", "在线公证", "公证业务办理"),
+}
+
+# The live categories beyond the seed's two: (state name, labels, the
+# scenarios they serve, the expression that qualifies them or None when no
+# source gives their documents).
+FIN_ROWS = ["银行", "信托", "公募基金", "证券/期货", "证券、期货投资咨询", "保险", "企业征信",
+            "新三板信息服务平台", "股票信息服务平台", "股票信息服务平台(港股/美股)", "消费金融", "融资担保", "汽车金融/融资租赁"]
+
+
+def labels(firsts, second):
+    out = []
+    for f in firsts:
+        out += [f + "/" + second, f + "-" + second]
+    return names(*out)
+
+
+LIVE = [
+    ("perf", labels(["社交"], "直播表演"), ["performance"], None),
+    ("course", labels(["教育"], "在线视频课程"), ["class"], None),
+    ("ihospital", labels(["医疗", "医疗服务"], "互联网医院"), ["medical"], None),
+    ("publicMed", labels(["医疗", "医疗服务"], "公立医疗机构"), ["medical"], "$.medicalLicense and $.publicCert"),
+    ("privateMed", names(*[f + sep + s for f in ["医疗", "医疗服务"] for s in ["其他私立医疗机构", "私立医疗机构"] for sep in "/-"]), ["medical"], "$.medicalLicense"),
+    ("tertiaryMed", labels(["医疗", "医疗服务"], "三级私立医疗机构"), ["medical"], None),
+    ("privateFund", labels(["金融", "金融业"], "私募基金"), ["finance"], "$.fundFiling or $.fundManager"),
+    ("car", names(*[f + sep + s for f in ["汽车", "汽车服务"] for s in ["汽车预售", "汽车预售服务"] for sep in "/-"]), ["car"],
+     "$.bizLicense and $.vehiclePermit"),
+    ("multiparty", labels(["IT科技", "it科技"], "多方通信"), ["conference"], None),
+    ("avEquipment", labels(["IT科技", "it科技"], "音视频设备"), ["camera"], None),
+    ("realEstate", labels(["房地产服务"], "房地产营销"), ["realEstate"], None),
+    ("notary", labels(["商业服务"], "公证"), ["notary"], None),
+] + [("fin%d" % i, labels(["金融", "金融业"], row), ["finance"], None) for i, row in enumerate(FIN_ROWS)]
 
 TELECOM_ITEMS = names("online_data_processing", "b21", "在线数据处理与交易处理业务", "internet_information_service", "b25", "互联网信息服务业务", "信息服务业务")
 CULTURE_SCOPES = names("online_performance", "网络表演")
@@ -71,6 +128,9 @@ e("telecom", f"some($.docs as d, lower(trim(d.kind)) in {DOCS['telecom']} and "
 e("culture", f"some($.docs as d, lower(trim(d.kind)) in {DOCS['culture']} and "
   f"some({as_list('d.scope')} as s, lower(trim(s)) in {CULTURE_SCOPES}))")
 e("gov", "$.subject == 'government'")
+# Declared scenarios, as ids of the table above (unknown ones are dropped).
+SCEN_EXPR = " : ".join(f"# in {names(*v)} ? '{k}'" for k, v in SCENARIOS.items()) + " : null"
+e("live", f"filter(map(map(scenarios ?? [], lower(trim(#))), {SCEN_EXPR}), # != null)")
 # Goods and services.
 e("goodsIds", "map(goods ?? [], lower(trim(#)))")
 e("medical", "some($.goodsIds, # in ['medical_device', '医疗器械', 'otc_drug', '非处方药品', '非处方药', 'otc'])")
@@ -83,7 +143,11 @@ e("cats", "map(categories ?? [], {"
 e("ecomRanks", "map(filter($.cats, #.label in ['电商平台/电商平台', '电商平台-电商平台']), #.rank)")
 e("socialRanks", "map(filter($.cats, #.label in ['社交/直播', '社交-直播']), #.rank)")
 e("newsRanks", "map(filter($.cats, #.label in ['时政信息/时政信息', '时政信息-时政信息']), #.rank)")
-e("medicalRanks", "map(filter($.cats, #.label == '医疗' or startsWith(#.label, '医疗/') or startsWith(#.label, '医疗-')), #.rank)")
+MEDICAL_LABELS = names(*[f + sep + s for f in ["医疗服务"] for s in ["互联网医院", "公立医疗机构", "其他私立医疗机构", "私立医疗机构", "三级私立医疗机构"] for sep in "/-"])
+e("medicalRanks", "map(filter($.cats, #.label == '医疗' or startsWith(#.label, '医疗/') or startsWith(#.label, '医疗-') "
+  f"or #.label in {MEDICAL_LABELS}), #.rank)")
+for key, labs, _, _ in LIVE:
+    e(key + "Ranks", f"map(filter($.cats, lower(#.label) in {labs.lower()}), #.rank)")
 # N 选 1: any one alternative, each needing all its documents.
 e("ecomQualified", "($.telecom and $.agreement and $.admission and $.disputes) or "
   "($.refusal and $.bizLicense and $.planForm and $.appForm and $.personnel and $.security and $.shareholders and $.commitment and $.agreement and $.admission and $.disputes)")
@@ -102,11 +166,38 @@ e("ecomState", state("ecomRanks", "ecomQualified"))
 e("socialState", state("socialRanks", "socialQualified"))
 e("newsState", state("newsRanks", "newsQualified"))
 e("medicalState", state("medicalRanks", None))
+# A category with no sourced documents: never qualified on documents, and
+# pending while WeChat reviews it.
+for key, _, _, q in LIVE:
+    qual = f"{key}Qualified"
+    e(qual, q if q else "true")
+    e(key + "State", state(key + "Ranks", qual))
 # Conditional rules: medical goods need 医疗/*, political news its category,
 # prohibited goods close every path until removed, individuals are blocked.
 e("extra", "max([$.medical ? $.medicalState : 0, $.politicalService ? $.newsState : 0, $.prohibited ? 2 : 0])")
-e("cloud", "$.subject == 'individual' ? 3 : max([$.ecomState, $.extra])")
-e("standard", "$.subject == 'individual' ? 3 : $.gov ? min([max([$.socialState, $.extra]), $.extra]) : max([$.socialState, $.extra])")
+# Each path's ways: the state of the category it needs and the scenarios it
+# serves. A government subject's own account serves government work.
+def ways(items):
+    return "[" + ", ".join(f"{{s: {s}, serves: {names(*serves)}}}" for s, serves in items) + "]"
+
+
+e("cloudWays", ways([("$.ecomState", ["ecommerce"]), ("$.courseState", ["class"])]))
+standard = [("$.socialState", ["entertainment", "ecommerce", "class"])] + [(f"$.{k}State", sv) for k, _, sv, _ in LIVE]
+e("standardWays", "$.gov ? " + ways([("0", ["government"])] + standard) + " : " + ways(standard))
+
+
+def path(ways_key):
+    # No declared scenario: the best way. Otherwise each declared scenario
+    # needs a way serving it (the best one), and the path is as far as the
+    # furthest; a scenario no way serves blocks it (3).
+    best = f"min(map($.{ways_key}, #.s))"
+    per = (f"max(map($.live as sc, len(filter($.{ways_key} as w, sc in w.serves)) > 0 ? "
+           f"min(map(filter($.{ways_key} as w, sc in w.serves), #.s)) : 3))")
+    return f"$.subject == 'individual' ? 3 : len($.live) == 0 ? max([{best}, $.extra]) : max([{per}, $.extra])"
+
+
+e("cloud", path("cloudWays"))
+e("standard", path("standardWays"))
 e("best", "min([$.cloud, $.standard])")
 
 STATUS = "['available', 'pending', 'actionable', 'blocked']"

@@ -215,6 +215,87 @@ impl Gen<'_> {
         Value::Object(c)
     }
 
+    /// One of the live categories beyond the seed's two, as WeChat's
+    /// live-player table lists them, usually with its scenario and
+    /// sometimes with the documents a source gives for it.
+    fn live_category(
+        &mut self,
+        categories: &mut Vec<Value>,
+        scenarios: &mut Vec<&'static str>,
+        docs: &mut Vec<Value>,
+    ) {
+        // (first level, second level, scenarios, documents)
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            &'static [&'static str],
+        );
+        const MEDICAL: &[&str] = &["medical_consultation", "问诊"];
+        const FINANCE: &[&str] = &["finance_service", "金融直播"];
+        const CAR_DOCS: &[&str] = &[
+            "business_license",
+            "vehicle_manufacturer_permit",
+            "厂商授权销售文件",
+            "equity_relationship_letter",
+        ];
+        const ROWS: &[Row] = &[
+            ("社交", "直播表演", &["performance", "游戏直播"], &[]),
+            ("教育", "在线视频课程", &["online_class", "网课"], &[]),
+            ("医疗", "互联网医院", MEDICAL, &[]),
+            (
+                "医疗",
+                "公立医疗机构",
+                MEDICAL,
+                &["medical_institution_license", "事业单位法人证书"],
+            ),
+            ("医疗服务", "公立医疗机构", MEDICAL, &["医疗机构执业许可证"]),
+            (
+                "医疗",
+                "其他私立医疗机构",
+                MEDICAL,
+                &["medical_institution_license"],
+            ),
+            ("医疗", "三级私立医疗机构", MEDICAL, &[]),
+            ("金融", "银行", FINANCE, &[]),
+            ("金融业", "保险", FINANCE, &[]),
+            ("金融", "证券/期货", FINANCE, &[]),
+            (
+                "金融",
+                "私募基金",
+                FINANCE,
+                &["private_fund_filing", "私募投资基金管理人登记证书"],
+            ),
+            ("金融", "消费金融", FINANCE, &[]),
+            ("汽车", "汽车预售", &["car_presale", "汽车预售"], CAR_DOCS),
+            ("汽车服务", "汽车预售服务", &["car_presale"], CAR_DOCS),
+            ("IT科技", "多方通信", &["conference_call", "视频会议"], &[]),
+            ("IT科技", "音视频设备", &["smart_home_camera"], &[]),
+            (
+                "房地产服务",
+                "房地产营销",
+                &["real_estate_marketing", "看房直播"],
+                &[],
+            ),
+            ("商业服务", "公证", &["notary_online"], &[]),
+        ];
+        let (first, second, scen, needs) = ROWS[self.r.below(ROWS.len())];
+        if self.p(0.85) {
+            categories.push(self.category(first, second));
+        }
+        if self.p(0.85) {
+            scenarios.push(self.pick(scen));
+        }
+        if self.p(0.1) {
+            scenarios.push(self.pick(&["entertainment", "ecommerce_selling", "online_class"]));
+        }
+        for &d in needs {
+            if self.p(0.6) {
+                docs.push(json!({"kind": d}));
+            }
+        }
+    }
+
     fn profile(&mut self) -> Value {
         let index = self.r.index;
         let subject = self.weighted(&[
@@ -265,12 +346,14 @@ impl Gen<'_> {
         p.insert("subject".into(), Value::Object(s));
 
         // What the merchant does: an e-commerce platform, a social live
-        // app, both, or something else.
+        // app, both, another live category of WeChat's table, or
+        // something else.
         let kind = self.weighted(&[
-            ("ecommerce", 40),
-            ("social", 28),
+            ("ecommerce", 36),
+            ("social", 24),
             ("both", 14),
-            ("other", 18),
+            ("live", 16),
+            ("other", 10),
         ]);
         let mut categories = Vec::new();
         let mut scenarios = Vec::new();
@@ -368,6 +451,12 @@ impl Gen<'_> {
                 }
                 _ => {}
             }
+        }
+        if kind == "live" {
+            self.live_category(&mut categories, &mut scenarios, &mut docs);
+        }
+        if subject == "government" && self.p(0.3) {
+            scenarios.push(self.pick(&["government_affairs", "政务直播"]));
         }
         if kind == "other" {
             if self.p(0.5) {

@@ -105,6 +105,12 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
             lines: vec![c.scope.get(lang).to_string()],
         },
     ];
+    if !c.documents_sourced {
+        rows.push(Row {
+            head: m("col_qualification"),
+            lines: vec![m("doc_unsourced")],
+        });
+    }
     let n = c.alternatives.len().to_string();
     for (i, a) in c.alternatives.iter().enumerate() {
         let mut lines = vec![format!("**{}**", a.label.get(lang))];

@@ -7,6 +7,7 @@
 use livegate_core::catalog::msg;
 use livegate_core::report::{AlternativeReport, Finding, PathReport, PathStatus};
 use livegate_core::ruleset::Severity;
+use livegate_core::text::quote;
 use livegate_core::{Lang, Report, Ruleset, Verdict};
 use maud::{Markup, html};
 
@@ -103,8 +104,20 @@ fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
         article class={ "card s-" (p.status.as_str()) } data-path=(p.id) {
             h4 { (p.name) }
             p { (status_badge(l, p.status)) }
-            @if let Some(way) = p.via.as_deref().and_then(|v| way_text(l, rs, &p.id, v)) {
-                p.via { (t(l, "opened_by")) " " (way) }
+            @if p.scenarios.is_empty() {
+                @if let Some(way) = p.via.as_deref().and_then(|v| way_text(l, rs, &p.id, v)) {
+                    p.via { (t(l, "opened_by")) " " (way) }
+                }
+            } @else {
+                ul.scenarios { @for c in &p.scenarios {
+                    li data-scenario=(c.scenario.id) {
+                        (msg("scenario_covered", l, &[("scenario", &quote(&c.scenario.name, l)), ("way", &c.opened_by)]))
+                    }
+                } }
+            }
+            @if !p.unserved_scenarios.is_empty() {
+                @let names: Vec<String> = p.unserved_scenarios.iter().map(|s| quote(&s.name, l)).collect();
+                p.unserved { (msg("scenario_unserved", l, &[("scenarios", &names.join(&rm(l, "list_sep")))])) }
             }
             @if !p.required_categories.is_empty() {
                 p { (rm(l, "required_categories")) ": " (p.required_categories.join(&rm(l, "list_sep"))) }
