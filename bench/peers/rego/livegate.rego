@@ -328,14 +328,16 @@ is_medical(c) if first_level(c) == "医疗"
 
 is_medical(c) if category_ids[norm(label(c))] in medical_rows
 
-medical_ranks := [listed_rank(c) | some c in categories; is_medical(c)]
+# Each listed 医疗 category as far as it goes: a known one by its
+# qualification, another by its status alone.
+listed_state(c) := category_status(id) if id := category_ids[norm(label(c))]
 
-requirement_status("medical") := "available" if {
+listed_state(c) := ["available", "pending", "actionable", "actionable"][listed_rank(c)] if not category_ids[norm(label(c))]
+
+medical_ranks := [status_order[listed_state(c)] | some c in categories; is_medical(c)]
+
+requirement_status("medical") := status_names[min(medical_ranks)] if {
 	count(medical_ranks) > 0
-	min(medical_ranks) == 0
-} else := "pending" if {
-	count(medical_ranks) > 0
-	min(medical_ranks) == 1
 } else := "actionable"
 
 requirement_status(id) := category_status(id) if id != "medical"

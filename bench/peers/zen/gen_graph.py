@@ -143,9 +143,13 @@ e("cats", "map(categories ?? [], {"
 e("ecomRanks", "map(filter($.cats, #.label in ['电商平台/电商平台', '电商平台-电商平台']), #.rank)")
 e("socialRanks", "map(filter($.cats, #.label in ['社交/直播', '社交-直播']), #.rank)")
 e("newsRanks", "map(filter($.cats, #.label in ['时政信息/时政信息', '时政信息-时政信息']), #.rank)")
-MEDICAL_LABELS = names(*[f + sep + s for f in ["医疗服务"] for s in ["互联网医院", "公立医疗机构", "其他私立医疗机构", "私立医疗机构", "三级私立医疗机构"] for sep in "/-"])
-e("medicalRanks", "map(filter($.cats, #.label == '医疗' or startsWith(#.label, '医疗/') or startsWith(#.label, '医疗-') "
-  f"or #.label in {MEDICAL_LABELS}), #.rank)")
+# 医疗/* for medical goods: the known 医疗 rows count by their own state
+# (qualification included, 医疗服务/… too); any other 医疗 category by its
+# status alone.
+MEDICAL_KEYS = ["ihospital", "publicMed", "privateMed", "tertiaryMed"]
+KNOWN_MEDICAL = "[" + ", ".join(labs[1:-1] for k, labs, _, _ in LIVE if k in MEDICAL_KEYS) + "]"
+e("medicalRanks", "map(filter($.cats, (#.label == '医疗' or startsWith(#.label, '医疗/') or startsWith(#.label, '医疗-')) "
+  f"and not (lower(#.label) in {KNOWN_MEDICAL.lower()})), #.rank)")
 for key, labs, _, _ in LIVE:
     e(key + "Ranks", f"map(filter($.cats, lower(#.label) in {labs.lower()}), #.rank)")
 # N 选 1: any one alternative, each needing all its documents.
@@ -165,7 +169,7 @@ def state(ranks, qualified):
 e("ecomState", state("ecomRanks", "ecomQualified"))
 e("socialState", state("socialRanks", "socialQualified"))
 e("newsState", state("newsRanks", "newsQualified"))
-e("medicalState", state("medicalRanks", None))
+e("medicalOtherState", state("medicalRanks", None))
 # A category with no sourced documents: never qualified on documents, and
 # pending while WeChat reviews it.
 for key, _, _, q in LIVE:
@@ -175,6 +179,9 @@ for key, _, _, q in LIVE:
 # Conditional rules: medical goods need 医疗/*, political news its category,
 # prohibited goods close every path until removed, individuals are blocked.
 e("extra", "max([$.medical ? $.medicalState : 0, $.politicalService ? $.newsState : 0, $.prohibited ? 2 : 0])")
+e("medicalState", "min([$.medicalOtherState, " + ", ".join(f"$.{k}State" for k in MEDICAL_KEYS) + "])")
+
+
 # Each path's ways: the state of the category it needs and the scenarios it
 # serves. A government subject's own account serves government work.
 def ways(items):

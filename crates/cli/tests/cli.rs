@@ -70,6 +70,9 @@ fn every_example_gets_its_expected_verdict_and_exit_code() {
         ("medical-goods", "needs_action", 1),
         ("prohibited-goods", "needs_action", 1),
         ("single-merchant-store", "needs_action", 1),
+        ("education-online-classes", "needs_action", 1),
+        ("public-hospital-consultations", "pending", 1),
+        ("car-dealer-presale", "needs_action", 1),
     ];
     let listed = std::fs::read_dir(format!("{ROOT}/examples"))
         .unwrap()

@@ -771,49 +771,54 @@ impl<'r> Decider<'r> {
         match req {
             CategoryReq::Category(c) => self.eval_category(*c, r.status[*c], r),
             CategoryReq::FirstLevel(first) => {
-                // The best listed category of that first level, known or not.
+                // The listed category of that first level, known or not,
+                // that is furthest along (then the best status, then the
+                // first listed); none listed: add one.
                 let best = r
                     .listed
                     .iter()
                     .filter(|(f, ..)| *f == first.as_str())
-                    .min_by_key(|(.., st)| status_rank(*st));
-                match best {
-                    Some((_, Some(k), st)) => {
-                        let mut e = self.eval_category(*k, Some(*st), r);
-                        e.first_level = e.action == Some(CategoryAction::Add)
-                            || e.state == CategoryState::Blocked;
-                        e
-                    }
-                    Some((_, None, st)) => {
-                        let (state, action) = match st {
-                            CategoryStatus::Approved => (CategoryState::Held, None),
-                            CategoryStatus::Pending => (CategoryState::Pending, None),
-                            CategoryStatus::Rejected => {
-                                (CategoryState::Actionable, Some(CategoryAction::Resubmit))
-                            }
-                            CategoryStatus::Planned => {
-                                (CategoryState::Actionable, Some(CategoryAction::Add))
-                            }
-                        };
-                        CategoryEval {
-                            state,
-                            action,
-                            known: None,
-                            nearest: None,
-                            profile_status: Some(*st),
-                            first_level: true,
-                        }
-                    }
-                    None => CategoryEval {
-                        state: CategoryState::Actionable,
-                        action: Some(CategoryAction::Add),
-                        known: None,
-                        nearest: None,
-                        profile_status: None,
-                        first_level: true,
-                    },
-                }
+                    .map(|(_, k, st)| self.eval_listed(*k, *st, r))
+                    .min_by_key(|e| {
+                        (
+                            e.state.path_status(),
+                            e.profile_status.map_or(u8::MAX, status_rank),
+                        )
+                    });
+                best.unwrap_or(CategoryEval {
+                    state: CategoryState::Actionable,
+                    action: Some(CategoryAction::Add),
+                    known: None,
+                    nearest: None,
+                    profile_status: None,
+                    first_level: true,
+                })
             }
+        }
+    }
+
+    /// A listed category met through a first-level requirement: a known
+    /// one by its qualification, an unknown one by its status alone.
+    fn eval_listed(&self, known: Option<usize>, st: CategoryStatus, r: &Resolved) -> CategoryEval {
+        if let Some(k) = known {
+            let mut e = self.eval_category(k, Some(st), r);
+            e.first_level =
+                e.action == Some(CategoryAction::Add) || e.state == CategoryState::Blocked;
+            return e;
+        }
+        let (state, action) = match st {
+            CategoryStatus::Approved => (CategoryState::Held, None),
+            CategoryStatus::Pending => (CategoryState::Pending, None),
+            CategoryStatus::Rejected => (CategoryState::Actionable, Some(CategoryAction::Resubmit)),
+            CategoryStatus::Planned => (CategoryState::Actionable, Some(CategoryAction::Add)),
+        };
+        CategoryEval {
+            state,
+            action,
+            known: None,
+            nearest: None,
+            profile_status: Some(st),
+            first_level: true,
         }
     }
 
@@ -1068,7 +1073,9 @@ impl<'r> Decider<'r> {
         let mut docs = Bits::new(rs.documents.len());
         let live = self.live_scenarios(&r);
         let mut paths = Vec::with_capacity(rs.paths.len());
-        let mut plan: Option<(PathStatus, usize, usize)> = None;
+        // The plan's path: the furthest status, the fewest actions, then the
+        // shortest setup after them (livegate's tie-break), then ruleset order.
+        let mut plan: Option<(PathStatus, usize, u32, usize)> = None;
         for (pi, path) in rs.paths.iter().enumerate() {
             let blocked_by = rs
                 .rules
@@ -1100,7 +1107,7 @@ impl<'r> Decider<'r> {
                 d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));
             }
             if d.status != PathStatus::Blocked {
-                let key = (d.status, d.actions, pi);
+                let key = (d.status, d.actions, golive::days(rs, d.setup), pi);
                 if plan.is_none_or(|c| key < c) {
                     plan = Some(key);
                 }

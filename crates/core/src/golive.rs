@@ -35,6 +35,17 @@ pub fn remaining(path: &Path, rs: &Ruleset, ways: &[usize], done: u64) -> u64 {
     mask
 }
 
+/// How many days the steps in `mask` take, one after another (working
+/// days counted as days).
+pub fn days(rs: &Ruleset, mask: u64) -> u32 {
+    rs.steps
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, s)| s.days)
+        .sum()
+}
+
 /// The earliest date every step in `mask` is done, one after another from `start`.
 pub fn earliest(rs: &Ruleset, mask: u64, start: Date) -> Option<Date> {
     let mut d = start;
