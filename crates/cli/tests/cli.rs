@@ -477,7 +477,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&same), 0);
     assert!(stdout(&same).contains("没有差别"));
     let edited = ruleset_text()
-        .replacen("version = \"2026.11.1\"", "version = \"2026.12.0\"", 1)
+        .replacen("version = \"2026.11.2\"", "version = \"2026.12.0\"", 1)
         .replacen("  { doc = \"dispute_resolution_mechanism\" },\n]", "]", 1)
         .replacen(
             "{ id = \"government_subject\", subject_types = [\"government\"],",
@@ -498,7 +498,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     assert!(
-        out.contains("version changed from \"2026.11.1\" to \"2026.12.0\""),
+        out.contains("version changed from \"2026.11.2\" to \"2026.12.0\""),
         "{out}"
     );
     assert!(

@@ -1005,9 +1005,7 @@ impl<'r> Decider<'r> {
     /// each add one category the profile does not list (the business
     /// decides between them). Best: the furthest status, then the fewest
     /// categories to add (a category the profile already lists comes
-    /// first), then the fewest actions. Among equals, for a declared
-    /// scenario the way made for fewest scenarios wins (the category made
-    /// for it); with none, the broadest.
+    /// first), then as `key` says.
     fn best_ways(
         &self,
         pi: usize,
@@ -1018,19 +1016,38 @@ impl<'r> Decider<'r> {
         docs: &mut Bits,
     ) -> Option<(PathDecision, Vec<usize>)> {
         let path = &self.rs.paths[pi];
-        let breadth = |w: usize| {
-            let n = path.ways[w].scenarios.len();
-            if specific { n } else { usize::MAX - n }
+        // For a declared scenario, among equals the way made for fewest
+        // scenarios; with none, a way whose category is still to add is
+        // suggested in ruleset order (the general ways come first), and
+        // the profile's own categories compete on actions.
+        let key = |d: &PathDecision, w: usize| {
+            let (a, n) = (adds(d), path.ways[w].scenarios.len());
+            match (specific, a) {
+                (true, _) => (d.status, a, d.actions, n),
+                (false, 0) => (d.status, a, d.actions, w),
+                (false, _) => (d.status, a, 0, w),
+            }
         };
         let mut best: Option<(PathDecision, Vec<usize>)> = None;
+        // With no scenario, ways whose categories the profile does not list
+        // all stand equal (the same rules apply to each), so the first that
+        // is not blocked is the only one of them that can win.
+        let mut unlisted_open = false;
         for &w in ways {
+            let listed = path.ways[w]
+                .categories
+                .iter()
+                .all(|&c| r.status[c].is_some());
+            if !specific && !listed && unlisted_open {
+                continue;
+            }
             let e = self.eval_ways(pi, &[w], fx, r, docs);
+            unlisted_open |= !listed && e.status != PathStatus::Blocked;
             let Some((b, ties)) = &mut best else {
                 best = Some((e, Vec::new()));
                 continue;
             };
             let bw = b.way.unwrap_or_default();
-            let key = |d: &PathDecision, w| (d.status, adds(d), d.actions, breadth(w));
             if key(&e, w) < key(b, bw) {
                 best = Some((e, Vec::new()));
             } else if key(&e, w) == key(b, bw) && self.only_adds(&e) && self.only_adds(b) {

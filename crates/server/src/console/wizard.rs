@@ -224,8 +224,13 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
     let n = cat.alternatives.len().to_string();
     html! {
         section.qual {
-            h3 { (cat.label()) " · " (rm_n(l, &n)) }
+            @if cat.documents_sourced {
+                h3 { (cat.label()) " · " (rm_n(l, &n)) }
+            } @else {
+                h3 { (cat.label()) }
+            }
             p.hint { (cat.scope.get(l)) " " a href=(cat.source) rel="noreferrer" { (rm(l, "source")) } }
+            @if !cat.documents_sourced { p.unsourced { (rm(l, "doc_unsourced")) } }
             ol.alts {
                 @for a in &cat.alternatives {
                     li {
