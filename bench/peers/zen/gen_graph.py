@@ -176,12 +176,10 @@ for key, _, _, q in LIVE:
     qual = f"{key}Qualified"
     e(qual, q if q else "true")
     e(key + "State", state(key + "Ranks", qual))
+e("medicalState", "min([$.medicalOtherState, " + ", ".join(f"$.{k}State" for k in MEDICAL_KEYS) + "])")
 # Conditional rules: medical goods need 医疗/*, political news its category,
 # prohibited goods close every path until removed, individuals are blocked.
 e("extra", "max([$.medical ? $.medicalState : 0, $.politicalService ? $.newsState : 0, $.prohibited ? 2 : 0])")
-e("medicalState", "min([$.medicalOtherState, " + ", ".join(f"$.{k}State" for k in MEDICAL_KEYS) + "])")
-
-
 # Each path's ways: the state of the category it needs and the scenarios it
 # serves. A government subject's own account serves government work.
 def ways(items):
