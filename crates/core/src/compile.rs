@@ -652,6 +652,9 @@ impl Cx<'_> {
             if p.ways.is_empty() {
                 self.error(p.id.span(), &k, "a path needs at least one way to open it");
             }
+            if p.ways.len() > 64 {
+                self.error(p.id.span(), &k, "a path may have at most 64 ways");
+            }
             let mut way_seen = HashSet::new();
             let mut ways = Vec::new();
             for (j, w) in p.ways.iter().enumerate() {

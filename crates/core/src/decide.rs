@@ -198,8 +198,9 @@ pub struct PathDecision {
     pub status: PathStatus,
     /// The way that opens (or would open) the path: the first of `ways`.
     pub way: Option<usize>,
-    /// Every way the decision counts on: one per declared scenario at most.
-    pub ways: Vec<usize>,
+    /// Every way the decision counts on (a bit per way of the path; at
+    /// most one per declared scenario).
+    pub ways: u64,
     /// Each declared scenario a way of this path opens: (scenario, way).
     pub covers: Vec<(usize, usize)>,
     /// Declared scenarios no way of this path opens: it is blocked for them.
@@ -913,7 +914,7 @@ impl<'r> Decider<'r> {
         PathDecision {
             status,
             way: ways.first().copied(),
-            ways: ways.to_vec(),
+            ways: ways.iter().fold(0, |m, &w| m | (1 << w)),
             covers: Vec::new(),
             unserved: Vec::new(),
             blocked_by: None,
@@ -962,19 +963,18 @@ impl<'r> Decider<'r> {
                 .is_none_or(|s| s & r.subject_bit != 0)
         };
         if live.is_empty() {
-            let all: Vec<usize> = (0..path.ways.len()).filter(open).collect();
+            let mut all = (0..path.ways.len()).filter(open);
             return self
-                .best_ways(pi, &all, false, fx, r, docs)
+                .best_ways(pi, &mut all, false, fx, r, docs)
                 .map_or_else(|| blocked(None), |(d, _)| d);
         }
         let (mut chosen, mut covers, mut unserved) = (Vec::new(), Vec::new(), Vec::new());
         let mut options: Vec<(usize, Vec<usize>)> = Vec::new();
         for &s in live {
-            let opening: Vec<usize> = (0..path.ways.len())
+            let mut opening = (0..path.ways.len())
                 .filter(open)
-                .filter(|&w| path.ways[w].scenarios.contains(&s))
-                .collect();
-            let Some((d, ties)) = self.best_ways(pi, &opening, true, fx, r, docs) else {
+                .filter(|&w| path.ways[w].scenarios.contains(&s));
+            let Some((d, ties)) = self.best_ways(pi, &mut opening, true, fx, r, docs) else {
                 unserved.push(s);
                 continue;
             };
@@ -1009,7 +1009,7 @@ impl<'r> Decider<'r> {
     fn best_ways(
         &self,
         pi: usize,
-        ways: &[usize],
+        ways: &mut dyn Iterator<Item = usize>,
         specific: bool,
         fx: &Effects,
         r: &Resolved,
@@ -1033,7 +1033,7 @@ impl<'r> Decider<'r> {
         // all stand equal (the same rules apply to each), so the first that
         // is not blocked is the only one of them that can win.
         let mut unlisted_open = false;
-        for &w in ways {
+        for w in ways {
             let listed = path.ways[w]
                 .categories
                 .iter()
@@ -1120,7 +1120,7 @@ impl<'r> Decider<'r> {
             let fx = Effects { extra, prohibit };
             let mut d = self.choose(pi, &fx, &live, &r, &mut docs);
             if d.status != PathStatus::Blocked {
-                d.setup = golive::remaining(path, rs, &d.ways, r.done);
+                d.setup = golive::remaining(path, rs, d.ways, r.done);
                 d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));
             }
             if d.status != PathStatus::Blocked {
@@ -1333,7 +1333,7 @@ fn blocked(by: Option<usize>) -> PathDecision {
     PathDecision {
         status: PathStatus::Blocked,
         way: None,
-        ways: Vec::new(),
+        ways: 0,
         covers: Vec::new(),
         unserved: Vec::new(),
         blocked_by: by,

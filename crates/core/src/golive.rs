@@ -21,13 +21,13 @@ pub fn after(start: Date, days: u32, working: bool) -> Option<Date> {
     Some(d)
 }
 
-/// The path's steps still to do when it opens by `ways`: a bit per step
-/// of [`Ruleset::steps`].
-pub fn remaining(path: &Path, rs: &Ruleset, ways: &[usize], done: u64) -> u64 {
+/// The path's steps still to do when it opens by `ways` (a bit per way):
+/// a bit per step of [`Ruleset::steps`].
+pub fn remaining(path: &Path, rs: &Ruleset, ways: u64, done: u64) -> u64 {
     let mut mask = 0u64;
     for &s in &path.steps {
         let step = &rs.steps[s];
-        let applies = step.ways.is_empty() || ways.iter().any(|w| step.ways.contains(w));
+        let applies = step.ways.is_empty() || step.ways.iter().any(|&w| ways & (1 << w) != 0);
         if applies && done & (1 << s) == 0 {
             mask |= 1 << s;
         }
