@@ -607,7 +607,7 @@ impl Cx<'_> {
             if unsourced && !alternatives.is_empty() {
                 self.error(
                     c.id.span(),
-                    &format!("{k}.documents_unsourced"),
+                    format!("{k}.documents_unsourced"),
                     "a category with documents_unsourced = true cannot list alternatives",
                 );
             }
