@@ -161,8 +161,8 @@ impl Columns {
                             };
                             ProfileCategory {
                                 first: label.to_string(),
-                                second: None,
                                 status,
+                                ..ProfileCategory::default()
                             }
                         })
                         .collect()

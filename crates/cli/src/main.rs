@@ -9,6 +9,7 @@ mod render;
 mod ruletools;
 mod serve;
 mod show;
+mod wechat;
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -69,6 +70,11 @@ enum Command {
     },
     /// List documents that expire within a window, from the service's database.
     Expiring(serve::ExpiringArgs),
+    /// Profiles from WeChat's own formats.
+    Profile {
+        #[command(subcommand)]
+        command: wechat::ProfileCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         Command::Serve(args) => Ok(serve::serve(args)?),
         Command::Admin { command } => Ok(serve::admin(command)?),
         Command::Expiring(args) => Ok(serve::expiring(args)?),
+        Command::Profile { command } => wechat::run(command),
         Command::Check {
             profile,
             format,

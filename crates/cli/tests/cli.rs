@@ -580,3 +580,118 @@ fn the_text_report_shows_the_evaluation_date_and_what_it_assumed_beside_the_verd
     assert!(verdict.contains("按已通过计：社交/直播"), "{text}");
     assert!(text.contains("评估日期: 2026-11-28"), "{text}");
 }
+
+// profile from-wechat ---------------------------------------------------
+
+fn wechat_fixture(name: &str) -> String {
+    format!("{ROOT}/examples/wechat/{name}")
+}
+
+#[test]
+fn a_getcategory_response_merges_into_a_profile_written_by_hand() {
+    let o = livegate(&[
+        "profile",
+        "from-wechat",
+        "--categories",
+        &wechat_fixture("getcategory.json"),
+        "--profile",
+        &wechat_fixture("base-profile.json"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let got = livegate_core::parse_profile(&stdout(&o)).expect("a profile");
+    let want = std::fs::read_to_string(wechat_fixture("getcategory.profile.json")).unwrap();
+    let want = livegate_core::parse_profile(&want).expect("the hand-written profile");
+    assert_eq!(
+        got, want,
+        "WeChat's categories, ids and reason; the planned one kept"
+    );
+    // Its report shows WeChat's reason beside the rejected category.
+    let r = with_stdin(
+        &["check", "-", "--as-of", "2026-11-28", "--format", "json"],
+        stdout(&o).as_bytes(),
+    );
+    let report = json(&r);
+    let rejected = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "category_rejected")
+        .expect("the rejected category is reported");
+    assert!(
+        rejected["message"]
+            .as_str()
+            .unwrap()
+            .contains("微信驳回原因：请补充《信息网络传播视听节目许可证》"),
+        "{rejected}"
+    );
+}
+
+#[test]
+fn a_getcategory_response_and_a_verify_type_make_a_profile() {
+    let o = livegate(&[
+        "profile",
+        "from-wechat",
+        "--categories",
+        &wechat_fixture("getcategory.json"),
+        "--verify-type",
+        "2",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let p = json(&o);
+    assert_eq!(
+        p["subject"]["type"], "2",
+        "WeChat's verify_type, read by the ruleset"
+    );
+    assert_eq!(p["categories"][1]["status"], "pending");
+    let r = with_stdin(
+        &["check", "-", "--format", "json", "--as-of", "2026-11-28"],
+        stdout(&o).as_bytes(),
+    );
+    assert_eq!(json(&r)["subject_type"], "government");
+}
+
+#[test]
+fn a_bad_getcategory_response_is_a_clear_error_naming_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            r#"{"errcode": 40001, "errmsg": "invalid credential"}"#,
+            "40001",
+        ),
+        (
+            r#"{"errcode": 0, "categories": [{"first": 1, "first_name": "a", "second": 2, "second_name": "b", "audit_status": "3"}]}"#,
+            "categories[0].audit_status",
+        ),
+        (
+            r#"{"errcode": 0, "categories": [{"first": 1, "first_name": "a", "second": 2, "second_name": "b", "audit_status": 7}]}"#,
+            "categories[0].audit_status",
+        ),
+        (r#"{"errcode": 0}"#, "categories"),
+        ("not json", "getcategory"),
+    ];
+    for (text, names) in cases {
+        let f = dir.path().join("r.json");
+        std::fs::write(&f, text).unwrap();
+        let o = livegate(&[
+            "profile",
+            "from-wechat",
+            "--categories",
+            f.to_str().unwrap(),
+            "--verify-type",
+            "1",
+            "--lang",
+            "en",
+        ]);
+        assert_eq!(code(&o), 2, "{text}");
+        assert!(stderr(&o).contains(names), "{text}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "nothing written for {text}");
+    }
+    let o = livegate(&[
+        "profile",
+        "from-wechat",
+        "--categories",
+        &wechat_fixture("getcategory.json"),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--verify-type"), "{}", stderr(&o));
+}

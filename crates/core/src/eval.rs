@@ -498,7 +498,13 @@ impl Renderer<'_> {
             }
             Note::CategoryRejected { category } => {
                 let label = p.categories[*category].label();
-                self.checks(CheckKind::CategoryRejected, &[("category", &label)], |f| {
+                let reason = p.categories[*category]
+                    .audit_reason
+                    .as_deref()
+                    .map(|r| msg("audit_reason", lang, &[("reason", r)]))
+                    .unwrap_or_default();
+                let vars = [("category", label.as_str()), ("reason", reason.as_str())];
+                self.checks(CheckKind::CategoryRejected, &vars, |f| {
                     f.subject = Some(label.clone());
                     f.path = Some(format!("categories[{category}]"));
                 })

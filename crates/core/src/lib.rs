@@ -33,6 +33,7 @@ pub mod report;
 pub mod ruleset;
 pub mod testing;
 pub mod text;
+pub mod wechat;
 
 pub use compile::{Loaded, load};
 pub use decide::{Decision, decide};

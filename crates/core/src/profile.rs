@@ -122,6 +122,14 @@ pub struct ProfileCategory {
     pub second: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// WeChat's category ids (`getcategory`'s `first` and `second`), kept as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat_first: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wechat_second: Option<u32>,
+    /// Why WeChat's review rejected it (`getcategory`'s `audit_reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_reason: Option<String>,
 }
 
 impl ProfileCategory {

@@ -177,7 +177,18 @@ pub async fn save(
         Err(r) => return r,
     };
     let expected: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let profile = to_profile(&state.ruleset, &f).unwrap_or_default();
+    let mut profile = to_profile(&state.ruleset, &f).unwrap_or_default();
+    // The form does not carry WeChat's category ids and review reasons: keep them.
+    if let Ok(a) = state
+        .store
+        .get_applicant(&user.principal.tenant_id, &id)
+        .await
+        && let Ok(old) = serde_json::from_value::<Vec<livegate_core::profile::ProfileCategory>>(
+            a.profile["categories"].clone(),
+        )
+    {
+        livegate_core::wechat::keep_wechat_fields(&mut profile.categories, &old);
+    }
     let saved = async {
         let input = crate::stored::check_applicant(&state, profile.clone(), cx.lang)?;
         state

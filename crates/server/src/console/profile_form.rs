@@ -50,6 +50,7 @@ fn categories(rs: &Ruleset, f: &Form) -> Vec<ProfileCategory> {
                 first: c.first.clone(),
                 second: Some(c.second.clone()),
                 status: Some(status.to_string()),
+                ..ProfileCategory::default()
             })
         })
         .collect()
