@@ -17,6 +17,7 @@ pub mod retention;
 pub mod routes;
 pub mod stored;
 pub mod tokens;
+pub mod wechat;
 
 use std::future::Future;
 use std::path::PathBuf;

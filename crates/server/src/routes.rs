@@ -39,6 +39,10 @@ pub fn router() -> Router<AppState> {
                 .delete(delete_applicant),
         )
         .route("/v1/applicants/{id}/evaluate", post(evaluate_applicant))
+        .route(
+            "/v1/applicants/{id}/wechat/categories",
+            axum::routing::put(crate::wechat::put_categories),
+        )
         .route("/v1/applicants/{id}/evaluations", get(list_evaluations))
         .route(
             "/v1/applicants/{id}/documents",
@@ -319,7 +323,10 @@ pub fn parse_window(s: &str) -> Option<i64> {
 // ---- bodies and headers ---------------------------------------------------
 
 /// A JSON body: declared as JSON, within the limit, well-formed.
-fn json_text(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<String, ApiError> {
+pub(crate) fn json_text(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<String, ApiError> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -370,7 +377,7 @@ fn body_bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes
 }
 
 /// The version `If-Match` names; required on every change.
-fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
     let v = headers
         .get(header::IF_MATCH)
         .ok_or(ApiError::PreconditionRequired)?
@@ -412,7 +419,7 @@ fn json_response<T: Serialize>(v: &T) -> Response {
     }
 }
 
-fn with_etag(version: i64, status: StatusCode, body: impl Serialize) -> Response {
+pub(crate) fn with_etag(version: i64, status: StatusCode, body: impl Serialize) -> Response {
     let mut res = (status, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         res.headers_mut().insert(header::ETAG, v);
@@ -970,7 +977,7 @@ impl utoipa::Modify for Bearer {
         list_applicants, create_applicant, get_applicant, update_applicant, delete_applicant,
         list_documents, create_document, get_document, update_document, delete_document,
         upload_file, download_file, expiring, audit,
-        crate::tokens::list_tokens, crate::tokens::revoke_token,
+        crate::tokens::list_tokens, crate::tokens::revoke_token, crate::wechat::put_categories,
     ),
     components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList)),
     modifiers(&Bearer),

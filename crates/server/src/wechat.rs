@@ -1,0 +1,56 @@
+//! WeChat's own formats in the service: an applicant's categories from
+//! the open platform's `getcategory` response
+//! (https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/category/getcategory.html).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use livegate_core::{Lang, Profile};
+
+use crate::auth::Auth;
+use crate::routes::{ApplicantView, if_match, json_text, with_etag};
+use crate::{ApiError, AppState, FieldError};
+
+/// Replaces an applicant's categories with WeChat's (`getcategory`'s body
+/// as WeChat returns it), keeping the planned ones WeChat does not list
+/// yet; the usual `If-Match` rules and an audit entry.
+#[utoipa::path(put, path = "/v1/applicants/{id}/wechat/categories", tag = "wechat",
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "the ETag of the version read")),
+    request_body(content = Object, content_type = "application/json", description = "a getcategory response"),
+    responses(
+        (status = 200, description = "the applicant with WeChat's categories", body = ApplicantView),
+        (status = 412, description = "someone changed it since", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "not a getcategory response, or WeChat answered an errcode: `errors[].path` names where", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "no If-Match", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn put_categories(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let who = auth.writer()?;
+    let expected = if_match(&headers)?;
+    let text = json_text(&headers, body)?;
+    let categories = livegate_core::wechat::categories_from_getcategory(&text).map_err(|e| {
+        ApiError::Validation(vec![FieldError {
+            path: e.path,
+            message: e.message,
+            suggestion: None,
+        }])
+    })?;
+    let stored = state.store.get_applicant(&who.tenant_id, &id).await?;
+    let mut profile: Profile = serde_json::from_value(stored.profile)
+        .map_err(|e| ApiError::Internal(format!("a stored profile does not read: {e}")))?;
+    livegate_core::wechat::merge_categories(&mut profile, categories);
+    let input = crate::stored::check_applicant(&state, profile, Lang::En)?;
+    let a = state
+        .store
+        .update_applicant(who, &id, expected, input)
+        .await?;
+    Ok(with_etag(a.version, StatusCode::OK, ApplicantView::from(a)))
+}
