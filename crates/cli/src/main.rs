@@ -5,6 +5,7 @@
 
 mod backup;
 mod batch;
+mod impact;
 mod render;
 mod ruletools;
 mod serve;
@@ -111,6 +112,19 @@ enum RulesCommand {
     Diff {
         old: PathBuf,
         new: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// Every profile whose verdict, path statuses or missing documents
+    /// change between two rulesets, grouped by the change that touches it.
+    Impact {
+        old: PathBuf,
+        new: PathBuf,
+        /// The profiles, JSON Lines; `-` reads standard input. Bad lines are counted and skipped.
+        #[arg(long, value_name = "FILE")]
+        profiles: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
@@ -303,6 +317,22 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 } else {
                     ExitCode::from(1)
                 })
+            }
+            RulesCommand::Impact {
+                old,
+                new,
+                profiles,
+                format,
+                lang,
+            } => {
+                let lang = Lang::from(lang);
+                let a = load_rules(Some(&old), lang)?;
+                let b = load_rules(Some(&new), lang)?;
+                let mut out = anstream::stdout().lock();
+                let json = matches!(format, Format::Json);
+                let code = impact::impact(&mut out, (&a, &b), &profiles, json, lang)?;
+                out.flush()?;
+                Ok(code)
             }
             RulesCommand::Show {
                 lang,

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
@@ -694,4 +694,104 @@ fn a_bad_getcategory_response_is_a_clear_error_naming_where() {
     ]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--verify-type"), "{}", stderr(&o));
+}
+
+// rules impact ----------------------------------------------------------
+
+#[test]
+fn rules_impact_finds_exactly_the_profiles_that_relied_on_a_changed_alternative() {
+    // 社交/直播's audiovisual-licence alternative now also asks for the
+    // business licence.
+    let edited = ruleset_text().replacen(
+        "all_of = [{ doc = \"audiovisual_program_license\" }]",
+        "all_of = [{ doc = \"audiovisual_program_license\" }, { doc = \"business_license\" }]",
+        1,
+    );
+    assert_ne!(edited, ruleset_text(), "the edit applies");
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.toml");
+    std::fs::write(&new, edited).unwrap();
+    let social = |id: &str, status: &str, doc: Value| {
+        json!({"id": id, "subject": {"type": "enterprise"}, "scenarios": ["entertainment"],
+               "categories": [{"first": "社交", "second": "直播", "status": status}], "documents": [doc]})
+        .to_string()
+    };
+    let lines = [
+        social(
+            "relied",
+            "pending",
+            json!({"kind": "audiovisual_program_license"}),
+        ),
+        social(
+            "culture",
+            "pending",
+            json!({"kind": "network_culture_license", "scope": ["online_performance"]}),
+        ),
+        social(
+            "approved",
+            "approved",
+            json!({"kind": "audiovisual_program_license"}),
+        ),
+        json!({"id": "individual", "subject": {"type": "individual"}}).to_string(),
+        "not json".to_string(),
+    ];
+    let profiles = dir.path().join("p.jsonl");
+    std::fs::write(&profiles, lines.join("\n")).unwrap();
+    let args = |fmt: &'static str, lang: &'static str| {
+        vec![
+            "rules".to_string(),
+            "impact".into(),
+            "rules/wechat-live.toml".into(),
+            new.to_str().unwrap().into(),
+            "--profiles".into(),
+            profiles.to_str().unwrap().into(),
+            "--format".into(),
+            fmt.into(),
+            "--lang".into(),
+            lang.into(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        livegate(&refs)
+    };
+    let o = run(args("json", "en"));
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["profiles"], 5);
+    assert_eq!(j["bad_lines"], 1, "a bad line is counted and skipped");
+    let changed = j["profiles_changed"].as_array().unwrap();
+    let ids: Vec<&str> = changed
+        .iter()
+        .filter_map(|p| p["profile_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["relied"],
+        "exactly the profile that relied on the alternative"
+    );
+    assert_eq!(changed[0]["verdict_old"], "pending");
+    assert_eq!(changed[0]["verdict_new"], "needs_action");
+    assert_eq!(changed[0]["to_prepare"], json!(["business_license"]));
+    let groups = j["groups"].as_array().unwrap();
+    assert!(
+        groups
+            .iter()
+            .any(|g| g["change"]["area"] == "alternative" && g["count"] == 1),
+        "grouped under the alternative that changed: {groups:?}"
+    );
+    let t = run(args("text", "zh"));
+    let out = stdout(&t);
+    assert!(out.contains("5 份资料中 1 份"), "{out}");
+    assert!(out.contains("需新准备: 《营业执照》"), "{out}");
+    // The same ruleset twice: nothing changes, exit 0.
+    let same = livegate(&[
+        "rules",
+        "impact",
+        "rules/wechat-live.toml",
+        "rules/wechat-live.toml",
+        "--profiles",
+        profiles.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&same), 0, "{}", stdout(&same));
 }

@@ -26,6 +26,7 @@ pub mod err;
 pub mod eval;
 pub mod fuzzy;
 pub mod golive;
+pub mod impact;
 pub mod l10n;
 pub mod profile;
 mod raw;

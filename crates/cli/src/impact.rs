@@ -1,0 +1,217 @@
+//! `livegate rules impact OLD NEW --profiles FILE`: every profile whose
+//! verdict, path statuses or missing documents change between two
+//! rulesets, grouped by the `rules diff` changes that touch it, with the
+//! new documents each must prepare.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use livegate_core::catalog::{join, msg};
+use livegate_core::diff::Change;
+use livegate_core::impact::{ProfileImpact, compare};
+use livegate_core::text::doc_title;
+use livegate_core::{Lang, Ruleset, parse_profile};
+use serde::Serialize;
+
+use crate::{Failure, Stop, display};
+
+/// A profile line that changes.
+#[derive(Serialize)]
+struct Changed {
+    line: usize,
+    profile_id: Option<String>,
+    #[serde(flatten)]
+    impact: ProfileImpact,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    change: &'a Change,
+    count: usize,
+    lines: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    profiles: usize,
+    bad_lines: usize,
+    changed: usize,
+    groups: Vec<Group<'a>>,
+    unattributed: Vec<usize>,
+    profiles_changed: Vec<Changed>,
+}
+
+/// Reads the profiles and compares each; bad lines are counted and skipped.
+fn scan(
+    old: &Ruleset,
+    new: &Ruleset,
+    changes: &[Change],
+    file: &Path,
+    lang: Lang,
+) -> Result<(usize, usize, Vec<Changed>), Failure> {
+    let name = display(file);
+    let read_failed = |e: std::io::Error| {
+        Failure(msg(
+            "read_failed",
+            lang,
+            &[("path", &name), ("reason", &e.to_string())],
+        ))
+    };
+    let input: Box<dyn BufRead> = if file == Path::new("-") {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        Box::new(BufReader::new(
+            std::fs::File::open(file).map_err(read_failed)?,
+        ))
+    };
+    let (mut profiles, mut bad, mut changed) = (0, 0, Vec::new());
+    for (i, line) in input.lines().enumerate() {
+        let line = line.map_err(read_failed)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        profiles += 1;
+        let impact = parse_profile(&line).and_then(|p| {
+            compare(old, new, changes, &p, None).map(|c| c.map(|c| (p.id.clone(), c)))
+        });
+        match impact {
+            Ok(Some((profile_id, impact))) => changed.push(Changed {
+                line: i + 1,
+                profile_id,
+                impact,
+            }),
+            Ok(None) => {}
+            Err(_) => bad += 1,
+        }
+    }
+    Ok((profiles, bad, changed))
+}
+
+pub fn impact(
+    out: &mut impl Write,
+    (old, new): (&Ruleset, &Ruleset),
+    file: &Path,
+    json: bool,
+    lang: Lang,
+) -> Result<ExitCode, Stop> {
+    let changes = livegate_core::diff::diff(old, new, lang);
+    let (profiles, bad_lines, changed) = scan(old, new, &changes, file, lang)?;
+    let groups: Vec<Group> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let lines: Vec<usize> = changed
+                .iter()
+                .filter(|p| p.impact.causes.contains(&i))
+                .map(|p| p.line)
+                .collect();
+            Group {
+                change: c,
+                count: lines.len(),
+                lines,
+            }
+        })
+        .filter(|g| g.count > 0)
+        .collect();
+    let unattributed = changed
+        .iter()
+        .filter(|p| p.impact.causes.is_empty())
+        .map(|p| p.line)
+        .collect();
+    let s = Summary {
+        profiles,
+        bad_lines,
+        changed: changed.len(),
+        groups,
+        unattributed,
+        profiles_changed: changed,
+    };
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &s)
+            .map_err(|e| Stop::from(std::io::Error::from(e)))?;
+        writeln!(out)?;
+    } else {
+        text(out, &s, new, lang)?;
+    }
+    Ok(if s.changed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn text(out: &mut impl Write, s: &Summary, rs: &Ruleset, lang: Lang) -> std::io::Result<()> {
+    let n = |v: usize| v.to_string();
+    let head = [
+        ("profiles", n(s.profiles)),
+        ("changed", n(s.changed)),
+        ("bad", n(s.bad_lines)),
+    ];
+    let vars: Vec<(&str, &str)> = head.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    writeln!(out, "{}", msg("impact_head", lang, &vars))?;
+    for g in &s.groups {
+        writeln!(
+            out,
+            "  · {} — {}",
+            g.change.message,
+            msg("impact_count", lang, &[("n", &n(g.count))])
+        )?;
+    }
+    if !s.unattributed.is_empty() {
+        let c = n(s.unattributed.len());
+        writeln!(out, "  · {}", msg("impact_other", lang, &[("n", &c)]))?;
+    }
+    for p in &s.profiles_changed {
+        writeln!(out, "{}", profile_line(p, rs, lang))?;
+    }
+    Ok(())
+}
+
+/// One changed profile in words: its line and id, the verdict and the paths
+/// before and after, and what to prepare.
+fn profile_line(p: &Changed, rs: &Ruleset, lang: Lang) -> String {
+    let m = |k: &str| msg(k, lang, &[]);
+    let mut parts = vec![format!(
+        "{} {} → {}",
+        m("impact_verdict"),
+        m(&format!("verdict_{}", p.impact.verdict_old.as_str())),
+        m(&format!("verdict_{}", p.impact.verdict_new.as_str()))
+    )];
+    for c in &p.impact.paths {
+        let name = rs
+            .paths
+            .iter()
+            .find(|x| x.id == c.id)
+            .map_or(c.id.clone(), |x| x.name.get(lang).to_string());
+        let st = |s: &str| {
+            if s == "-" {
+                s.to_string()
+            } else {
+                m(&format!("status_{s}"))
+            }
+        };
+        parts.push(format!("{name} {} → {}", st(&c.old), st(&c.new)));
+    }
+    if !p.impact.to_prepare.is_empty() {
+        let docs: Vec<String> = p
+            .impact
+            .to_prepare
+            .iter()
+            .map(|d| {
+                rs.documents
+                    .iter()
+                    .find(|x| &x.id == d)
+                    .map_or(d.clone(), |x| doc_title(x.name.get(lang), lang))
+            })
+            .collect();
+        parts.push(format!("{}: {}", m("impact_prepare"), join(&docs, lang)));
+    }
+    let who = p.profile_id.as_deref().unwrap_or("-");
+    let line = msg(
+        "impact_line",
+        lang,
+        &[("line", &p.line.to_string()), ("id", who)],
+    );
+    format!("  {line} {}", parts.join(&m("list_sep")))
+}
