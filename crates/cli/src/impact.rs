@@ -97,28 +97,17 @@ pub fn impact(
 ) -> Result<ExitCode, Stop> {
     let changes = livegate_core::diff::diff(old, new, lang);
     let (profiles, bad_lines, changed) = scan(old, new, &changes, file, lang)?;
-    let groups: Vec<Group> = changes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let lines: Vec<usize> = changed
-                .iter()
-                .filter(|p| p.impact.causes.contains(&i))
-                .map(|p| p.line)
-                .collect();
-            Group {
-                change: c,
-                count: lines.len(),
-                lines,
-            }
+    let impacts: Vec<&ProfileImpact> = changed.iter().map(|c| &c.impact).collect();
+    let (grouped, other) = livegate_core::impact::group(&changes, &impacts);
+    let groups: Vec<Group> = grouped
+        .into_iter()
+        .map(|(change, hit)| Group {
+            change,
+            count: hit.len(),
+            lines: hit.iter().map(|&k| changed[k].line).collect(),
         })
-        .filter(|g| g.count > 0)
         .collect();
-    let unattributed = changed
-        .iter()
-        .filter(|p| p.impact.causes.is_empty())
-        .map(|p| p.line)
-        .collect();
+    let unattributed = other.iter().map(|&k| changed[k].line).collect();
     let s = Summary {
         profiles,
         bad_lines,

@@ -152,3 +152,26 @@ pub fn compare(
         causes,
     }))
 }
+
+/// The changed profiles under each `rules diff` change that touches them
+/// (indexes into `impacts`), and those no change was traced to.
+pub fn group<'a>(
+    changes: &'a [Change],
+    impacts: &[&ProfileImpact],
+) -> (Vec<(&'a Change, Vec<usize>)>, Vec<usize>) {
+    let groups = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let hit = (0..impacts.len())
+                .filter(|&k| impacts[k].causes.contains(&i))
+                .collect();
+            (c, hit)
+        })
+        .filter(|(_, hit): &(_, Vec<usize>)| !hit.is_empty())
+        .collect();
+    let unattributed = (0..impacts.len())
+        .filter(|&k| impacts[k].causes.is_empty())
+        .collect();
+    (groups, unattributed)
+}

@@ -12,6 +12,7 @@ pub mod console;
 mod edge;
 pub mod error;
 pub mod files;
+pub mod impact;
 pub mod metrics;
 pub mod retention;
 pub mod routes;

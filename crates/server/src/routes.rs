@@ -61,6 +61,7 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route("/v1/expiring", get(expiring))
+        .route("/v1/rules/impact", post(crate::impact::rules_impact))
         .route("/v1/audit", get(audit))
         .route("/v1/tokens", get(crate::tokens::list_tokens))
         .route(
@@ -259,12 +260,12 @@ pub struct UploadQuery {
     pub name: Option<String>,
 }
 
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(t)| t)
         .map_err(|e| ApiError::BadRequest(e.body_text()))
 }
 
-fn lang(q: &LangQuery) -> Result<Lang, ApiError> {
+pub(crate) fn lang(q: &LangQuery) -> Result<Lang, ApiError> {
     match q.lang.as_deref() {
         None | Some("zh") => Ok(Lang::Zh),
         Some("en") => Ok(Lang::En),
@@ -978,8 +979,10 @@ impl utoipa::Modify for Bearer {
         list_documents, create_document, get_document, update_document, delete_document,
         upload_file, download_file, expiring, audit,
         crate::tokens::list_tokens, crate::tokens::revoke_token, crate::wechat::put_categories,
+        crate::impact::rules_impact,
     ),
-    components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList)),
+    components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList,
+        crate::impact::ImpactReport, crate::impact::ImpactGroup, crate::impact::ApplicantImpact)),
     modifiers(&Bearer),
 )]
 pub struct ApiDoc;
