@@ -199,7 +199,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(Stop::Closed) => ExitCode::SUCCESS,
         Err(Stop::Fail(Failure(m))) => {
-            let lang = Lang::Zh;
+            let lang = asked_lang();
             let _ = writeln!(
                 anstream::stderr(),
                 "livegate: {}: {m}",
@@ -208,6 +208,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The language the command line asked for (`--lang en` or `--lang=en`),
+/// for a failure reported after the command's own arguments are gone.
+fn asked_lang() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let en = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+        || args.iter().any(|a| a == "--lang=en");
+    if en { Lang::En } else { Lang::Zh }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Stop> {

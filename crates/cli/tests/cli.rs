@@ -795,3 +795,20 @@ fn rules_impact_finds_exactly_the_profiles_that_relied_on_a_changed_alternative(
     ]);
     assert_eq!(code(&same), 0, "{}", stdout(&same));
 }
+
+#[test]
+fn an_error_reads_in_the_language_asked_for() {
+    let en = livegate(&["check", "/nonexistent/profile.json", "--lang", "en"]);
+    assert_eq!(code(&en), 2);
+    assert!(
+        stderr(&en).starts_with("livegate: error:"),
+        "{}",
+        stderr(&en)
+    );
+    let zh = livegate(&["check", "/nonexistent/profile.json"]);
+    assert!(
+        stderr(&zh).starts_with("livegate: 错误:"),
+        "{}",
+        stderr(&zh)
+    );
+}
