@@ -6,6 +6,7 @@
 mod backup;
 mod batch;
 mod impact;
+mod plan;
 mod render;
 mod ruletools;
 mod serve;
@@ -53,6 +54,8 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
     },
+    /// The plan of one profile, in order; `--wechat` prints WeChat's addcategory request body.
+    Plan(plan::PlanArgs),
     /// Check many profiles (JSON Lines or CSV), streamed: one record a line, in input order.
     Batch(batch::BatchArgs),
     /// Generate realistic profiles (JSON Lines) for benchmarks and tests, reproducibly.
@@ -227,6 +230,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         Command::Admin { command } => Ok(serve::admin(command)?),
         Command::Expiring(args) => Ok(serve::expiring(args)?),
         Command::Profile { command } => wechat::run(command),
+        Command::Plan(args) => plan::plan(args),
         Command::Check {
             profile,
             format,
@@ -235,13 +239,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
             as_of,
         } => {
             let lang = Lang::from(lang);
-            let as_of = match as_of {
-                Some(d) => d
-                    .trim()
-                    .parse::<jiff::civil::Date>()
-                    .map_err(|_| Failure(msg("invalid_date", lang, &[("value", &d)])))?,
-                None => today(),
-            };
+            let as_of = parse_as_of(as_of.as_deref(), lang)?;
             let rs = load_rules(rules.as_deref(), lang)?;
             let text = read_input(&profile, lang)?;
             let opts = Options {
@@ -367,6 +365,17 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
 }
 
 /// Today in Beijing time (UTC+8), the clock WeChat's review keeps.
+/// The `--as-of` date, or today in Beijing time.
+fn parse_as_of(value: Option<&str>, lang: Lang) -> Result<jiff::civil::Date, Failure> {
+    match value {
+        Some(d) => d
+            .trim()
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| Failure(msg("invalid_date", lang, &[("value", d)]))),
+        None => Ok(today()),
+    }
+}
+
 fn today() -> jiff::civil::Date {
     jiff::tz::offset(8)
         .to_datetime(jiff::Timestamp::now())

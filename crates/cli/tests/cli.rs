@@ -812,3 +812,60 @@ fn an_error_reads_in_the_language_asked_for() {
         stderr(&zh)
     );
 }
+
+#[test]
+fn plan_wechat_writes_the_addcategory_body_field_by_field() {
+    let o = livegate(&[
+        "plan",
+        &wechat_fixture("resubmit-social-live.json"),
+        "--wechat",
+        "--as-of",
+        "2026-11-28",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let got = json(&o);
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(wechat_fixture("resubmit-social-live.addcategory.json")).unwrap(),
+    )
+    .unwrap();
+    let (g, w) = (
+        &got["addcategory"]["categories"][0],
+        &want["addcategory"]["categories"][0],
+    );
+    assert_eq!(
+        g["first"], w["first"],
+        "first: WeChat's id from the profile"
+    );
+    assert_eq!(g["second"], w["second"]);
+    assert_eq!(
+        g["certicates"], w["certicates"],
+        "the nearest alternative's documents"
+    );
+    assert_eq!(got, want);
+    // No known WeChat id: reported, never invented.
+    let o = with_stdin(
+        &["plan", "-", "--wechat", "--lang", "en"],
+        br#"{"subject": {"type": "enterprise"}, "scenarios": ["online_class"]}"#,
+    );
+    let j = json(&o);
+    assert_eq!(j["addcategory"]["categories"], json!([]));
+    assert_eq!(j["unresolved"][0]["category"], "教育/在线视频课程");
+    assert!(
+        j["unresolved"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not guess")
+    );
+    // Without --wechat: the plan in words.
+    let t = livegate(&[
+        "plan",
+        &wechat_fixture("resubmit-social-live.json"),
+        "--as-of",
+        "2026-11-28",
+    ]);
+    assert!(
+        stdout(&t).contains("重新提交类目「社交/直播」"),
+        "{}",
+        stdout(&t)
+    );
+}

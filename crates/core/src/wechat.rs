@@ -4,7 +4,9 @@
 //! `categories[]` with `first`, `first_name`, `second`, `second_name`,
 //! `audit_status` (1 审核中, 2 审核不通过, 3 审核通过) and `audit_reason`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use crate::ruleset::Ruleset;
 
 use crate::err::ProfileError;
 use crate::profile::{Profile, ProfileCategory, SubjectTypeRef};
@@ -151,4 +153,136 @@ pub fn profile_from_getcategory(
     }
     merge_categories(&mut profile, categories);
     Ok(profile)
+}
+
+/// One category of an `addcategory` request
+/// (https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/category/addcategory.html).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddCategory {
+    pub first: u32,
+    pub second: u32,
+    /// WeChat's spelling: 资质名称 (`key`) and the scan's `media_id` (`value`).
+    pub certicates: Vec<Certificate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Certificate {
+    pub key: String,
+    pub value: String,
+}
+
+/// A category the plan adds that no request can be written for, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unresolved {
+    pub category: String,
+    pub reason: String,
+}
+
+/// The `addcategory` request body for the categories the plan adds or
+/// resubmits, and those it cannot write.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddCategoryPlan {
+    /// The plan's path.
+    pub path: Option<String>,
+    /// The request body, as WeChat takes it: `{"categories": [...]}`.
+    pub addcategory: AddCategoryBody,
+    pub unresolved: Vec<Unresolved>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddCategoryBody {
+    pub categories: Vec<AddCategory>,
+}
+
+/// The documents of a category's nearest alternative (all of them: WeChat
+/// takes the whole qualification), as 《name》 keys with the scan's media
+/// id from `media`, or a named placeholder.
+fn certificates(
+    rs: &Ruleset,
+    k: usize,
+    nearest: Option<(usize, usize)>,
+    media: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Certificate> {
+    let Some((a, t)) = nearest else {
+        return Vec::new();
+    };
+    let mut docs: Vec<usize> = rs.categories[k].alternatives[a].terms[t]
+        .atoms
+        .iter()
+        .map(|atom| rs.atoms[atom].doc)
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    docs.into_iter()
+        .map(|d| {
+            let doc = &rs.documents[d];
+            let key = format!("《{}》", doc.name.zh);
+            let value = media(&doc.id).unwrap_or_else(|| format!("<media_id: {key}>"));
+            Certificate { key, value }
+        })
+        .collect()
+}
+
+/// The WeChat ids of a category: those the profile keeps for it (from
+/// `getcategory`), never guessed.
+fn wechat_ids(p: &Profile, label: &str) -> Option<(u32, u32)> {
+    p.categories
+        .iter()
+        .find(|c| c.label() == label)
+        .and_then(|c| Some((c.wechat_first?, c.wechat_second?)))
+}
+
+/// What to send WeChat for the plan: an `addcategory` category for each one
+/// the plan's path adds or resubmits, with WeChat's ids and the documents
+/// of its nearest alternative; the others (no known WeChat id, a choice
+/// between categories, a first level) are reported, never given an id.
+pub fn addcategory(
+    rs: &Ruleset,
+    p: &Profile,
+    d: &crate::Decision,
+    media: &dyn Fn(&str) -> Option<String>,
+    lang: crate::Lang,
+) -> AddCategoryPlan {
+    let mut out = AddCategoryPlan {
+        path: d.plan_path.map(|pi| rs.paths[pi].id.clone()),
+        addcategory: AddCategoryBody {
+            categories: Vec::new(),
+        },
+        unresolved: Vec::new(),
+    };
+    let Some(pi) = d.plan_path else { return out };
+    for q in &d.paths[pi].requirements {
+        if q.eval.action.is_none() {
+            continue;
+        }
+        let label = q.category.map_or_else(
+            || rs.category_req_label(&q.req(rs)),
+            |k| rs.categories[k].label(),
+        );
+        let unresolved = |key: &str, list: &str| Unresolved {
+            category: label.clone(),
+            reason: crate::catalog::msg(key, lang, &[("list", list)]),
+        };
+        match (q.category, q.options.is_empty()) {
+            (Some(k), true) => match wechat_ids(p, &label) {
+                Some((first, second)) => out.addcategory.categories.push(AddCategory {
+                    first,
+                    second,
+                    certicates: certificates(rs, k, q.eval.nearest, media),
+                }),
+                None => out.unresolved.push(unresolved("wechat_no_id", "")),
+            },
+            (Some(_), false) => {
+                let all: Vec<String> = q
+                    .options
+                    .iter()
+                    .map(|&c| rs.categories[c].label())
+                    .collect();
+                let list = crate::catalog::join(&all, lang);
+                out.unresolved.push(unresolved("wechat_choose_one", &list));
+            }
+            (None, _) => out.unresolved.push(unresolved("wechat_first_level", "")),
+        }
+    }
+    out
 }

@@ -43,6 +43,10 @@ pub fn router() -> Router<AppState> {
             "/v1/applicants/{id}/wechat/categories",
             axum::routing::put(crate::wechat::put_categories),
         )
+        .route(
+            "/v1/applicants/{id}/wechat/addcategory",
+            get(crate::wechat::get_addcategory),
+        )
         .route("/v1/applicants/{id}/evaluations", get(list_evaluations))
         .route(
             "/v1/applicants/{id}/documents",
@@ -979,7 +983,7 @@ impl utoipa::Modify for Bearer {
         list_documents, create_document, get_document, update_document, delete_document,
         upload_file, download_file, expiring, audit,
         crate::tokens::list_tokens, crate::tokens::revoke_token, crate::wechat::put_categories,
-        crate::impact::rules_impact,
+        crate::wechat::get_addcategory, crate::impact::rules_impact,
     ),
     components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList,
         crate::impact::ImpactReport, crate::impact::ImpactGroup, crate::impact::ApplicantImpact)),

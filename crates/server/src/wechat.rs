@@ -54,3 +54,31 @@ pub async fn put_categories(
         .await?;
     Ok(with_etag(a.version, StatusCode::OK, ApplicantView::from(a)))
 }
+
+/// WeChat's `addcategory` request body for the categories the applicant's
+/// plan adds or resubmits, from its stored profile and documents.
+#[utoipa::path(get, path = "/v1/applicants/{id}/wechat/addcategory", tag = "wechat",
+    params(("id" = String, Path), crate::routes::LangQuery),
+    responses(
+        (status = 200, description = "`addcategory` (the request body, as WeChat takes it), the plan's `path`, and the categories it cannot write (`unresolved`: no known WeChat id, a choice between categories)", body = Object),
+        (status = 404, description = "no such applicant in this tenant", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn get_addcategory(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+    q: Result<
+        axum::extract::Query<crate::routes::LangQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<axum::Json<livegate_core::wechat::AddCategoryPlan>, ApiError> {
+    let lang = crate::routes::lang(&crate::routes::query(q)?)?;
+    let mut profile = crate::stored::stored_profile(&state, &who.tenant_id, &id).await?;
+    crate::stored::dated(&mut profile);
+    let d = livegate_core::decide(&state.ruleset, &profile, None, lang)
+        .map_err(|e| ApiError::invalid(&e.path, e.message))?;
+    // The service keeps scans, not WeChat's media ids: placeholders name them.
+    let plan = livegate_core::wechat::addcategory(&state.ruleset, &profile, &d, &|_| None, lang);
+    Ok(axum::Json(plan))
+}

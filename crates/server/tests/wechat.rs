@@ -100,6 +100,32 @@ fn an_applicants_categories_come_from_getcategory_under_the_etag_rules() {
             "the old ETag no longer matches"
         );
 
+        // The addcategory body for the plan: resubmit 社交/直播 with WeChat's ids.
+        let doc = s.json(
+            "POST",
+            &format!("/v1/applicants/{id}/documents"),
+            &t.editor,
+            &json!({"kind": "audiovisual_program_license"}),
+        );
+        assert_eq!(doc.status, 201, "{}", doc.text());
+        let plan = s.get(
+            &format!("/v1/applicants/{id}/wechat/addcategory?lang=en"),
+            &t.viewer,
+        );
+        assert_eq!(plan.status, 200, "{}", plan.text());
+        let p = plan.json();
+        assert_eq!(p["addcategory"]["categories"][0]["first"], 1003, "{p}");
+        assert_eq!(p["addcategory"]["categories"][0]["second"], 1004);
+        assert_eq!(
+            p["addcategory"]["categories"][0]["certicates"][0]["key"],
+            "《信息网络传播视听节目许可证》"
+        );
+        assert_eq!(
+            s.get("/v1/applicants/app_nope/wechat/addcategory", &t.viewer)
+                .status,
+            404
+        );
+
         let audit = s.get("/v1/audit?limit=50", &t.admin).json();
         let entries = audit["items"].as_array().unwrap();
         assert!(

@@ -1,0 +1,81 @@
+//! `livegate plan PROFILE [--wechat]`: the plan of one profile, in order;
+//! with `--wechat`, the `addcategory` request body for the categories it
+//! adds or resubmits.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use livegate_core::catalog::msg;
+use livegate_core::{Lang, Options, parse_profile};
+
+use crate::{Failure, LangArg, Stop, display, load_rules, parse_as_of, read_input};
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The profile file; `-` reads standard input.
+    profile: PathBuf,
+    /// Print WeChat's `addcategory` request body (JSON) instead: WeChat's
+    /// ids from the profile (as `profile from-wechat` keeps them), the
+    /// documents of each category's nearest alternative as 资质名称 keys
+    /// with placeholders for the scans' media ids.
+    #[arg(long)]
+    wechat: bool,
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// A ruleset file instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// The evaluation date when the profile gives no `as_of` (default: today in Beijing time).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+}
+
+pub fn plan(a: PlanArgs) -> Result<ExitCode, Stop> {
+    let lang = Lang::from(a.lang);
+    let as_of = parse_as_of(a.as_of.as_deref(), lang)?;
+    let rs = load_rules(a.rules.as_deref(), lang)?;
+    let text = read_input(&a.profile, lang)?;
+    let invalid = |e: livegate_core::ProfileError| {
+        Failure(msg(
+            "invalid_profile",
+            lang,
+            &[
+                ("path", &display(&a.profile)),
+                ("error", &e.localized(lang)),
+            ],
+        ))
+    };
+    let profile = parse_profile(&text).map_err(invalid)?;
+    let mut out = anstream::stdout().lock();
+    if a.wechat {
+        let d = livegate_core::decide(&rs, &profile, Some(as_of), lang).map_err(invalid)?;
+        let body = livegate_core::wechat::addcategory(&rs, &profile, &d, &|_| None, lang);
+        serde_json::to_writer_pretty(&mut out, &body)
+            .map_err(|e| Stop::from(std::io::Error::from(e)))?;
+        writeln!(out)?;
+    } else {
+        let opts = Options {
+            lang,
+            as_of: Some(as_of),
+        };
+        let r = livegate_core::evaluate(&rs, &profile, &opts).map_err(invalid)?;
+        let path = r
+            .plan_path
+            .as_deref()
+            .and_then(|p| r.path(p))
+            .map(|p| p.name.clone());
+        match path {
+            None => writeln!(out, "{}", msg("plan_impossible", lang, &[]))?,
+            Some(name) => {
+                writeln!(out, "{} ({name})", msg("plan", lang, &[]))?;
+                for (i, step) in r.plan.iter().enumerate() {
+                    writeln!(out, "  {}. {}", i + 1, step.message)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
