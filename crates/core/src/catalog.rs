@@ -16,6 +16,11 @@ fn catalog() -> &'static HashMap<String, Text> {
     })
 }
 
+/// Whether the catalogue has `key`.
+pub fn has(key: &str) -> bool {
+    catalog().contains_key(key)
+}
+
 /// The message `key` in `lang`, placeholders filled; the key itself when missing.
 pub fn msg(key: &str, lang: Lang, vars: &[(&str, &str)]) -> String {
     match catalog().get(key) {

@@ -905,6 +905,18 @@ impl Cx<'_> {
             }
         }
 
+        for (name, kind) in CheckKind::ALL {
+            if !checks.iter().any(|c| c.kind == kind) {
+                self.warn(
+                    0..0,
+                    "checks",
+                    format!(
+                        "the engine's check `{name}` has no [[checks]] entry: it reports nothing"
+                    ),
+                );
+            }
+        }
+
         for (i, used) in used_categories.iter().enumerate() {
             if !used {
                 self.warn(

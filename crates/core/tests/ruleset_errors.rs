@@ -262,3 +262,40 @@ fn an_empty_ruleset_is_refused_not_panicked_on() {
     let e = load("\u{0}\u{1}garbage", "bin.toml").err().unwrap();
     assert!(!e.diagnostics.is_empty());
 }
+
+#[test]
+fn lint_warns_of_an_engine_check_with_no_entry_and_a_category_without_documents() {
+    let start = DEFAULT_RULESET
+        .find("[[checks]]\ncheck = \"number_format\"")
+        .expect("the number_format check");
+    let end = start
+        + DEFAULT_RULESET[start + 1..]
+            .find("\n[[")
+            .expect("the next table")
+        + 2;
+    let mut text = format!("{}{}", &DEFAULT_RULESET[..start], &DEFAULT_RULESET[end..]);
+    text = text.replacen("documents_unsourced = true\n", "", 1);
+    let l = load(&text, "x.toml").expect("warnings do not stop loading");
+    let msgs: Vec<&str> = l.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("`number_format` has no [[checks]] entry")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("no alternatives: the category counts as qualified")),
+        "{msgs:?}"
+    );
+    // Both ways: a category cannot be unsourced and list alternatives.
+    let both = DEFAULT_RULESET.replacen(
+        "source = \"https://developers.weixin.qq.com/miniprogram/product/material/shejiao/zhibo.html\"",
+        "source = \"https://developers.weixin.qq.com/miniprogram/product/material/shejiao/zhibo.html\"\ndocuments_unsourced = true",
+        1,
+    );
+    assert_ne!(both, DEFAULT_RULESET);
+    let Err(e) = load(&both, "x.toml") else {
+        panic!("unsourced with alternatives is an error");
+    };
+    assert!(e.to_string().contains("cannot list alternatives"), "{e}");
+}
