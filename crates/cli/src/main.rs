@@ -37,6 +37,19 @@ struct Cli {
     command: Command,
 }
 
+/// How to evaluate one profile: the language, the ruleset and the date.
+#[derive(clap::Args)]
+struct EvalArgs {
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+    /// A ruleset file instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// The evaluation date when the profile gives no `as_of` (default: today in Beijing time).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check one profile (JSON) against the ruleset.
@@ -45,14 +58,8 @@ enum Command {
         profile: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-        lang: LangArg,
-        /// A ruleset file instead of the embedded one.
-        #[arg(long, value_name = "FILE")]
-        rules: Option<PathBuf>,
-        /// The evaluation date when the profile gives no `as_of` (default: today in Beijing time).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        as_of: Option<String>,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// The plan of one profile, in order; `--wechat` prints WeChat's addcategory request body.
     Plan(plan::PlanArgs),
@@ -234,9 +241,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         Command::Check {
             profile,
             format,
-            lang,
-            rules,
-            as_of,
+            eval: EvalArgs { lang, rules, as_of },
         } => {
             let lang = Lang::from(lang);
             let as_of = parse_as_of(as_of.as_deref(), lang)?;
@@ -313,8 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 lang,
             } => {
                 let lang = Lang::from(lang);
-                let a = load_rules(Some(&old), lang)?;
-                let b = load_rules(Some(&new), lang)?;
+                let (a, b) = (load_rules(Some(&old), lang)?, load_rules(Some(&new), lang)?);
                 let changes = livegate_core::diff::diff(&a, &b, lang);
                 let mut out = anstream::stdout().lock();
                 ruletools::print_diff(&mut out, &changes, matches!(format, Format::Json), lang)?;
@@ -333,8 +337,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 lang,
             } => {
                 let lang = Lang::from(lang);
-                let a = load_rules(Some(&old), lang)?;
-                let b = load_rules(Some(&new), lang)?;
+                let (a, b) = (load_rules(Some(&old), lang)?, load_rules(Some(&new), lang)?);
                 let mut out = anstream::stdout().lock();
                 let json = matches!(format, Format::Json);
                 let code = impact::impact(&mut out, (&a, &b), &profiles, json, lang)?;

@@ -10,7 +10,7 @@ use clap::Args;
 use livegate_core::catalog::msg;
 use livegate_core::{Lang, Options, parse_profile};
 
-use crate::{Failure, LangArg, Stop, display, load_rules, parse_as_of, read_input};
+use crate::{EvalArgs, Failure, Stop, display, load_rules, parse_as_of, read_input};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -22,20 +22,14 @@ pub struct PlanArgs {
     /// with placeholders for the scans' media ids.
     #[arg(long)]
     wechat: bool,
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    lang: LangArg,
-    /// A ruleset file instead of the embedded one.
-    #[arg(long, value_name = "FILE")]
-    rules: Option<PathBuf>,
-    /// The evaluation date when the profile gives no `as_of` (default: today in Beijing time).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    as_of: Option<String>,
+    #[command(flatten)]
+    eval: EvalArgs,
 }
 
 pub fn plan(a: PlanArgs) -> Result<ExitCode, Stop> {
-    let lang = Lang::from(a.lang);
-    let as_of = parse_as_of(a.as_of.as_deref(), lang)?;
-    let rs = load_rules(a.rules.as_deref(), lang)?;
+    let lang = Lang::from(a.eval.lang);
+    let as_of = parse_as_of(a.eval.as_of.as_deref(), lang)?;
+    let rs = load_rules(a.eval.rules.as_deref(), lang)?;
     let text = read_input(&a.profile, lang)?;
     let invalid = |e: livegate_core::ProfileError| {
         Failure(msg(

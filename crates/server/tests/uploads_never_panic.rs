@@ -154,17 +154,22 @@ fn only_started_jobs_kept(data_dir: &Path) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A new applicant of the tenant: its id.
+fn applicant(s: &Server, editor: &str) -> String {
+    let app = s.json(
+        "POST",
+        "/v1/applicants",
+        editor,
+        &json!({"appid": "wx0123456789abcdef", "subject": {"type": "enterprise"}}),
+    );
+    app.json()["id"].as_str().expect("an applicant").to_string()
+}
+
 #[test]
 fn uploads_never_fail_the_server_and_never_keep_what_is_not_a_scan() {
     let s = Server::start(&Backend::Sqlite);
     let t = s.tenant("acme");
-    let app = s.json(
-        "POST",
-        "/v1/applicants",
-        &t.editor,
-        &json!({"appid": "wx0123456789abcdef", "subject": {"type": "enterprise"}}),
-    );
-    let app = app.json()["id"].as_str().expect("an applicant").to_string();
+    let app = applicant(&s, &t.editor);
     let docs = format!("/v1/applicants/{app}/documents");
     let cookie = sign_in(&s, &t.editor);
     let console_docs = format!("/applicants/{app}/documents");
@@ -255,13 +260,7 @@ fn url_escape(s: &str) -> String {
 fn an_empty_or_cut_off_multipart_body_is_a_400_page_in_the_readers_language() {
     let s = Server::start(&Backend::Sqlite);
     let t = s.tenant("acme");
-    let app = s.json(
-        "POST",
-        "/v1/applicants",
-        &t.editor,
-        &json!({"appid": "wx0123456789abcdef", "subject": {"type": "enterprise"}}),
-    );
-    let app = app.json()["id"].as_str().expect("an applicant").to_string();
+    let app = applicant(&s, &t.editor);
     let cookie = sign_in(&s, &t.editor);
     let csrf = csrf_of(&page(&s, "/batch", &cookie).text());
     let ct = "multipart/form-data; boundary=b";
