@@ -120,8 +120,9 @@ impl Totals {
         }
     }
 
-    /// The summary printed at the end of a batch, in `lang`.
-    pub fn render(&self, lang: Lang) -> String {
+    /// The summary printed at the end of a batch, in `lang`, documents by
+    /// their names in `rs`.
+    pub fn render(&self, rs: &Ruleset, lang: Lang) -> String {
         let n = |x: u64| x.to_string();
         let mut out = msg(
             lang,
@@ -150,8 +151,12 @@ impl Totals {
         if !top.is_empty() {
             out.push_str(&msg(lang, "summary_missing", &[]));
             out.push('\n');
-            for (doc, c) in top {
-                out.push_str(&format!("  {c:>10}  {doc}\n"));
+            for (id, c) in top {
+                let name = rs.documents.iter().find(|d| d.id == id).map_or_else(
+                    || id.to_string(),
+                    |d| livegate_core::text::doc_title(d.name.get(lang), lang),
+                );
+                out.push_str(&format!("  {c:>10}  {name}\n"));
             }
         }
         out

@@ -181,7 +181,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
         }
     };
     if !args.quiet {
-        let _ = io::stderr().write_all(totals.render(lang).as_bytes());
+        let _ = io::stderr().write_all(totals.render(&rs, lang).as_bytes());
     }
     Ok(if totals.errors == 0 {
         ExitCode::SUCCESS

@@ -111,6 +111,14 @@ fn a_bad_line_is_an_error_record_with_its_line_number_and_the_batch_goes_on() {
         err.contains("eligible 1  pending 0  needs action 1"),
         "{err}"
     );
+    // The documents most often missing are named, not given as ids.
+    let o = livegate(
+        &["batch", "-", "--summary"],
+        br#"{"subject": {"type": "enterprise"}, "scenarios": ["entertainment"], "categories": [{"first": "社交", "second": "直播", "status": "pending"}]}"#,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("《信息网络传播视听节目许可证》"), "{err}");
+    assert!(!err.contains("audiovisual_program_license"), "{err}");
 }
 
 #[test]
