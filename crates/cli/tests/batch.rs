@@ -114,7 +114,7 @@ fn a_bad_line_is_an_error_record_with_its_line_number_and_the_batch_goes_on() {
     // The documents most often missing are named, not given as ids.
     let o = livegate(
         &["batch", "-", "--summary"],
-        br#"{"subject": {"type": "enterprise"}, "scenarios": ["entertainment"], "categories": [{"first": "社交", "second": "直播", "status": "pending"}]}"#,
+        r#"{"subject": {"type": "enterprise"}, "scenarios": ["entertainment"], "categories": [{"first": "社交", "second": "直播", "status": "pending"}]}"#.as_bytes(),
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("《信息网络传播视听节目许可证》"), "{err}");
