@@ -2,7 +2,8 @@
 # Structure-aware fuzzing of every parser of outside input, for a set time:
 # the property tests of crates/batch/tests/parsers_never_panic.rs (profile
 # text, profile-shaped JSON, batch lines as JSON Lines and CSV, ruleset TOML
-# with a line changed) and crates/server/tests/uploads_never_panic.rs (scans
+# with a line changed, WeChat's getcategory response) and
+# crates/server/tests/uploads_never_panic.rs (scans
 # put through the API, documents and batches posted to the console as
 # multipart bodies, over real HTTP), run again and again with fresh random
 # seeds and many cases each, until DURATION seconds have passed. A failure
@@ -36,4 +37,4 @@ while [ "$SECONDS" -lt "$end" ]; do
   rounds=$((rounds + 1))
   echo "round $rounds passed at ${SECONDS}s" >&2
 done
-echo "$rounds rounds of $CASES cases for each of 5 targets in ${DURATION}s: no failure"
+echo "$rounds rounds of $CASES cases for each of 6 targets in ${DURATION}s: no failure"

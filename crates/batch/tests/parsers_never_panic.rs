@@ -1,8 +1,8 @@
 //! Every parser of outside input, on generated input: profile JSON (as
 //! text and as structured JSON), the batch reader with CSV rows and JSON
-//! lines, and ruleset TOML. None may panic; bad input is an error with a
-//! place, and the batch keeps a record for every line. Bounded cases run in
-//! `cargo test`; PROPTEST_CASES raises them.
+//! lines, ruleset TOML, and WeChat's getcategory response. None may panic;
+//! bad input is an error with a place, and the batch keeps a record for
+//! every line. Bounded cases run in `cargo test`; PROPTEST_CASES raises them.
 
 use std::sync::OnceLock;
 
@@ -68,9 +68,52 @@ fn profile_json() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// getcategory-shaped responses, with junk where WeChat or a proxy might
+/// put it: errcodes, wrong types, unknown statuses, missing fields.
+fn getcategory_json() -> impl Strategy<Value = serde_json::Value> {
+    let status = prop_oneof![
+        (0i64..6).prop_map(serde_json::Value::from),
+        Just(serde_json::Value::from("3")),
+        Just(serde_json::Value::Null),
+    ];
+    let category = (any::<u32>(), word(), any::<u32>(), word(), status, word()).prop_map(
+        |(f, fname, s, sname, st, reason)| {
+            serde_json::json!({"first": f, "first_name": fname, "second": s,
+                               "second_name": sname, "audit_status": st, "audit_reason": reason})
+        },
+    );
+    let errcode = prop_oneof![Just(0i64), any::<i64>()];
+    (
+        errcode,
+        prop::option::of(prop::collection::vec(category, 0..4)),
+        word(),
+    )
+        .prop_map(|(code, cats, msg)| {
+            let mut o = serde_json::json!({"errcode": code, "errmsg": msg});
+            if let Some(c) = cats {
+                o["categories"] = serde_json::Value::from(c);
+            }
+            o
+        })
+}
+
 proptest! {
     // 256 cases by default; PROPTEST_CASES sets more.
     #![proptest_config(ProptestConfig::default())]
+
+    #[test]
+    fn a_getcategory_response_is_categories_or_an_error_with_a_place(v in getcategory_json(), text in "\\PC{0,80}") {
+        for t in [v.to_string(), text] {
+            match livegate_core::wechat::categories_from_getcategory(&t) {
+                Ok(cats) => {
+                    let p = livegate_core::wechat::profile_from_getcategory(&t, Some(1), None);
+                    prop_assert!(p.is_ok());
+                    prop_assert!(cats.iter().all(|c| c.status.is_some() && c.wechat_first.is_some()));
+                }
+                Err(e) => prop_assert!(!e.message.is_empty()),
+            }
+        }
+    }
 
     #[test]
     fn profile_text_of_any_kind_is_a_report_or_an_error_with_a_place(text in "\\PC{0,200}") {
