@@ -78,6 +78,50 @@ impl Out {
 }
 
 /// Lists the differences from `old` to `new`; empty when they say the same.
+/// The settings, WeChat's verify_type of each subject type, and the
+/// credit-code prefixes: each can change a verdict.
+fn settings_and_codes(o: &mut Out, old: &Ruleset, new: &Ruleset) {
+    let id = &new.meta.id;
+    o.field(
+        "ruleset",
+        id,
+        id,
+        "what_expiry_margin",
+        &old.settings.expiry_margin_days.to_string(),
+        &new.settings.expiry_margin_days.to_string(),
+    );
+    for t in &new.subject_types {
+        if let Some(ot) = old.subject_types.iter().find(|x| x.id == t.id) {
+            let v = |x: Option<u8>| x.map(|v| v.to_string()).unwrap_or_default();
+            let name = t.name.get(o.lang).to_string();
+            o.field(
+                "vocabulary",
+                &t.id,
+                &name,
+                "what_verify_type",
+                &v(ot.verify_type),
+                &v(t.verify_type),
+            );
+        }
+    }
+    let codes = |rs: &Ruleset| {
+        let v: Vec<String> = rs
+            .credit_code_prefixes
+            .iter()
+            .map(|c| format!("{} {}", c.prefix, rs.subject_names(c.subjects, o.lang)))
+            .collect();
+        v.join("; ")
+    };
+    o.field(
+        "ruleset",
+        id,
+        id,
+        "what_credit_prefixes",
+        &codes(old),
+        &codes(new),
+    );
+}
+
 pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
     let mut o = Out {
         lang,
@@ -100,6 +144,8 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
         &old.meta.as_of,
         &new.meta.as_of,
     );
+
+    settings_and_codes(&mut o, old, new);
 
     // Vocabularies.
     for (area_key, a, b) in [
@@ -302,6 +348,29 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
             "category",
             &c.id,
             &name,
+            "what_aliases",
+            &oc.aliases.join(" | "),
+            &c.aliases.join(" | "),
+        );
+        let sourced = |s: bool| {
+            m(if s {
+                "documents_sourced_yes"
+            } else {
+                "documents_sourced_no"
+            })
+        };
+        o.field(
+            "category",
+            &c.id,
+            &name,
+            "what_documents_sourced",
+            &sourced(oc.documents_sourced),
+            &sourced(c.documents_sourced),
+        );
+        o.field(
+            "category",
+            &c.id,
+            &name,
             "what_source",
             &oc.source,
             &c.source,
@@ -423,14 +492,32 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
                     "diff_way_added",
                     &[("path", &name), ("way", &way_text(new, w))],
                 ),
-                Some(ow) => o.field(
-                    "way",
-                    &w.id,
-                    &name,
-                    "what_way",
-                    &way_text(old, ow),
-                    &way_text(new, w),
-                ),
+                Some(ow) => {
+                    o.field(
+                        "way",
+                        &w.id,
+                        &name,
+                        "what_way",
+                        &way_text(old, ow),
+                        &way_text(new, w),
+                    );
+                    let scen = |rs: &Ruleset, w: &crate::ruleset::Way| {
+                        let v: Vec<String> = w
+                            .scenarios
+                            .iter()
+                            .map(|&s| rs.scenarios[s].name.get(lang).to_string())
+                            .collect();
+                        join(&v, lang)
+                    };
+                    o.field(
+                        "way",
+                        &w.id,
+                        &format!("{name} · {}", w.id),
+                        "what_scenarios",
+                        &scen(old, ow),
+                        &scen(new, w),
+                    );
+                }
             }
         }
         for w in &op.ways {
@@ -486,6 +573,37 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
             or.message.get(lang),
             r.message.get(lang),
         );
+        let paths = |rs: &Ruleset, r: &crate::ruleset::Rule| match &r.paths {
+            None => m("all_paths"),
+            Some(l) => {
+                let v: Vec<String> = l
+                    .iter()
+                    .map(|&p| rs.paths[p].name.get(lang).to_string())
+                    .collect();
+                join(&v, lang)
+            }
+        };
+        o.field(
+            "rule",
+            &r.id,
+            &r.id,
+            "what_paths",
+            &paths(old, or),
+            &paths(new, r),
+        );
+        let action = |r: &crate::ruleset::Rule| {
+            let what = if r.block {
+                "block"
+            } else if r.prohibit {
+                "prohibit"
+            } else {
+                ""
+            };
+            format!("{what} {}", r.action.clone().unwrap_or_default())
+                .trim()
+                .to_string()
+        };
+        o.field("rule", &r.id, &r.id, "what_action", &action(or), &action(r));
         let days = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_default();
         o.field(
             "rule",

@@ -1,0 +1,93 @@
+//! `rules diff` reports every field that can change a verdict or a text:
+//! one edit at a time, each must be named, and the same ruleset gives
+//! nothing.
+
+use livegate_core::diff::diff;
+use livegate_core::{DEFAULT_RULESET, Lang, load};
+
+fn changes_after(from: &str, to: &str) -> Vec<(String, String)> {
+    assert!(
+        DEFAULT_RULESET.contains(from),
+        "fixture text not found: {from}"
+    );
+    let old = load(DEFAULT_RULESET, "old.toml")
+        .expect("the curated ruleset")
+        .ruleset;
+    let edited = DEFAULT_RULESET.replacen(from, to, 1);
+    let new = load(&edited, "new.toml").expect("the edit loads").ruleset;
+    diff(&old, &new, Lang::En)
+        .into_iter()
+        .map(|c| (c.area, c.message))
+        .collect()
+}
+
+#[test]
+fn every_field_that_can_change_an_answer_is_reported() {
+    let cases = [
+        (
+            "expiry_margin_days = 30",
+            "expiry_margin_days = 45",
+            "expiry margin",
+        ),
+        (
+            "id = \"media\"\nverify_type = 3",
+            "id = \"media\"\nverify_type = 4",
+            "verify_type",
+        ),
+        (
+            "prefix = \"92\"\nname = { zh = \"个体工商户\", en = \"an individually-owned business\" }\nsubject_types = [\"enterprise\"]",
+            "prefix = \"92\"\nname = { zh = \"个体工商户\", en = \"an individually-owned business\" }\nsubject_types = [\"other_org\"]",
+            "credit-code prefixes",
+        ),
+        (
+            "aliases = [\"医疗服务/互联网医院\"]",
+            "aliases = [\"医疗服务/互联网医院\", \"互联网医院\"]",
+            "aliases",
+        ),
+        (
+            "{ id = \"online_course_category\", categories = [\"edu_online_course\"] },\n]",
+            "{ id = \"online_course_category\", categories = [\"edu_online_course\"], scenarios = [\"online_class\", \"ecommerce_selling\"] },\n]",
+            "scenarios",
+        ),
+        (
+            "scenarios = [\"online_class\"]\nscope = { zh = \"适用于教育行业提供网课、在线培训、讲座等教育类视频/直播等服务\", en = \"Education: online classes, training and lectures as video or live\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\ndocuments_unsourced = true",
+            "scenarios = [\"online_class\"]\nscope = { zh = \"适用于教育行业提供网课、在线培训、讲座等教育类视频/直播等服务\", en = \"Education: online classes, training and lectures as video or live\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\ndocuments_unsourced = true\n\n[[categories.alternatives]]\nid = \"edu_licence\"\nlabel = { zh = \"营业执照\", en = \"Business licence\" }\nall_of = [{ doc = \"business_license\" }]",
+            "documents' source",
+        ),
+    ];
+    for (from, to, named) in cases {
+        let to = to.replace(
+            "documents_unsourced = true\n\n[[categories.alternatives]]",
+            "\n[[categories.alternatives]]",
+        );
+        let got = changes_after(from, &to);
+        assert!(
+            got.iter().any(|(_, m)| m.contains(named)),
+            "an edit of {named} is reported: {got:?}"
+        );
+    }
+    let old = load(DEFAULT_RULESET, "a").unwrap().ruleset;
+    let same = load(DEFAULT_RULESET, "b").unwrap().ruleset;
+    assert!(
+        diff(&old, &same, Lang::En).is_empty(),
+        "the same ruleset: no change"
+    );
+}
+
+#[test]
+fn a_rules_paths_and_effect_are_reported() {
+    let rule = "id = \"individual_not_supported\"\nseverity = \"error\"\nwhen = { subject_types = [\"individual\"] }\nblock = true";
+    let got = changes_after(
+        rule,
+        &rule.replace(
+            "block = true",
+            "block = true\npaths = [\"cloud_live_plugin\"]",
+        ),
+    );
+    assert!(
+        got.iter().any(|(_, m)| m.contains("paths it applies to")),
+        "{got:?}"
+    );
+    let got = changes_after(rule, &rule.replace("block = true", "block = false"));
+    assert!(got.iter().any(|(_, m)| m.contains("effect")), "{got:?}");
+}
