@@ -13,7 +13,7 @@ use livegate_batch::{BatchError, Config, InputFormat, msg};
 use livegate_core::catalog::msg as core_msg;
 use livegate_core::{Lang, Options};
 
-use crate::{Failure, Stop, display, load_rules, today};
+use crate::{Failure, Stop, display, load_rules_with, today};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -34,6 +34,9 @@ pub struct BatchArgs {
     /// A ruleset file instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// A ruleset fragment to include too (from `rules import-wechat`); repeatable.
+    #[arg(long, value_name = "FRAGMENT")]
+    include: Vec<PathBuf>,
     /// No progress bar and no summary on standard error.
     #[arg(short, long)]
     quiet: bool,
@@ -105,7 +108,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
             .map_err(|_| Failure(core_msg("invalid_date", lang, &[("value", d)])))?,
         None => today(),
     };
-    let rs = load_rules(args.rules.as_deref(), lang)?;
+    let rs = load_rules_with(args.rules.as_deref(), &args.include, lang)?;
     let cfg = Config {
         format,
         summary: args.summary,

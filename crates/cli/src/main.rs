@@ -45,6 +45,10 @@ struct EvalArgs {
     /// A ruleset file instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+    /// A ruleset fragment to include too, such as a WeChat catalogue from
+    /// `rules import-wechat`; repeatable.
+    #[arg(long, value_name = "FRAGMENT")]
+    include: Vec<PathBuf>,
     /// The evaluation date when the profile gives no `as_of` (default: today in Beijing time).
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<String>,
@@ -140,6 +144,9 @@ enum RulesCommand {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+    /// A ruleset fragment from WeChat's category catalogue (a getallcategories
+    /// or getcategoriesbytype response), to `include` from a ruleset.
+    ImportWechat(wechat::ImportArgs),
     /// Print the catalogue: paths, categories, alternatives and their documents.
     Show {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
@@ -241,11 +248,17 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         Command::Check {
             profile,
             format,
-            eval: EvalArgs { lang, rules, as_of },
+            eval:
+                EvalArgs {
+                    lang,
+                    rules,
+                    include,
+                    as_of,
+                },
         } => {
             let lang = Lang::from(lang);
             let as_of = parse_as_of(as_of.as_deref(), lang)?;
-            let rs = load_rules(rules.as_deref(), lang)?;
+            let rs = load_rules_with(rules.as_deref(), &include, lang)?;
             let text = read_input(&profile, lang)?;
             let opts = Options {
                 lang,
@@ -344,6 +357,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 out.flush()?;
                 Ok(code)
             }
+            RulesCommand::ImportWechat(a) => wechat::import(a),
             RulesCommand::Show {
                 lang,
                 format,
@@ -413,6 +427,16 @@ fn read_input(path: &Path, lang: Lang) -> Result<String, Failure> {
 }
 
 fn load_rules(path: Option<&Path>, lang: Lang) -> Result<Ruleset, Failure> {
+    load_rules_with(path, &[], lang)
+}
+
+/// The ruleset (the embedded one when `path` is `None`) with the fragments
+/// it includes and `extra` ones.
+pub(crate) fn load_rules_with(
+    path: Option<&Path>,
+    extra: &[PathBuf],
+    lang: Lang,
+) -> Result<Ruleset, Failure> {
     let (text, origin) = match path {
         None => (
             livegate_core::DEFAULT_RULESET.to_string(),
@@ -420,15 +444,49 @@ fn load_rules(path: Option<&Path>, lang: Lang) -> Result<Ruleset, Failure> {
         ),
         Some(p) => (read_input(p, lang)?, display(p)),
     };
-    livegate_core::load(&text, &origin)
+    let extra: Vec<String> = extra.iter().map(|p| display(p)).collect();
+    load_ruleset(&text, &origin, path, &extra, None)
         .map(|l| l.ruleset)
         .map_err(|e| Failure(format!("{}\n{e}", msg("invalid_ruleset", lang, &[]))))
+}
+
+/// Loads a ruleset's text, reading the fragments it includes relative to
+/// its file (to the current directory for standard input or the embedded
+/// one), then the `extra` ones as given. `made` is a fragment not yet
+/// written: its name and text.
+pub(crate) fn load_ruleset(
+    text: &str,
+    origin: &str,
+    path: Option<&Path>,
+    extra: &[String],
+    made: Option<(&str, &str)>,
+) -> Result<livegate_core::Loaded, livegate_core::RulesetError> {
+    let base = path
+        .filter(|p| *p != Path::new("-"))
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut read = |name: &str| {
+        if let Some((_, t)) = made.filter(|(n, _)| *n == name) {
+            return Ok(t.to_string());
+        }
+        let p = if extra.iter().any(|e| e == name) {
+            PathBuf::from(name)
+        } else {
+            base.join(name)
+        };
+        std::fs::read_to_string(&p)
+            .map_err(|e| format!("cannot read the included fragment {}: {e}", p.display()))
+    };
+    let mut all: Vec<String> = extra.to_vec();
+    all.extend(made.map(|(n, _)| n.to_string()));
+    livegate_core::compile::load_including(text, origin, &mut read, &all)
 }
 
 fn lint(file: &Path, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
     let text = read_input(file, lang)?;
     let origin = display(file);
-    let result = livegate_core::load(&text, &origin);
+    let result = load_ruleset(&text, &origin, Some(file), &[], None);
     let mut out = anstream::stdout().lock();
     let (ok, diagnostics) = match &result {
         Ok(l) => (true, l.warnings.clone()),

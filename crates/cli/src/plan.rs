@@ -10,7 +10,7 @@ use clap::Args;
 use livegate_core::catalog::msg;
 use livegate_core::{Lang, Options, parse_profile};
 
-use crate::{EvalArgs, Failure, Stop, display, load_rules, parse_as_of, read_input};
+use crate::{EvalArgs, Failure, Stop, display, load_rules_with, parse_as_of, read_input};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -29,7 +29,7 @@ pub struct PlanArgs {
 pub fn plan(a: PlanArgs) -> Result<ExitCode, Stop> {
     let lang = Lang::from(a.eval.lang);
     let as_of = parse_as_of(a.eval.as_of.as_deref(), lang)?;
-    let rs = load_rules(a.eval.rules.as_deref(), lang)?;
+    let rs = load_rules_with(a.eval.rules.as_deref(), &a.eval.include, lang)?;
     let text = read_input(&a.profile, lang)?;
     let invalid = |e: livegate_core::ProfileError| {
         Failure(msg(

@@ -467,7 +467,8 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| fail("rules", format!("{}: {e}", p.display())))?;
-            livegate_core::load(&text, &p.display().to_string()).map(|l| l.ruleset)
+            crate::load_ruleset(&text, &p.display().to_string(), Some(p), &[], None)
+                .map(|l| l.ruleset)
         }
     }
     .map_err(|e| fail("rules", e))?;

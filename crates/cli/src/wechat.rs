@@ -3,7 +3,7 @@
 //! merged into one that has the documents.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -65,4 +65,101 @@ fn from_wechat(a: FromWechatArgs) -> Result<ExitCode, Stop> {
     writeln!(out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The `getallcategories` or `getcategoriesbytype` response (JSON); `-` reads standard input.
+    file: PathBuf,
+    /// The fragment to write (TOML).
+    #[arg(short, long, value_name = "FRAGMENT")]
+    output: PathBuf,
+    /// The ruleset whose documents the names are matched against; the embedded one by default.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Overwrite an existing fragment.
+    #[arg(long)]
+    force: bool,
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
+}
+
+/// `livegate rules import-wechat`: the catalogue as a fragment, checked to
+/// load in the ruleset before it is written, and written whole or not at all.
+pub fn import(a: ImportArgs) -> Result<ExitCode, Stop> {
+    let lang = Lang::from(a.lang);
+    let out_name = display(&a.output);
+    if !a.force && a.output.exists() {
+        return Err(Failure(msg("fragment_exists", lang, &[("path", &out_name)])).into());
+    }
+    let rs = crate::load_rules(a.rules.as_deref(), lang)?;
+    let probe_name = format!("<{out_name}>");
+    let text = read_input(&a.file, lang)?;
+    let from = display(&a.file);
+    let imported = livegate_core::wechat_import::import(&text, &from, &rs).map_err(|e| {
+        let error = e.localized(lang);
+        Failure(msg(
+            "invalid_catalogue",
+            lang,
+            &[("path", &from), ("error", &error)],
+        ))
+    })?;
+    let toml = livegate_core::wechat_import::to_toml(&imported.fragment)
+        .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e)])))?;
+    check_loads(a.rules.as_deref(), &toml, &probe_name, lang)?;
+    write_whole(&a.output, &toml)?;
+    let mut err = anstream::stderr().lock();
+    for text in &imported.notes_only {
+        writeln!(
+            err,
+            "{}",
+            msg("fragment_note_only", lang, &[("text", text)])
+        )?;
+    }
+    let f = &imported.fragment;
+    let (cats, docs) = (
+        f.categories.len().to_string(),
+        f.documents.len().to_string(),
+    );
+    let args = [
+        ("path", out_name.as_str()),
+        ("categories", &cats),
+        ("documents", &docs),
+    ];
+    writeln!(err, "{}", msg("fragment_written", lang, &args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The fragment must load when the ruleset includes it: a fragment that
+/// does not is never written.
+fn check_loads(rules: Option<&Path>, fragment: &str, name: &str, lang: Lang) -> Result<(), Stop> {
+    let (text, origin) = match rules {
+        None => (
+            livegate_core::DEFAULT_RULESET.to_string(),
+            livegate_core::DEFAULT_ORIGIN.to_string(),
+        ),
+        Some(p) => (read_input(p, lang)?, display(p)),
+    };
+    crate::load_ruleset(&text, &origin, rules, &[], Some((name, fragment)))
+        .map(|_| ())
+        .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e.to_string())])).into())
+}
+
+/// Writes `text` to `path` through a temporary file in the same directory,
+/// renamed into place: a reader sees the old file or the new one, whole.
+fn write_whole(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

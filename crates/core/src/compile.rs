@@ -25,21 +25,60 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses, validates and compiles a ruleset. `origin` names it in diagnostics.
+/// Parses, validates and compiles a ruleset that includes no fragment.
+/// `origin` names it in diagnostics.
 pub fn load(text: &str, origin: &str) -> Result<Loaded, RulesetError> {
-    let mut cx = Cx {
-        text,
-        diags: Vec::new(),
-    };
-    let raw: RawRuleset = match toml::from_str(text) {
+    load_with(text, origin, &mut |name| {
+        Err(format!(
+            "cannot read `{name}`: this ruleset was not loaded from a file, so it cannot include fragments"
+        ))
+    })
+}
+
+/// Parses, validates and compiles a ruleset, reading the fragments it
+/// includes with `read` (given the path as the ruleset writes it).
+pub fn load_with(
+    text: &str,
+    origin: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<Loaded, RulesetError> {
+    load_inner(text, origin, read, &[])
+}
+
+/// As [`load_with`], with more fragments included after the ruleset's
+/// own (`--include`, or a new fragment checked before it is written).
+pub fn load_including(
+    text: &str,
+    origin: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+    extra: &[String],
+) -> Result<Loaded, RulesetError> {
+    load_inner(text, origin, read, extra)
+}
+
+fn load_inner(
+    text: &str,
+    origin: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+    extra: &[String],
+) -> Result<Loaded, RulesetError> {
+    let mut cx = Cx::new(text);
+    let mut raw: RawRuleset = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let (message, suggestion) = explain_toml_error(e.message());
-            cx.push(Level::Error, span, "", message, suggestion);
+            cx.toml_error(&e);
             return Err(cx.into_error(origin));
         }
     };
+    for name in extra {
+        raw.ruleset.include.push(Spanned::new(0..0, name.clone()));
+    }
+    let texts = crate::include::read_all(&mut cx, &raw, read);
+    let fragments = crate::include::parse_all(&mut cx, &texts);
+    if cx.diags.iter().any(|d| d.level == Level::Error) {
+        return Err(cx.into_error(origin));
+    }
+    crate::include::merge(&mut cx, &mut raw, fragments);
     let ruleset = cx.compile(raw);
     let has_errors = cx.diags.iter().any(|d| d.level == Level::Error);
     match ruleset {
@@ -66,14 +105,92 @@ fn explain_toml_error(message: &str) -> (String, Option<String>) {
     (message, None)
 }
 
-struct Cx<'a> {
+pub(crate) struct Cx<'a> {
+    /// The text spans point into: the ruleset's, or a fragment's while its
+    /// documents and categories compile.
     text: &'a str,
-    diags: Vec<Diagnostic>,
+    main: &'a str,
+    /// The fragment `text` is, if any.
+    file: Option<String>,
+    /// The included fragments and which documents and categories are theirs.
+    pub(crate) parts: Vec<Part<'a>>,
+    pub(crate) diags: Vec<Diagnostic>,
 }
 
-type Spans = Range<usize>;
+/// An included fragment: its file, text, and the indexes its documents and
+/// categories took in the merged ruleset.
+pub(crate) struct Part<'a> {
+    pub file: String,
+    pub text: &'a str,
+    pub documents: Range<usize>,
+    pub categories: Range<usize>,
+}
 
-impl Cx<'_> {
+pub(crate) type Spans = Range<usize>;
+
+impl<'a> Cx<'a> {
+    fn new(text: &'a str) -> Self {
+        Cx {
+            text,
+            main: text,
+            file: None,
+            parts: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    pub(crate) fn toml_error(&mut self, e: &toml::de::Error) {
+        let span = e.span().unwrap_or(0..0);
+        let (message, suggestion) = explain_toml_error(e.message());
+        self.push(Level::Error, span, "", message, suggestion);
+    }
+
+    /// Points spans at the fragment (or the ruleset) that defines the
+    /// `i`th document or category, and returns its key there.
+    fn enter(&mut self, list: &str, i: usize) -> String {
+        let found = self.parts.iter().find(|p| {
+            let r = if list == "documents" {
+                &p.documents
+            } else {
+                &p.categories
+            };
+            r.contains(&i)
+        });
+        match found {
+            Some(p) => {
+                let start = if list == "documents" {
+                    p.documents.start
+                } else {
+                    p.categories.start
+                };
+                self.text = p.text;
+                self.file = Some(p.file.clone());
+                format!("{list}[{}]", i - start)
+            }
+            None => {
+                self.leave();
+                format!("{list}[{i}]")
+            }
+        }
+    }
+
+    /// Points spans back at the ruleset's own text.
+    pub(crate) fn leave(&mut self) {
+        self.text = self.main;
+        self.file = None;
+    }
+
+    /// Whether the `i`th category comes from an included fragment.
+    fn is_included(&self, i: usize) -> bool {
+        self.parts.iter().any(|p| p.categories.contains(&i))
+    }
+
+    /// Points spans at an included fragment's text.
+    pub(crate) fn enter_file(&mut self, file: &str, text: &'a str) {
+        self.text = text;
+        self.file = Some(file.to_string());
+    }
+
     fn push(
         &mut self,
         level: Level,
@@ -85,6 +202,7 @@ impl Cx<'_> {
         let (line, column) = line_col(self.text, span.start);
         self.diags.push(Diagnostic {
             level,
+            file: self.file.clone(),
             line,
             column,
             key: key.into(),
@@ -93,11 +211,16 @@ impl Cx<'_> {
         });
     }
 
-    fn error(&mut self, span: Spans, key: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn error(
+        &mut self,
+        span: Spans,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.push(Level::Error, span, key, message, None);
     }
 
-    fn warn(&mut self, span: Spans, key: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn warn(&mut self, span: Spans, key: impl Into<String>, message: impl Into<String>) {
         self.push(Level::Warning, span, key, message, None);
     }
 
@@ -140,7 +263,7 @@ impl Cx<'_> {
         id.clone()
     }
 
-    fn source(&mut self, s: Option<&S>, span: Spans, key: &str) -> String {
+    pub(crate) fn source(&mut self, s: Option<&S>, span: Spans, key: &str) -> String {
         match s {
             None => {
                 self.error(
@@ -390,7 +513,7 @@ impl Cx<'_> {
         let mut documents = Vec::new();
         let mut document_lookup = Lookup::default();
         for (i, d) in raw.documents.iter().enumerate() {
-            let k = format!("documents[{i}]");
+            let k = self.enter("documents", i);
             let id = self.id(&d.id, &format!("{k}.id"), &mut seen);
             let name = self.text(&d.name, &format!("{k}.name"));
             let attrs = d
@@ -458,6 +581,7 @@ impl Cx<'_> {
                 description,
             });
         }
+        self.leave();
         let doc_ids: Vec<String> = documents.iter().map(|d| d.id.clone()).collect();
         let doc_ids: Vec<&str> = doc_ids.iter().map(String::as_str).collect();
 
@@ -507,7 +631,7 @@ impl Cx<'_> {
         let mut categories = Vec::new();
         let mut category_lookup = Lookup::default();
         for (i, c) in raw.categories.iter().enumerate() {
-            let k = format!("categories[{i}]");
+            let k = self.enter("categories", i);
             let id = self.id(&c.id, &format!("{k}.id"), &mut seen);
             let label = format!("{}/{}", c.first.get_ref(), c.second.get_ref());
             if c.first.get_ref().trim().is_empty() || c.second.get_ref().trim().is_empty() {
@@ -611,7 +735,15 @@ impl Cx<'_> {
                     "a category with documents_unsourced = true cannot list alternatives",
                 );
             }
-            if !unsourced && alternatives.is_empty() {
+            let none_needed = c.no_qualification.as_ref().is_some_and(|b| *b.get_ref());
+            if none_needed && (unsourced || !alternatives.is_empty()) {
+                self.error(
+                    c.id.span(),
+                    format!("{k}.no_qualification"),
+                    "a category with no_qualification = true has neither alternatives nor documents_unsourced",
+                );
+            }
+            if !unsourced && !none_needed && alternatives.is_empty() {
                 self.warn(
                     c.id.span(),
                     &k,
@@ -624,6 +756,7 @@ impl Cx<'_> {
                 first: c.first.get_ref().clone(),
                 second: c.second.get_ref().clone(),
                 wechat_id: c.wechat_id,
+                wechat_first: c.wechat_first,
                 aliases: c.aliases.iter().map(|a| a.get_ref().clone()).collect(),
                 scenarios: scen,
                 scope,
@@ -632,6 +765,7 @@ impl Cx<'_> {
                 documents_sourced: !unsourced,
             });
         }
+        self.leave();
         let category_ids: Vec<&str> = categories.iter().map(|c| c.id.as_str()).collect();
         let mut used_categories = vec![false; categories.len()];
 
@@ -918,7 +1052,8 @@ impl Cx<'_> {
         }
 
         for (i, used) in used_categories.iter().enumerate() {
-            if !used {
+            // A catalogue lists every category, used or not.
+            if !used && !self.is_included(i) {
                 self.warn(
                     raw.categories[i].id.span(),
                     format!("categories[{i}]"),
@@ -996,6 +1131,7 @@ impl Cx<'_> {
                 }
                 self.diags.push(Diagnostic {
                     level: Level::Error,
+                    file: None,
                     line: d_line,
                     column: e.column.unwrap_or(1),
                     key: format!("{k}.profile"),

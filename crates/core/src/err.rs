@@ -16,6 +16,10 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub level: Level,
+    /// The included fragment the line and column are in; the ruleset's own
+    /// file when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub line: usize,
     pub column: usize,
     /// The key path, such as `categories[0].alternatives[1].all_of[0].doc`.
@@ -45,7 +49,8 @@ impl fmt::Display for DiagnosticDisplay<'_> {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {level}: ", self.origin, d.line, d.column)?;
+        let origin = d.file.as_deref().unwrap_or(self.origin);
+        write!(f, "{origin}:{}:{}: {level}: ", d.line, d.column)?;
         if !d.key.is_empty() {
             write!(f, "{}: ", d.key)?;
         }

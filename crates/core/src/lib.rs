@@ -27,6 +27,7 @@ pub mod eval;
 pub mod fuzzy;
 pub mod golive;
 pub mod impact;
+pub mod include;
 pub mod l10n;
 pub mod profile;
 mod raw;
@@ -35,8 +36,9 @@ pub mod ruleset;
 pub mod testing;
 pub mod text;
 pub mod wechat;
+pub mod wechat_import;
 
-pub use compile::{Loaded, load};
+pub use compile::{Loaded, load, load_with};
 pub use decide::{Decision, decide};
 pub use err::{Diagnostic, Level, ProfileError, RulesetError};
 pub use eval::{Options, evaluate, evaluate_text, render};

@@ -119,6 +119,35 @@ pub struct RawMeta {
     pub authority: Option<S>,
     #[serde(default)]
     pub notice: Option<Spanned<Text>>,
+    /// Fragments (such as a WeChat catalogue imported by `rules
+    /// import-wechat`) whose documents and categories join this ruleset's;
+    /// paths are relative to the ruleset's file. Where both define a
+    /// category, this ruleset's wins.
+    #[serde(default)]
+    pub include: Vec<S>,
+}
+
+/// A ruleset fragment: documents and categories only, included by a
+/// ruleset.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFragment {
+    pub fragment: RawFragmentMeta,
+    #[serde(default)]
+    pub documents: Vec<RawDocument>,
+    #[serde(default)]
+    pub categories: Vec<RawCategory>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFragmentMeta {
+    /// Where its facts come from.
+    pub source: S,
+    /// The file it was made from, if generated: for its readers.
+    #[allow(dead_code)]
+    #[serde(default)]
+    pub imported_from: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -206,8 +235,12 @@ pub struct RawCategory {
     pub id: S,
     pub first: S,
     pub second: S,
+    /// WeChat's id of the second level.
     #[serde(default)]
     pub wechat_id: Option<u32>,
+    /// WeChat's id of the first level.
+    #[serde(default)]
+    pub wechat_first: Option<u32>,
     #[serde(default)]
     pub aliases: Vec<S>,
     #[serde(default)]
@@ -222,6 +255,10 @@ pub struct RawCategory {
     /// alternatives, and a report says WeChat shows them when it is added.
     #[serde(default)]
     pub documents_unsourced: Option<Spanned<bool>>,
+    /// WeChat asks for no qualification (its catalogue's `sensitive_type`
+    /// 0): no alternatives, and no warning for it.
+    #[serde(default)]
+    pub no_qualification: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]

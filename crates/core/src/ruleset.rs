@@ -170,7 +170,9 @@ pub struct Category {
     pub id: String,
     pub first: String,
     pub second: String,
+    /// WeChat's ids of the second and first level, where known.
     pub wechat_id: Option<u32>,
+    pub wechat_first: Option<u32>,
     pub aliases: Vec<String>,
     /// Indexes into [`Ruleset::scenarios`].
     pub scenarios: Vec<usize>,

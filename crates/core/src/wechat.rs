@@ -224,12 +224,16 @@ fn certificates(
 }
 
 /// The WeChat ids of a category: those the profile keeps for it (from
-/// `getcategory`), never guessed.
-fn wechat_ids(p: &Profile, label: &str) -> Option<(u32, u32)> {
+/// `getcategory`), else the ruleset's (curated or from an imported
+/// catalogue), never guessed.
+fn wechat_ids(rs: &Ruleset, p: &Profile, k: usize) -> Option<(u32, u32)> {
+    let c = &rs.categories[k];
+    let label = c.label();
     p.categories
         .iter()
-        .find(|c| c.label() == label)
-        .and_then(|c| Some((c.wechat_first?, c.wechat_second?)))
+        .find(|pc| pc.label() == label)
+        .and_then(|pc| Some((pc.wechat_first?, pc.wechat_second?)))
+        .or_else(|| Some((c.wechat_first?, c.wechat_id?)))
 }
 
 /// What to send WeChat for the plan: an `addcategory` category for each one
@@ -264,7 +268,7 @@ pub fn addcategory(
             reason: crate::catalog::msg(key, lang, &[("list", list)]),
         };
         match (q.category, q.options.is_empty()) {
-            (Some(k), true) => match wechat_ids(p, &label) {
+            (Some(k), true) => match wechat_ids(rs, p, k) {
                 Some((first, second)) => out.addcategory.categories.push(AddCategory {
                     first,
                     second,

@@ -1,0 +1,320 @@
+//! `livegate rules import-wechat` and ruleset fragments, as a service
+//! provider uses them: WeChat's catalogue in, a fragment out that lints
+//! clean and evaluates when included, bad catalogues refused with their JSON
+//! path and nothing written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const CATALOGUE: &str = "examples/wechat/getallcategories.json";
+const FRAGMENT: &str = "examples/wechat/wechat-catalog.toml";
+
+fn livegate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_livegate"))
+        .args(args)
+        .current_dir(ROOT)
+        .output()
+        .expect("runs")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn import_to(dir: &Path, catalogue: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
+    let target = dir.join("catalog.toml");
+    let mut args = vec![
+        "rules",
+        "import-wechat",
+        catalogue,
+        "-o",
+        target.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    (livegate(&args), target)
+}
+
+/// The curated ruleset with an `include` of `fragment`, written beside it.
+fn ruleset_including(dir: &Path, fragment: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(format!("{ROOT}/rules/wechat-live.toml")).unwrap();
+    let text = text.replacen(
+        "[ruleset]\n",
+        &format!("[ruleset]\ninclude = [\"{fragment}\"]\n"),
+        1,
+    );
+    let path = dir.join("ruleset.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_committed_fragment_is_what_the_catalogue_imports_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let (o, made) = import_to(dir.path(), CATALOGUE, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let made = std::fs::read_to_string(made).unwrap();
+    let committed = std::fs::read_to_string(format!("{ROOT}/{FRAGMENT}")).unwrap();
+    assert_eq!(
+        made, committed,
+        "re-import examples/wechat/getallcategories.json"
+    );
+    assert!(err(&o).contains("6 个类目"), "{}", err(&o));
+}
+
+#[test]
+fn an_imported_fragment_lints_clean_and_the_curated_categories_win() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        format!("{ROOT}/{FRAGMENT}"),
+        dir.path().join("catalog.toml"),
+    )
+    .unwrap();
+    let rules = ruleset_including(dir.path(), "catalog.toml");
+    let o = livegate(&["rules", "lint", rules.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    // Nothing in the fragment itself.
+    assert!(diags.iter().all(|d| d.get("file").is_none()), "{diags:#?}");
+    // The two categories both define are reported at the curated ones.
+    let differs: Vec<&str> = diags
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .filter(|m| m.contains("differs from `catalog.toml`"))
+        .collect();
+    assert_eq!(differs.len(), 2, "{differs:#?}");
+    assert!(differs.iter().any(|m| m.starts_with("社交/直播")));
+    assert!(differs.iter().any(|m| m.starts_with("电商平台/电商平台")));
+    // The curated qualification is the one used: 社交/直播 keeps three alternatives.
+    let show = livegate(&[
+        "rules",
+        "show",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let c: Value = serde_json::from_slice(&show.stdout).unwrap();
+    let social = c["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "social_live")
+        .unwrap();
+    assert_eq!(social["alternatives"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        social["wechat_id"], 1004,
+        "WeChat's id taken from the catalogue"
+    );
+    assert_eq!(social["wechat_first"], 1003);
+}
+
+#[test]
+fn an_included_catalogue_knows_its_categories_and_what_a_rejected_one_lacks() {
+    let profile = r#"{"subject":{"type":"enterprise"},"categories":[
+        {"first":"商家自营","second":"食品","status":"rejected"},
+        {"first":"社交","second":"直播","status":"planned"}]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.json");
+    std::fs::write(&p, profile).unwrap();
+    let ids = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            p.to_str().unwrap(),
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ];
+        args.extend_from_slice(extra);
+        let o = livegate(&args);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["findings"].as_array().unwrap().clone()
+    };
+    let without = ids(&[]);
+    assert!(without.iter().any(|f| f["id"] == "unknown_category"));
+    let with = ids(&["--include", FRAGMENT]);
+    assert!(
+        !with.iter().any(|f| f["id"] == "unknown_category"),
+        "{with:#?}"
+    );
+    let rejected = with
+        .iter()
+        .find(|f| f["id"] == "category_rejected")
+        .unwrap();
+    assert!(
+        rejected["message"]
+            .as_str()
+            .unwrap()
+            .contains("still lacks: 食品经营许可证"),
+        "{rejected}"
+    );
+}
+
+#[test]
+fn plan_wechat_takes_the_ids_from_the_catalogue_field_by_field() {
+    let o = livegate(&[
+        "plan",
+        "examples/wechat/new-social-live.json",
+        "--wechat",
+        "--include",
+        FRAGMENT,
+        "--as-of",
+        "2026-11-28",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{ROOT}/examples/wechat/new-social-live.addcategory.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let (g, w) = (
+        &got["addcategory"]["categories"][0],
+        &want["addcategory"]["categories"][0],
+    );
+    assert_eq!(g["first"], 1003, "社交's id in the catalogue");
+    assert_eq!(g["second"], 1004, "直播's id in the catalogue");
+    assert_eq!(g["certicates"], w["certicates"]);
+    assert_eq!(got, want);
+    // Without the catalogue the ids are unknown: reported, not invented.
+    let o = livegate(&["plan", "examples/wechat/new-social-live.json", "--wechat"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["addcategory"]["categories"].as_array().unwrap().len(), 0);
+    assert_eq!(v["unresolved"][0]["category"], "社交/直播");
+}
+
+/// A bad catalogue: exit 2, the JSON path named, nothing written.
+fn refused(catalogue: &str, expect: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, catalogue).unwrap();
+    let (o, target) = import_to(dir.path(), input.to_str().unwrap(), &["--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2), "{catalogue}: {}", err(&o));
+    assert!(err(&o).contains(expect), "{catalogue}: {}", err(&o));
+    assert!(out(&o).is_empty());
+    assert!(!target.exists(), "nothing written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary left"
+    );
+}
+
+fn catalogue(nodes: &str) -> String {
+    format!(r#"{{"errcode":0,"errmsg":"ok","categories_list":{{"categories":[{nodes}]}}}}"#)
+}
+
+#[test]
+fn a_catalogue_that_is_not_json_is_refused_with_its_line() {
+    refused("{\n  \"categories_list\": [", "line 2");
+}
+
+#[test]
+fn a_wrong_shape_names_the_json_path() {
+    refused(
+        &catalogue(r#"{"id":"three","name":"x","level":1}"#),
+        "categories_list.categories[0].id",
+    );
+}
+
+#[test]
+fn an_errcode_is_refused_with_its_code_and_message() {
+    refused(
+        r#"{"errcode":40001,"errmsg":"invalid credential"}"#,
+        "errcode 40001 (invalid credential)",
+    );
+}
+
+#[test]
+fn a_father_that_does_not_exist_is_refused() {
+    refused(
+        &catalogue(
+            r#"{"id":1,"name":"社交","level":1,"father":0,"children":[2]},{"id":2,"name":"直播","level":2,"father":9}"#,
+        ),
+        "categories_list.categories[1].father: father 9",
+    );
+}
+
+#[test]
+fn an_unknown_child_is_refused() {
+    refused(
+        &catalogue(
+            r#"{"id":1,"name":"社交","level":1,"children":[2,7]},{"id":2,"name":"直播","level":2,"father":1}"#,
+        ),
+        "categories_list.categories[0].children[1]",
+    );
+}
+
+#[test]
+fn a_cycle_in_children_is_refused() {
+    refused(
+        &catalogue(
+            r#"{"id":1,"name":"a","level":1,"children":[2]},{"id":2,"name":"b","level":2,"father":1,"children":[1]}"#,
+        ),
+        "children form a cycle: 1 → 2 → 1",
+    );
+}
+
+#[test]
+fn a_duplicate_id_is_refused() {
+    refused(
+        &catalogue(r#"{"id":1,"name":"a","level":1},{"id":1,"name":"b","level":1}"#),
+        "id 1 appears twice",
+    );
+}
+
+#[test]
+fn an_existing_fragment_is_kept_without_force_and_replaced_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("catalog.toml");
+    std::fs::write(&target, "# mine\n").unwrap();
+    let (o, _) = import_to(dir.path(), CATALOGUE, &["--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("add --force"), "{}", err(&o));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "# mine\n");
+    let (o, _) = import_to(dir.path(), CATALOGUE, &["--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("wechat_1004")
+    );
+}
+
+#[test]
+fn a_missing_or_broken_included_fragment_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = ruleset_including(dir.path(), "absent.toml");
+    let o = livegate(&["rules", "lint", rules.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", out(&o), err(&o));
+    assert!(out(&o).contains("ruleset.include[0]"), "{}", out(&o));
+    std::fs::write(
+        dir.path().join("absent.toml"),
+        "[fragment]\nsource = \"nowhere\"\n[[categories]]\nid = \"Bad\"\n",
+    )
+    .unwrap();
+    let o = livegate(&["rules", "lint", rules.to_str().unwrap()]);
+    assert!(
+        out(&o).contains("absent.toml:"),
+        "errors located in the fragment: {}",
+        out(&o)
+    );
+    let o = livegate(&[
+        "check",
+        "examples/ecommerce-platform.json",
+        "--include",
+        "/nonexistent.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("/nonexistent.toml"), "{}", err(&o));
+}
