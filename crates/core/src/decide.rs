@@ -33,8 +33,11 @@ pub enum Note {
     UnknownCategory {
         category: usize,
     },
+    /// A rejected category (index into the profile's), with the document
+    /// kinds its nearest alternative still lacks when the ruleset knows it.
     CategoryRejected {
         category: usize,
+        missing: Vec<usize>,
     },
     /// Categories listed without a status, taken as approved (indexes into
     /// the profile's categories).
@@ -480,7 +483,10 @@ impl<'r> Decider<'r> {
                 None => self.notes.push(Note::UnknownCategory { category: i }),
             }
             if st == CategoryStatus::Rejected {
-                self.notes.push(Note::CategoryRejected { category: i });
+                self.notes.push(Note::CategoryRejected {
+                    category: i,
+                    missing: Vec::new(),
+                });
             }
             if c.status.is_none() {
                 assumed.push(i);
@@ -838,6 +844,35 @@ impl<'r> Decider<'r> {
         term.into_iter().flat_map(move |t| t.atoms.missing(held))
     }
 
+    /// For each rejected category the ruleset knows, the document kinds its
+    /// nearest alternative lacks: what to complete before resubmitting.
+    fn rejected_missing(&mut self, p: &Profile, r: &Resolved) {
+        let mut found = Vec::new();
+        for (n, note) in self.notes.iter().enumerate() {
+            let Note::CategoryRejected { category, .. } = note else {
+                continue;
+            };
+            let c = &p.categories[*category];
+            let known = match &c.second {
+                Some(second) => self.rs.category_by_levels(&c.first, second),
+                None => self.rs.lookups.categories.get(&c.first),
+            };
+            let Some(k) = known else { continue };
+            let e = self.eval_category(k, Some(CategoryStatus::Rejected), r);
+            let mut docs: Vec<usize> = self
+                .nearest_atoms(&e, &r.held)
+                .map(|a| self.rs.atoms[a].doc)
+                .collect();
+            docs.dedup();
+            found.push((n, docs));
+        }
+        for (n, docs) in found {
+            if let Note::CategoryRejected { missing, .. } = &mut self.notes[n] {
+                *missing = docs;
+            }
+        }
+    }
+
     /// The path opened by `ways` together (their categories, each once),
     /// with the rules' extra requirements and prohibitions.
     fn eval_ways(
@@ -1080,6 +1115,7 @@ impl<'r> Decider<'r> {
 
     fn run(mut self, p: &Profile, r: Resolved, date: Option<Date>) -> Decision {
         let rs = self.rs;
+        self.rejected_missing(p, &r);
         // Which rules fire, before the paths: their effects shape the paths.
         let fired: Vec<Option<Matched>> = rs
             .rules

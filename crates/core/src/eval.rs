@@ -496,14 +496,26 @@ impl Renderer<'_> {
                     f.path = Some(format!("categories[{}]", categories[0]));
                 })
             }
-            Note::CategoryRejected { category } => {
+            Note::CategoryRejected { category, missing } => {
                 let label = p.categories[*category].label();
                 let reason = p.categories[*category]
                     .audit_reason
                     .as_deref()
                     .map(|r| msg("audit_reason", lang, &[("reason", r)]))
                     .unwrap_or_default();
-                let vars = [("category", label.as_str()), ("reason", reason.as_str())];
+                let names: Vec<String> = missing
+                    .iter()
+                    .map(|&d| crate::text::doc_title(rs.documents[d].name.get(lang), lang))
+                    .collect();
+                let missing = match names.is_empty() {
+                    true => String::new(),
+                    false => msg("rejected_missing", lang, &[("list", &join(&names, lang))]),
+                };
+                let vars = [
+                    ("category", label.as_str()),
+                    ("reason", reason.as_str()),
+                    ("missing", missing.as_str()),
+                ];
                 self.checks(CheckKind::CategoryRejected, &vars, |f| {
                     f.subject = Some(label.clone());
                     f.path = Some(format!("categories[{category}]"));
