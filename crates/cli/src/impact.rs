@@ -42,12 +42,62 @@ struct Summary<'a> {
     profiles_changed: Vec<Changed>,
 }
 
-/// Reads the profiles and compares each; bad lines are counted and skipped.
+/// Lines read before they are compared, split between the threads.
+const CHUNK: usize = 16_384;
+
+/// The rulesets and their changes, shared by the threads.
+struct Compare<'a> {
+    old: &'a Ruleset,
+    new: &'a Ruleset,
+    changes: &'a [Change],
+}
+
+impl Compare<'_> {
+    /// One line: `None` unchanged, `Some(Err)` a bad line.
+    fn line(&self, n: usize, line: &str) -> Option<Result<Changed, ()>> {
+        let r = parse_profile(line).and_then(|p| {
+            compare(self.old, self.new, self.changes, &p, None)
+                .map(|c| c.map(|c| (p.id.clone(), c)))
+        });
+        match r {
+            Ok(Some((profile_id, impact))) => Some(Ok(Changed {
+                line: n,
+                profile_id,
+                impact,
+            })),
+            Ok(None) => None,
+            Err(_) => Some(Err(())),
+        }
+    }
+
+    /// A chunk of numbered lines on `jobs` threads, results in input order.
+    fn chunk(&self, lines: &[(usize, String)], jobs: usize) -> Vec<Result<Changed, ()>> {
+        let per = lines.len().div_ceil(jobs.max(1)).max(1);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = lines
+                .chunks(per)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .filter_map(|(n, l)| self.line(*n, l))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+}
+
+/// Reads the profiles and compares each on `jobs` threads; bad lines are
+/// counted and skipped.
 fn scan(
-    old: &Ruleset,
-    new: &Ruleset,
-    changes: &[Change],
+    cmp: &Compare,
     file: &Path,
+    jobs: usize,
     lang: Lang,
 ) -> Result<(usize, usize, Vec<Changed>), Failure> {
     let name = display(file);
@@ -66,37 +116,45 @@ fn scan(
         ))
     };
     let (mut profiles, mut bad, mut changed) = (0, 0, Vec::new());
-    for (i, line) in input.lines().enumerate() {
-        let line = line.map_err(read_failed)?;
-        if line.trim().is_empty() {
-            continue;
+    let mut lines = input.lines().enumerate();
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, line) in lines.by_ref() {
+            let line = line.map_err(read_failed)?;
+            if !line.trim().is_empty() {
+                chunk.push((i + 1, line));
+                if chunk.len() == CHUNK {
+                    break;
+                }
+            }
         }
-        profiles += 1;
-        let impact = parse_profile(&line).and_then(|p| {
-            compare(old, new, changes, &p, None).map(|c| c.map(|c| (p.id.clone(), c)))
-        });
-        match impact {
-            Ok(Some((profile_id, impact))) => changed.push(Changed {
-                line: i + 1,
-                profile_id,
-                impact,
-            }),
-            Ok(None) => {}
-            Err(_) => bad += 1,
+        if chunk.is_empty() {
+            return Ok((profiles, bad, changed));
+        }
+        profiles += chunk.len();
+        for r in cmp.chunk(&chunk, jobs) {
+            match r {
+                Ok(c) => changed.push(c),
+                Err(()) => bad += 1,
+            }
         }
     }
-    Ok((profiles, bad, changed))
 }
 
 pub fn impact(
     out: &mut impl Write,
     (old, new): (&Ruleset, &Ruleset),
     file: &Path,
-    json: bool,
+    (json, jobs): (bool, usize),
     lang: Lang,
 ) -> Result<ExitCode, Stop> {
     let changes = livegate_core::diff::diff(old, new, lang);
-    let (profiles, bad_lines, changed) = scan(old, new, &changes, file, lang)?;
+    let cmp = Compare {
+        old,
+        new,
+        changes: &changes,
+    };
+    let (profiles, bad_lines, changed) = scan(&cmp, file, jobs, lang)?;
     let impacts: Vec<&ProfileImpact> = changed.iter().map(|c| &c.impact).collect();
     let (grouped, other) = livegate_core::impact::group(&changes, &impacts);
     let groups: Vec<Group> = grouped

@@ -141,6 +141,9 @@ enum RulesCommand {
         profiles: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Worker threads [default: the number of cores].
+        #[arg(short, long, value_name = "N")]
+        jobs: Option<usize>,
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
@@ -347,13 +350,16 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 new,
                 profiles,
                 format,
+                jobs,
                 lang,
             } => {
+                let jobs = jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
                 let lang = Lang::from(lang);
                 let (a, b) = (load_rules(Some(&old), lang)?, load_rules(Some(&new), lang)?);
                 let mut out = anstream::stdout().lock();
                 let json = matches!(format, Format::Json);
-                let code = impact::impact(&mut out, (&a, &b), &profiles, json, lang)?;
+                let code = impact::impact(&mut out, (&a, &b), &profiles, (json, jobs), lang)?;
                 out.flush()?;
                 Ok(code)
             }

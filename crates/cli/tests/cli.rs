@@ -797,6 +797,49 @@ fn rules_impact_finds_exactly_the_profiles_that_relied_on_a_changed_alternative(
 }
 
 #[test]
+fn rules_impact_gives_the_same_answer_on_one_thread_and_on_several() {
+    let edited = ruleset_text().replacen(
+        "all_of = [{ doc = \"audiovisual_program_license\" }]",
+        "all_of = [{ doc = \"audiovisual_program_license\" }, { doc = \"business_license\" }]",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.toml");
+    std::fs::write(&new, edited).unwrap();
+    let generated = livegate(&["gen", "--count", "20000", "--seed", "7"]);
+    let mut lines = stdout(&generated);
+    lines.push_str("not json\n");
+    let profiles = dir.path().join("p.jsonl");
+    std::fs::write(&profiles, lines).unwrap();
+    let run = |jobs: &str| {
+        let (new, profiles) = (new.to_str().unwrap(), profiles.to_str().unwrap());
+        livegate(&[
+            "rules",
+            "impact",
+            "rules/wechat-live.toml",
+            new,
+            "--profiles",
+            profiles,
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+        ])
+    };
+    let (one, three) = (run("1"), run("3"));
+    assert_eq!(code(&one), 1, "{}", stderr(&one));
+    let j = json(&one);
+    assert_eq!(j["profiles"], 20001);
+    assert_eq!(j["bad_lines"], 1);
+    assert!(j["changed"].as_u64().unwrap() > 0);
+    assert_eq!(
+        stdout(&one),
+        stdout(&three),
+        "lines in input order whatever the threads"
+    );
+}
+
+#[test]
 fn an_error_reads_in_the_language_asked_for() {
     let en = livegate(&["check", "/nonexistent/profile.json", "--lang", "en"]);
     assert_eq!(code(&en), 2);

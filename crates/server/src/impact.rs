@@ -66,6 +66,24 @@ fn new_ruleset(body: Result<Bytes, BytesRejection>) -> Result<livegate_core::Rul
         })
 }
 
+/// The applicants whose answer changes between the two rulesets.
+fn compare_all(
+    old: &livegate_core::Ruleset,
+    new: &livegate_core::Ruleset,
+    changes: &[Change],
+    applicants: Vec<(String, String, Profile)>,
+) -> Result<Vec<ApplicantImpact>, ApiError> {
+    let mut changed = Vec::new();
+    for (id, appid, profile) in applicants {
+        if let Some(impact) = compare(old, new, changes, &profile, None)
+            .map_err(|e| ApiError::invalid(&e.path, e.message))?
+        {
+            changed.push(ApplicantImpact { id, appid, impact });
+        }
+    }
+    Ok(changed)
+}
+
 /// Every applicant of the tenant under the service's ruleset and the new one.
 #[utoipa::path(post, path = "/v1/rules/impact", tag = "rules", params(LangQuery),
     request_body(content = String, content_type = "application/toml", description = "the new ruleset"),
@@ -84,22 +102,21 @@ pub async fn rules_impact(
     let lang = lang(&query(q)?)?;
     let new = new_ruleset(body)?;
     let changes = livegate_core::diff::diff(&state.ruleset, &new, lang);
-    let applicants = state.store.appids(&who.tenant_id).await?;
-    let mut changed = Vec::new();
-    for (appid, id, _) in &applicants {
-        let mut profile: Profile =
-            crate::stored::stored_profile(&state, &who.tenant_id, id).await?;
+    let mut applicants = Vec::new();
+    for (a, docs) in state.store.portfolio(&who.tenant_id).await? {
+        let (id, appid) = (a.id.clone(), a.appid.clone());
+        let mut profile = crate::stored::with_documents(a, docs)?;
         crate::stored::dated(&mut profile);
-        if let Some(impact) = compare(&state.ruleset, &new, &changes, &profile, None)
-            .map_err(|e| ApiError::invalid(&e.path, e.message))?
-        {
-            changed.push(ApplicantImpact {
-                id: id.clone(),
-                appid: appid.clone(),
-                impact,
-            });
-        }
+        applicants.push((id, appid, profile));
     }
+    let count = applicants.len();
+    let old = state.ruleset.clone();
+    // Deciding every applicant twice is CPU work: off the async threads.
+    let (changed, changes) = tokio::task::spawn_blocking(move || {
+        compare_all(&old, &new, &changes, applicants).map(|c| (c, changes))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("impact: {e}")))??;
     let impacts: Vec<&ProfileImpact> = changed.iter().map(|c| &c.impact).collect();
     let (grouped, other) = group(&changes, &impacts);
     let groups = grouped
@@ -111,7 +128,7 @@ pub async fn rules_impact(
         })
         .collect();
     Ok(Json(ImpactReport {
-        applicants: applicants.len(),
+        applicants: count,
         changed: changed.len(),
         groups,
         unattributed: other.iter().map(|&k| changed[k].id.clone()).collect(),

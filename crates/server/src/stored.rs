@@ -18,6 +18,14 @@ pub async fn stored_profile(
 ) -> Result<Profile, ApiError> {
     let a = state.store.get_applicant(tenant_id, id).await?;
     let docs = state.store.list_documents(tenant_id, id).await?;
+    with_documents(a, docs)
+}
+
+/// A stored applicant's profile with its stored documents in it.
+pub fn with_documents(
+    a: livegate_store::Applicant,
+    docs: Vec<livegate_store::Document>,
+) -> Result<Profile, ApiError> {
     let mut profile: Profile = serde_json::from_value(a.profile)
         .map_err(|e| ApiError::Internal(format!("stored profile: {e}")))?;
     profile.documents = docs

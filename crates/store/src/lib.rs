@@ -1111,7 +1111,7 @@ impl Store {
     }
 }
 
-const DOC_SELECT: &str = "SELECT id, applicant_id, version, body, file_sha256, file_name, file_type, file_size, \
+pub(crate) const DOC_SELECT: &str = "SELECT id, applicant_id, version, body, file_sha256, file_name, file_type, file_size, \
                           created_at, updated_at FROM documents";
 
 fn dup(e: sqlx::Error, what: &str) -> StoreError {
@@ -1158,7 +1158,7 @@ pub(crate) fn applicant_row(r: &AnyRow) -> Result<Applicant> {
     })
 }
 
-fn document_row(r: &AnyRow) -> Result<Document> {
+pub(crate) fn document_row(r: &AnyRow) -> Result<Document> {
     let sha: Option<String> = r.try_get("file_sha256")?;
     let file = match sha {
         Some(sha256) => Some(StoredFile {

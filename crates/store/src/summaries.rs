@@ -6,8 +6,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::{
-    Applicant, AuditEntry, Evaluation, Page, Principal, Result, Store, applicant_row, audit_row,
-    evaluation_row, page,
+    Applicant, AuditEntry, DOC_SELECT, Document, Evaluation, Page, Principal, Result, Store,
+    applicant_row, audit_row, document_row, evaluation_row, page,
 };
 
 /// An evaluation in brief, written beside it on the applicant.
@@ -211,6 +211,40 @@ impl Store {
 }
 
 impl Store {
+    /// Every applicant of the tenant with its documents, in two queries
+    /// (not two an applicant): what a portfolio-wide question reads.
+    pub async fn portfolio(&self, tenant_id: &str) -> Result<Vec<(Applicant, Vec<Document>)>> {
+        let rows = sqlx::query(
+            "SELECT id, version, appid, name, profile, created_at, updated_at FROM applicants \
+             WHERE tenant_id = $1 ORDER BY id",
+        )
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(Applicant, Vec<Document>)> = rows
+            .iter()
+            .map(|r| Ok((applicant_row(r)?, Vec::new())))
+            .collect::<Result<_>>()?;
+        let docs = sqlx::query(&format!(
+            "{DOC_SELECT} WHERE tenant_id = $1 ORDER BY applicant_id, id"
+        ))
+        .bind(tenant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let at: std::collections::HashMap<String, usize> = out
+            .iter()
+            .enumerate()
+            .map(|(i, (a, _))| (a.id.clone(), i))
+            .collect();
+        for r in &docs {
+            let d = document_row(r)?;
+            if let Some(&i) = at.get(&d.applicant_id) {
+                out[i].1.push(d);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every applicant of the tenant as (appid, id, version).
     pub async fn appids(&self, tenant_id: &str) -> Result<Vec<(String, String, i64)>> {
         let rows = sqlx::query("SELECT appid, id, version FROM applicants WHERE tenant_id = $1")
