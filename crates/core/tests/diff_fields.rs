@@ -91,3 +91,33 @@ fn a_rules_paths_and_effect_are_reported() {
     let got = changes_after(rule, &rule.replace("block = true", "block = false"));
     assert!(got.iter().any(|(_, m)| m.contains("effect")), "{got:?}");
 }
+
+#[test]
+fn where_a_rule_fires_by_region_is_reported() {
+    let got = changes_after(
+        "when = { regions = [\"hong_kong\", \"macao\", \"taiwan\", \"overseas\"] }",
+        "when = { regions = [\"hong_kong\", \"macao\", \"taiwan\"] }",
+    );
+    assert!(got.iter().any(|(a, _)| a == "rule"), "{got:?}");
+}
+
+#[test]
+fn wechat_ids_and_a_checks_message_are_reported() {
+    let got = changes_after(
+        "id = \"social_live\"\n",
+        "id = \"social_live\"\nwechat_first = 1003\nwechat_id = 1004\n",
+    );
+    assert!(
+        got.iter().any(|(_, m)| m.contains("WeChat category ids")),
+        "{got:?}"
+    );
+    let got = changes_after(
+        "complete its qualification and resubmit{missing}.",
+        "complete its qualification, then resubmit{missing}.",
+    );
+    assert!(
+        got.iter()
+            .any(|(a, m)| a == "check" && m.contains("message")),
+        "{got:?}"
+    );
+}
