@@ -218,3 +218,22 @@ pub fn check_applicant(
         profile: value,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appid_is_wx_and_16_lowercase_hex_digits() {
+        assert!(valid_appid("wx0123456789abcdef"));
+        for bad in [
+            "wx0123456789abcde",
+            "wx0123456789abcdeg",
+            "xx0123456789abcdef",
+            "wx0123456789ABCDEF",
+            "wx0123456789abcdef0",
+        ] {
+            assert!(!valid_appid(bad), "{bad}");
+        }
+    }
+}

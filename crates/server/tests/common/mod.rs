@@ -61,7 +61,17 @@ impl Server {
         Server::start_with(backend, Settings::default())
     }
 
-    pub fn start_with(backend: &Backend, mut settings: Settings) -> Server {
+    pub fn start_with(backend: &Backend, settings: Settings) -> Server {
+        let ruleset = livegate_core::default_ruleset().expect("ruleset");
+        Server::start_with_ruleset(backend, settings, ruleset)
+    }
+
+    /// A server that evaluates with `ruleset` instead of the embedded one.
+    pub fn start_with_ruleset(
+        backend: &Backend,
+        mut settings: Settings,
+        ruleset: livegate_core::Ruleset,
+    ) -> Server {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -96,7 +106,6 @@ impl Server {
         };
         let store = rt.block_on(Store::open(&url)).expect("open store");
         let db_url = url.clone();
-        let ruleset = livegate_core::default_ruleset().expect("ruleset");
         let state = AppState::new(store.clone(), ruleset, settings);
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))

@@ -1,0 +1,99 @@
+//! Reading a request at the edge: its query, its JSON body, its raw body
+//! and its `If-Match`. Handlers take axum's extractors as `Result`s and pass
+//! them here, so that what could not be read becomes an [`ApiError`] (an
+//! RFC 9457 problem) rather than axum's plain-text rejection.
+
+use axum::body::Bytes;
+use axum::extract::Query;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::http::{HeaderMap, StatusCode, header};
+
+use crate::error::ApiError;
+
+/// A query string read into `T`, or a 400 saying what was wrong with it.
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
+/// A JSON body: declared as JSON, within the limit, well-formed.
+pub(crate) fn json_text(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<String, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" && !essence.ends_with("+json") {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "send Content-Type: application/json (got `{ct}`)"
+        )));
+    }
+    let bytes = body_bytes(body, crate::JSON_LIMIT)?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| ApiError::MalformedJson("the body is not UTF-8".into()))
+}
+
+/// Whether the text is one well-formed JSON value.
+pub(crate) fn well_formed(text: &str) -> Result<(), ApiError> {
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|e| {
+            ApiError::MalformedJson(format!("line {}, column {}: {e}", e.line(), e.column()))
+        })
+}
+
+/// The body's bytes: over `limit` is a 413 naming the limit, anything else
+/// axum could not read a 400.
+pub(crate) fn body_bytes(
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge { limit }
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })
+}
+
+/// The version `If-Match` names; required on every change.
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let v = headers
+        .get(header::IF_MATCH)
+        .ok_or(ApiError::PreconditionRequired)?
+        .to_str()
+        .map_err(|_| ApiError::BadRequest("If-Match is not ASCII".into()))?
+        .trim();
+    strong_version(v)
+}
+
+/// The version an `If-Match` value names. RFC 9110 compares If-Match
+/// strongly: a weak tag (`W/"1"`) never matches, so the precondition fails;
+/// a value that is not a quoted tag at all is malformed.
+pub fn strong_version(v: &str) -> Result<i64, ApiError> {
+    if v.starts_with("W/") {
+        return Err(ApiError::PreconditionFailed(format!(
+            "If-Match `{v}` is a weak entity tag; a change needs the strong ETag this API gave, such as \"1\""
+        )));
+    }
+    let inner = v
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "If-Match `{v}` is not an entity tag: send the ETag as given, quotes included, such as \"1\""
+            ))
+        })?;
+    inner.parse().map_err(|_| {
+        ApiError::PreconditionFailed(format!("If-Match `{v}` is not an ETag this API gave"))
+    })
+}

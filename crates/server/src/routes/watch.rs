@@ -1,0 +1,129 @@
+//! Watching expiry: the tenant's documents that expire within a window
+//! from today, soonest first.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use livegate_store::clock;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ListQuery, cursor, limit};
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+use crate::extract::query;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpiringView {
+    pub applicant_id: String,
+    pub appid: String,
+    pub applicant_name: Option<String>,
+    pub document_id: String,
+    pub kind: String,
+    pub valid_until: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpiringList {
+    /// Today (UTC), the first day of the window.
+    pub from: String,
+    pub until: String,
+    pub items: Vec<ExpiringView>,
+    /// Pass it as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExpiringQuery {
+    /// A window such as `30d` (or a number of days); default 30 days, at most 3650.
+    pub within: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–500, default 50.
+    pub limit: Option<usize>,
+}
+
+/// Days in a window such as `30d`, `30` or `2w`.
+pub fn parse_window(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (num, mult) = if let Some(n) = s.strip_suffix('d') {
+        (n, 1)
+    } else if let Some(n) = s.strip_suffix('w') {
+        (n, 7)
+    } else {
+        (s, 1)
+    };
+    let n: i64 = num.parse().ok()?;
+    let days = n.checked_mul(mult)?;
+    (0..=3650).contains(&days).then_some(days)
+}
+
+/// Documents of the tenant's applicants that expire within a window from today.
+#[utoipa::path(get, path = "/v1/expiring", tag = "watch", params(ExpiringQuery),
+    responses((status = 200, description = "soonest first", body = ExpiringList), (status = 400, description = "a bad window", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn expiring(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    q: Result<Query<ExpiringQuery>, QueryRejection>,
+) -> Result<Json<ExpiringList>, ApiError> {
+    let q = query(q)?;
+    let days = match q.within.as_deref() {
+        None => 30,
+        Some(w) => parse_window(w).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "within `{w}` is not a window such as 30d (0 to 3650 days)"
+            ))
+        })?,
+    };
+    let today = clock::today();
+    let (from, until) = (clock::format_date(today), clock::format_date(today + days));
+    let page_q = ListQuery {
+        cursor: q.cursor.clone(),
+        limit: q.limit,
+    };
+    let p = state
+        .store
+        .expiring_page(
+            Some(&who.tenant_id),
+            &from,
+            &until,
+            cursor(&page_q, "doc")?,
+            limit(&page_q)?,
+        )
+        .await?;
+    Ok(Json(ExpiringList {
+        from,
+        until,
+        next_cursor: p.next_cursor,
+        items: p
+            .items
+            .into_iter()
+            .map(|e| ExpiringView {
+                applicant_id: e.applicant_id,
+                appid: e.appid,
+                applicant_name: e.applicant_name,
+                document_id: e.document_id,
+                kind: e.kind,
+                valid_until: e.valid_until,
+            })
+            .collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_days_or_weeks_within_ten_years() {
+        assert_eq!(parse_window("30d"), Some(30));
+        assert_eq!(parse_window("30"), Some(30));
+        assert_eq!(parse_window("2w"), Some(14));
+        assert_eq!(parse_window("-1d"), None);
+        assert_eq!(parse_window("3651d"), None);
+        assert_eq!(parse_window("soon"), None);
+    }
+}
