@@ -5,10 +5,11 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{
-    Applicant, AuditEntry, DOC_SELECT, Document, Evaluation, Page, Principal, Result, Store,
-    applicant_row, audit_row, document_row, evaluation_row, page,
-};
+use crate::applicants::applicant_row;
+use crate::audit::audit_row;
+use crate::documents::{DOC_SELECT, document_row};
+use crate::evaluations::evaluation_row;
+use crate::{Applicant, AuditEntry, Document, Evaluation, Page, Principal, Result, Store, page};
 
 /// An evaluation in brief, written beside it on the applicant.
 #[derive(Debug, Clone, Default)]

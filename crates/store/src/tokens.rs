@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::{Principal, Result, Role, Store, StoreError, Target, audit, clock, hex, token_hash};
+use crate::audit::{Target, audit};
+use crate::{Principal, Result, Role, Store, StoreError, clock, hex, token_hash};
 
 /// What a new token is for and how long it lives.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,13 @@ pub struct TokenInfo {
 const LIVE: &str = "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)";
 
 impl Store {
+    /// Creates a token with no label and no expiry; returns its id and the
+    /// secret, which is not kept.
+    pub async fn create_token(&self, tenant_id: &str, role: Role) -> Result<(String, String)> {
+        self.create_token_with(tenant_id, role, TokenOptions::default())
+            .await
+    }
+
     /// Creates a token; returns its id and the secret, which is not kept.
     pub async fn create_token_with(
         &self,
@@ -160,67 +168,5 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-}
-
-/// What deleting a tenant removed.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Erased {
-    pub applicants: u64,
-    pub documents: u64,
-    pub evaluations: u64,
-    pub tokens: u64,
-    /// The scans its documents referenced, for the caller to release.
-    pub scans: Vec<String>,
-}
-
-impl Store {
-    /// Deletes a tenant and everything of it, in one transaction: sessions,
-    /// tokens, audit entries, evaluations, documents, applicants (the duty of
-    /// erasure for a merchant who leaves). The scans are the caller's to
-    /// release afterwards, once nothing references them.
-    pub async fn delete_tenant(&self, tenant_id: &str) -> Result<Erased> {
-        let scans = sqlx::query("SELECT DISTINCT file_sha256 FROM documents WHERE tenant_id = $1 AND file_sha256 IS NOT NULL")
-            .bind(tenant_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>(0))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let mut tx = self.pool.begin().await?;
-        let mut counts = [0u64; 4];
-        let tables = [
-            ("sessions", None),
-            ("audit", None),
-            ("evaluations", Some(2)),
-            ("documents", Some(1)),
-            ("applicants", Some(0)),
-            ("tokens", Some(3)),
-        ];
-        for (table, slot) in tables {
-            let done = sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1"))
-                .bind(tenant_id)
-                .execute(&mut *tx)
-                .await?;
-            if let Some(i) = slot {
-                counts[i] = done.rows_affected();
-            }
-        }
-        let gone = sqlx::query("DELETE FROM tenants WHERE id = $1")
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
-        if gone.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await?;
-        let [applicants, documents, evaluations, tokens] = counts;
-        Ok(Erased {
-            applicants,
-            documents,
-            evaluations,
-            tokens,
-            scans,
-        })
     }
 }

@@ -1,0 +1,236 @@
+//! Applicants: one mini-program each (its appid) and the profile it is
+//! checked against. Updates and deletes are optimistic, through
+//! [`Store::versioned_update`].
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{Target, audit};
+use crate::{
+    Page, Principal, Result, Store, StoreError, Versioned, clock, dup, json_text, page, parse_json,
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Applicant {
+    pub id: String,
+    pub version: i64,
+    pub appid: String,
+    pub name: Option<String>,
+    /// The profile without documents.
+    pub profile: Value,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What a caller writes of an applicant.
+#[derive(Debug, Clone)]
+pub struct ApplicantInput {
+    pub appid: String,
+    pub name: Option<String>,
+    pub profile: Value,
+}
+
+impl Versioned for Applicant {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// An applicant from a row of the columns `get_applicant` selects.
+pub(crate) fn applicant_row(r: &AnyRow) -> Result<Applicant> {
+    Ok(Applicant {
+        id: r.try_get("id")?,
+        version: r.try_get("version")?,
+        appid: r.try_get("appid")?,
+        name: r.try_get("name")?,
+        profile: parse_json(&r.try_get::<String, _>("profile")?),
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    pub async fn create_applicant(
+        &self,
+        who: &Principal,
+        input: ApplicantInput,
+    ) -> Result<Applicant> {
+        let now = clock::now_rfc3339();
+        let a = Applicant {
+            id: clock::new_id("app"),
+            version: 1,
+            appid: input.appid,
+            name: input.name,
+            profile: input.profile,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO applicants (id, tenant_id, appid, name, profile, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&a.id)
+        .bind(&who.tenant_id)
+        .bind(&a.appid)
+        .bind(&a.name)
+        .bind(json_text(&a.profile))
+        .bind(a.version)
+        .bind(&a.created_at)
+        .bind(&a.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| dup(e, &format!("applicant with appid `{}`", a.appid)))?;
+        audit(
+            &mut tx,
+            &who.tenant_id,
+            Some(&who.token_id),
+            "applicant.create",
+            Target {
+                id: &a.id,
+                applicant: Some(&a.id),
+            },
+            &Value::Null,
+            &a.profile,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    pub async fn get_applicant(&self, tenant_id: &str, id: &str) -> Result<Applicant> {
+        let row = sqlx::query(
+            "SELECT id, version, appid, name, profile, created_at, updated_at FROM applicants \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        applicant_row(&row)
+    }
+
+    pub async fn list_applicants(
+        &self,
+        tenant_id: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Applicant>> {
+        let rows = sqlx::query(
+            "SELECT id, version, appid, name, profile, created_at, updated_at FROM applicants \
+             WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(tenant_id)
+        .bind(cursor.unwrap_or(""))
+        .bind(limit as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(applicant_row).collect::<Result<Vec<_>>>()?;
+        Ok(page(items, limit, |a| &a.id))
+    }
+
+    /// Replaces an applicant if its version is still `expected`.
+    pub async fn update_applicant(
+        &self,
+        who: &Principal,
+        id: &str,
+        expected: i64,
+        input: ApplicantInput,
+    ) -> Result<Applicant> {
+        let now = clock::now_rfc3339();
+        let write = sqlx::query(
+            "UPDATE applicants SET appid = $1, name = $2, profile = $3, version = version + 1, updated_at = $4 \
+             WHERE tenant_id = $5 AND id = $6 AND version = $7",
+        )
+        .bind(&input.appid)
+        .bind(&input.name)
+        .bind(json_text(&input.profile))
+        .bind(&now)
+        .bind(&who.tenant_id)
+        .bind(id)
+        .bind(expected);
+        let taken = format!("applicant with appid `{}`", input.appid);
+        let (before, mut tx) = self
+            .versioned_update(
+                || self.get_applicant(&who.tenant_id, id),
+                expected,
+                write,
+                Some(&taken),
+            )
+            .await?;
+        audit(
+            &mut tx,
+            &who.tenant_id,
+            Some(&who.token_id),
+            "applicant.update",
+            Target {
+                id,
+                applicant: Some(id),
+            },
+            &before.profile,
+            &input.profile,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Applicant {
+            id: id.to_string(),
+            version: expected + 1,
+            appid: input.appid,
+            name: input.name,
+            profile: input.profile,
+            created_at: before.created_at,
+            updated_at: now,
+        })
+    }
+
+    /// Deletes an applicant, its documents and its evaluation history, if its
+    /// version is still `expected`. Uploaded files stay: they are content-addressed
+    /// and may be shared.
+    pub async fn delete_applicant(&self, who: &Principal, id: &str, expected: i64) -> Result<()> {
+        // Bumping the version is the versioned write: it claims the
+        // applicant (and SQLite's write lock) before the deletes below.
+        let bump = sqlx::query(
+            "UPDATE applicants SET version = version + 1 WHERE tenant_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(&who.tenant_id)
+        .bind(id)
+        .bind(expected);
+        let (before, mut tx) = self
+            .versioned_update(
+                || self.get_applicant(&who.tenant_id, id),
+                expected,
+                bump,
+                None,
+            )
+            .await?;
+        for sql in [
+            "DELETE FROM documents WHERE tenant_id = $1 AND applicant_id = $2",
+            "DELETE FROM evaluations WHERE tenant_id = $1 AND applicant_id = $2",
+            "DELETE FROM applicants WHERE tenant_id = $1 AND id = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(&who.tenant_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(
+            &mut tx,
+            &who.tenant_id,
+            Some(&who.token_id),
+            "applicant.delete",
+            Target {
+                id,
+                applicant: Some(id),
+            },
+            &before.profile,
+            &Value::Null,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
