@@ -24,7 +24,7 @@ use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
-use livegate_core::{Decision, Lang, Options, Profile, Ruleset, Verdict};
+use livegate_core::{Decision, ErrorKind, Lang, Options, Ruleset, Verdict};
 use serde::Serialize;
 
 pub use messages::msg;
@@ -431,6 +431,11 @@ struct ErrorRecord<'a> {
 struct ErrorBody<'a> {
     /// `line_too_long`, `not_utf8`, `invalid_json`, `invalid_profile`, `invalid_row`.
     kind: &'a str,
+    /// For a profile: `syntax` (not JSON), `shape` (JSON that is no
+    /// profile) or `value` (a value the ruleset does not know), as every
+    /// surface says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fault: Option<&'static str>,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
@@ -458,6 +463,25 @@ struct BriefPath<'a> {
     missing_documents: Vec<&'a str>,
 }
 
+/// A profile that cannot be decided, as a batch record says it: the same
+/// fault, path, column and suggestion as `check` and the service give.
+fn profile_error(e: &livegate_core::ProfileError, lang: Lang, csv: bool) -> ErrorBody<'_> {
+    let kind = match e.kind {
+        ErrorKind::Syntax => "invalid_json",
+        _ => "invalid_profile",
+    };
+    ErrorBody {
+        kind,
+        fault: Some(e.kind.as_str()),
+        message: e.phrase(lang),
+        path: (!e.path.is_empty()).then_some(e.path.as_str()),
+        // A CSV row's columns are not the JSON's.
+        column: if csv { None } else { e.column },
+        field: None,
+        suggestion: e.suggestion.as_deref(),
+    }
+}
+
 impl Work<'_> {
     /// Evaluates one line and appends its record (with its newline) to `out`.
     fn line(&self, line: &Line, out: &mut Vec<u8>, totals: &mut Totals) {
@@ -475,6 +499,7 @@ impl Work<'_> {
         };
         let plain = |kind: &'static str, message: String| ErrorBody {
             kind,
+            fault: None,
             message,
             path: None,
             column: None,
@@ -507,72 +532,28 @@ impl Work<'_> {
                 return error(out, totals, plain("not_utf8", m));
             }
         };
-        let profile: Profile = match self.columns {
-            None => match livegate_core::parse_profile(text) {
-                Ok(p) => p,
-                Err(e) => {
-                    // Not JSON at all, or JSON that is not a profile.
-                    let syntax = serde_json::from_str::<serde::de::IgnoredAny>(
-                        text.strip_prefix('\u{feff}').unwrap_or(text),
-                    )
-                    .is_err();
-                    let kind = if syntax {
-                        "invalid_json"
-                    } else {
-                        "invalid_profile"
-                    };
-                    return error(
-                        out,
-                        totals,
-                        ErrorBody {
-                            kind,
-                            message: e.message.clone(),
-                            path: (!e.path.is_empty()).then_some(e.path.as_str()),
-                            column: e.column,
-                            field: None,
-                            suggestion: e.suggestion.as_deref(),
-                        },
-                    );
-                }
-            },
+        let decided = match self.columns {
+            None => livegate_core::decide_text(self.rs, text, self.opts.as_of, lang),
             Some(cols) => match cols.profile(text) {
-                Ok(p) => p,
+                Ok(p) => livegate_core::decide(self.rs, &p, self.opts.as_of, lang).map(|d| (p, d)),
                 Err(e) => {
-                    return error(
-                        out,
-                        totals,
-                        ErrorBody {
-                            kind: "invalid_row",
-                            message: e.message.clone(),
-                            path: None,
-                            column: None,
-                            field: e.column.as_deref(),
-                            suggestion: None,
-                        },
-                    );
+                    let body = ErrorBody {
+                        kind: "invalid_row",
+                        fault: None,
+                        message: e.message.clone(),
+                        path: None,
+                        column: None,
+                        field: e.column.as_deref(),
+                        suggestion: None,
+                    };
+                    return error(out, totals, body);
                 }
             },
         };
-        // The summary needs no text: the engine's decision alone (ids and
-        // bit sets) answers it; the full report renders that decision.
-        let decision =
-            match livegate_core::decide(self.rs, &profile, self.opts.as_of, self.opts.lang) {
-                Ok(d) => d,
-                Err(e) => {
-                    return error(
-                        out,
-                        totals,
-                        ErrorBody {
-                            kind: "invalid_profile",
-                            message: e.message.clone(),
-                            path: (!e.path.is_empty()).then_some(e.path.as_str()),
-                            column: None,
-                            field: None,
-                            suggestion: e.suggestion.as_deref(),
-                        },
-                    );
-                }
-            };
+        let (profile, decision) = match decided {
+            Ok(pd) => pd,
+            Err(e) => return error(out, totals, profile_error(&e, lang, self.columns.is_some())),
+        };
         totals.records += 1;
         count(self.rs, &decision, totals);
         if self.cfg.summary {

@@ -268,6 +268,9 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
                 as_of: Some(as_of),
             };
             let report = livegate_core::evaluate_text(&rs, &text, &opts).map_err(|e| {
+                if matches!(format, Format::Json) {
+                    print_error_json(&e, lang);
+                }
                 Failure(msg(
                     "invalid_profile",
                     lang,
@@ -400,9 +403,7 @@ fn parse_as_of(value: Option<&str>, lang: Lang) -> Result<jiff::civil::Date, Fai
 }
 
 fn today() -> jiff::civil::Date {
-    jiff::tz::offset(8)
-        .to_datetime(jiff::Timestamp::now())
-        .date()
+    livegate_core::dates::today()
 }
 
 fn display(p: &Path) -> String {
@@ -454,6 +455,22 @@ pub(crate) fn load_rules_with(
     load_ruleset(&text, &origin, path, &extra, None)
         .map(|l| l.ruleset)
         .map_err(|e| Failure(format!("{}\n{e}", msg("invalid_ruleset", lang, &[]))))
+}
+
+/// With `--format json`, an invalid profile is also a JSON object on
+/// stdout, with the fields `batch` and the service give:
+/// `{"error": {"fault", "path", "line", "column", "message", "suggestion"}}`.
+fn print_error_json(e: &livegate_core::ProfileError, lang: Lang) {
+    let v = serde_json::json!({"error": {
+        "fault": e.kind.as_str(),
+        "path": e.path,
+        "line": e.line,
+        "column": e.column,
+        "message": e.phrase(lang),
+        "suggestion": e.suggestion,
+    }});
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{v}");
 }
 
 /// Loads a ruleset's text, reading the fragments it includes relative to

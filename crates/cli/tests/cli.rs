@@ -185,7 +185,15 @@ fn a_wrong_type_names_the_field_path() {
         Some(br#"{"subject": {"type": "enterprise"}, "categories": [{"first": 3}]}"#),
     );
     assert!(e.contains("categories[0].first"), "{e}");
-    assert!(e.contains("invalid type"), "{e}");
+    assert!(
+        e.contains("类型不对：这里是整数 3，应为字符串"),
+        "in Chinese: {e}"
+    );
+    let en = bad(
+        &["check", "-", "--lang", "en"],
+        Some(br#"{"subject": {"type": "enterprise"}, "categories": [{"first": 3}]}"#),
+    );
+    assert!(en.contains("invalid type"), "{en}");
 }
 
 #[test]
@@ -242,7 +250,7 @@ fn an_unknown_top_level_field_is_refused_with_a_suggestion() {
 #[test]
 fn empty_unreadable_and_non_utf8_inputs_are_refused() {
     let e = bad(&["check", "-"], Some(b""));
-    assert!(e.contains("empty"), "{e}");
+    assert!(e.contains("资料为空"), "{e}");
     let e = bad(&["check", "does/not/exist.json"], None);
     assert!(e.contains("does/not/exist.json"), "{e}");
     let e = bad(&["check", "examples"], None);
@@ -253,7 +261,7 @@ fn empty_unreadable_and_non_utf8_inputs_are_refused() {
     );
     assert!(e.contains("UTF-8"), "{e}");
     let e = bad(&["check", "-"], Some(b"[1, 2]"));
-    assert!(e.contains("invalid type"), "{e}");
+    assert!(e.contains("类型不对"), "{e}");
 }
 
 #[test]

@@ -742,3 +742,132 @@ fn walk_files(p: &Path) -> usize {
             .sum()
     })
 }
+
+/// The JSON object in a response body (chunk sizes around it, if any, dropped).
+fn json_body(body: &str) -> serde_json::Value {
+    let (a, b) = (
+        body.find('{').unwrap_or(0),
+        body.rfind('}').map_or(0, |i| i + 1),
+    );
+    serde_json::from_str(&body[a..b]).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// What an error says, whichever surface gave it.
+fn error_fields(e: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "fault": e["fault"],
+        // The whole document: batch leaves the path out, the others say "".
+        "path": e.get("path").and_then(|p| p.as_str()).unwrap_or(""),
+        "column": e["column"], "suggestion": e.get("suggestion").cloned().unwrap_or_default(),
+        "message": e["message"],
+    })
+}
+
+#[test]
+fn check_batch_and_the_service_give_the_same_error_and_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = setup(dir.path());
+    let server = serve(dir.path());
+    let good = r#"{"subject": {"type": "enterprise"}, "categories": [{"first": "社交", "second": "直播", "status": "pending"}], "as_of": "2026-11-28"}"#;
+    let bad = [
+        r#"{"subject": {"type": "enterprize"}}"#,
+        r#"{"subject": {"type": "enterprise"}, "categories": [{"first": 3}]}"#,
+        r#"{"subject": {"type": "enterprise"}, "servises": []}"#,
+        r#"{"subject": {"type": "enterprise"},"#,
+        r#"{"subject": {"type": "enterprise"}, "documents": [{"kind": "business_license", "valid_until": "2026-02-30"}]}"#,
+    ];
+    let file = dir.path().join("p.jsonl");
+    std::fs::write(
+        &file,
+        [good]
+            .iter()
+            .chain(&bad)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    let batch = Command::new(BIN)
+        .args([
+            "batch",
+            file.to_str().unwrap(),
+            "-q",
+            "--lang",
+            "en",
+            "-j",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&batch.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let one = |text: &str| {
+        let p = dir.path().join("one.json");
+        std::fs::write(&p, text).unwrap();
+        let o = Command::new(BIN)
+            .args([
+                "check",
+                p.to_str().unwrap(),
+                "--format",
+                "json",
+                "--lang",
+                "en",
+            ])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            json_body(&String::from_utf8_lossy(&o.stdout)),
+        )
+    };
+    let api = |text: &str| {
+        let (status, body) =
+            call(server.addr, "POST", "/v1/evaluate?lang=en", &token, text).expect("answers");
+        (status, json_body(&body))
+    };
+    for (i, text) in bad.iter().enumerate() {
+        let (code, cli) = one(text);
+        assert_eq!(code, Some(2), "{text}");
+        let (status, problem) = api(text);
+        assert!(status == 400 || status == 422, "{status} {problem}");
+        let from_cli = error_fields(&cli["error"]);
+        let from_batch = error_fields(&records[i + 1]["error"]);
+        let from_api = error_fields(&problem["errors"][0]);
+        assert_eq!(from_cli, from_batch, "check and batch on {text}");
+        assert_eq!(from_cli, from_api, "check and the service on {text}");
+        assert_eq!(cli["error"]["line"], 1, "{text}");
+        assert_eq!(problem["errors"][0]["line"], 1, "{text}");
+        let fault = cli["error"]["fault"].as_str().unwrap();
+        assert_eq!(status == 400, fault == "syntax", "{text}: {fault} {status}");
+    }
+    // The same good profile: the same report.
+    let (code, cli) = one(good);
+    assert_eq!(code, Some(1));
+    let (status, report) = api(good);
+    assert_eq!(status, 200, "{report}");
+    let full = Command::new(BIN)
+        .args([
+            "batch",
+            file.to_str().unwrap(),
+            "-q",
+            "--lang",
+            "en",
+            "-j",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&full.stdout)
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    for key in ["verdict", "paths", "findings", "plan", "plan_path", "as_of"] {
+        assert_eq!(cli[key], report[key], "check and the service: {key}");
+        assert_eq!(cli[key], first[key], "check and batch: {key}");
+    }
+}

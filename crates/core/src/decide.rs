@@ -248,21 +248,11 @@ pub(crate) fn parse_date(
     lang: Lang,
 ) -> Result<Date, ProfileError> {
     let v = value.trim();
-    // The common YYYY-MM-DD without the general parser; jiff still validates the day.
-    let b = v.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let num = |r: std::ops::Range<usize>| -> Option<i16> {
-            b[r].iter().try_fold(0i16, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
-            })
-        };
-        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
-            && let Ok(date) = Date::new(y, m as i8, d as i8)
-        {
-            return Ok(date);
-        }
+    if let Some(date) = crate::dates::parse(v) {
+        return Ok(date);
     }
     v.parse::<Date>().map_err(|_| ProfileError {
+        kind: crate::err::ErrorKind::Value,
         path: path(),
         line: None,
         column: None,
@@ -412,6 +402,7 @@ impl<'r> Decider<'r> {
         key: &str,
     ) -> ProfileError {
         ProfileError {
+            kind: crate::err::ErrorKind::Value,
             path: path.into(),
             line: None,
             column: None,
@@ -456,6 +447,7 @@ impl<'r> Decider<'r> {
                         let names: Vec<&str> =
                             CategoryStatus::ALL.iter().map(|(n, _)| *n).collect();
                         return Err(ProfileError {
+                            kind: crate::err::ErrorKind::Value,
                             path: format!("categories[{i}].status"),
                             line: None,
                             column: None,

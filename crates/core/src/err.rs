@@ -84,11 +84,45 @@ impl fmt::Display for RulesetError {
     }
 }
 
+/// What is wrong with a profile's text, so that every surface can tell a
+/// caller who sent no JSON from one who sent a wrong profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    /// Not JSON: empty, malformed, or content after the object.
+    Syntax,
+    /// JSON of another shape: a wrong type, an unknown or missing field.
+    Shape,
+    /// The right shape with a value the ruleset does not know or a date
+    /// that is not one.
+    Value,
+}
+
+impl ErrorKind {
+    /// Syntax for serde_json's syntax and end-of-input errors, shape for
+    /// its data errors.
+    pub fn of_json(e: &serde_json::Error) -> Self {
+        match e.classify() {
+            serde_json::error::Category::Data => ErrorKind::Shape,
+            _ => ErrorKind::Syntax,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::Shape => "shape",
+            ErrorKind::Value => "value",
+        }
+    }
+}
+
 /// A profile that cannot be evaluated: malformed JSON, a wrong type, an unknown
 /// subject type or category status. Names the field path and, when known, the
 /// line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
 pub struct ProfileError {
+    pub kind: ErrorKind,
     /// The field path, such as `subject.type` or `categories[0].status`; empty for the whole document.
     pub path: String,
     pub line: Option<usize>,
@@ -115,6 +149,16 @@ impl fmt::Display for ProfileError {
 }
 
 impl ProfileError {
+    /// The message in `lang`. Messages of the engine are written in the
+    /// language asked for already; the JSON parser's are English, and are
+    /// phrased here from their known shapes.
+    pub fn phrase(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::En => self.message.clone(),
+            crate::Lang::Zh => crate::parse_words::phrase(&self.message, lang),
+        }
+    }
+
     /// The error in `lang`, as a user reads it: place, field path, message, suggestion.
     pub fn localized(&self, lang: crate::Lang) -> String {
         use crate::catalog::msg;
@@ -130,7 +174,7 @@ impl ProfileError {
             out.push_str(&self.path);
             out.push_str(": ");
         }
-        out.push_str(&self.message);
+        out.push_str(&self.phrase(lang));
         if let Some(s) = &self.suggestion {
             out.push_str(&msg("did_you_mean", lang, &[("nearest", s)]));
         }

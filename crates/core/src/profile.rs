@@ -7,7 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::err::{ProfileError, line_col};
+use crate::err::{ErrorKind, ProfileError, line_col};
 use crate::fuzzy;
 
 /// A mini program as the user describes it. Only `subject.type` is required.
@@ -259,6 +259,7 @@ pub fn parse_profile(text: &str) -> Result<Profile, ProfileError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if body.trim().is_empty() {
         return Err(ProfileError {
+            kind: ErrorKind::Syntax,
             path: String::new(),
             line: None,
             column: None,
@@ -287,7 +288,12 @@ pub fn parse_profile(text: &str) -> Result<Profile, ProfileError> {
             }
             let suggestion = suggest_from_message(&message);
             return Err(ProfileError {
-                path: if path == "." { String::new() } else { path },
+                kind: ErrorKind::of_json(&inner),
+                path: if path == "." || path == "?" {
+                    String::new()
+                } else {
+                    path
+                },
                 line: Some(line),
                 column: Some(column),
                 message,
@@ -298,6 +304,7 @@ pub fn parse_profile(text: &str) -> Result<Profile, ProfileError> {
     // Trailing content after the object.
     if let Err(e) = de.end() {
         return Err(ProfileError {
+            kind: ErrorKind::Syntax,
             path: String::new(),
             line: Some(e.line()),
             column: Some(e.column()),

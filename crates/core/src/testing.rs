@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use crate::catalog::msg;
-use crate::eval::{Options, evaluate};
 use crate::l10n::Lang;
+use crate::pipeline::{Options, evaluate};
 use crate::profile::parse_profile;
 use crate::ruleset::{Ruleset, RulesetTest};
 

@@ -36,6 +36,7 @@ struct WxCategory {
 
 fn error(path: &str, message: String) -> ProfileError {
     ProfileError {
+        kind: crate::err::ErrorKind::Value,
         path: path.to_string(),
         line: None,
         column: None,
@@ -54,7 +55,12 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
         let path = e.path().to_string();
         let inner = e.into_inner();
         ProfileError {
-            path: if path == "." { String::new() } else { path },
+            kind: crate::err::ErrorKind::of_json(&inner),
+            path: if path == "." || path == "?" {
+                String::new()
+            } else {
+                path
+            },
             line: Some(inner.line()),
             column: Some(inner.column()),
             message: format!("not a getcategory response ({GETCATEGORY}): {inner}"),

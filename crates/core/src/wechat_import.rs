@@ -172,6 +172,7 @@ impl Default for Fragment {
 
 fn error(path: String, message: String) -> ProfileError {
     ProfileError {
+        kind: crate::err::ErrorKind::Value,
         path,
         line: None,
         column: None,
@@ -206,7 +207,12 @@ fn parse(text: &str) -> Result<Vec<WxNode>, ProfileError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         ProfileError {
-            path: if path == "." { String::new() } else { path },
+            kind: crate::err::ErrorKind::of_json(&inner),
+            path: if path == "." || path == "?" {
+                String::new()
+            } else {
+                path
+            },
             line: Some(inner.line()),
             column: Some(inner.column()),
             message: format!("not a getallcategories response ({GETALLCATEGORIES}): {inner}"),

@@ -9,12 +9,35 @@ use utoipa::ToSchema;
 
 /// One invalid field: where (the profile's field path), what, and the
 /// nearest valid value for a typo.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema, Default)]
 pub struct FieldError {
     pub path: String,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// For a profile: where in the text sent, as `check` and `batch` say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// For a profile: `syntax` (not JSON), `shape` (JSON that is no
+    /// profile) or `value` (a value the ruleset does not know).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+}
+
+impl FieldError {
+    /// A profile's error as every surface gives it, in `lang`.
+    pub fn profile(e: &livegate_core::ProfileError, lang: livegate_core::Lang) -> FieldError {
+        FieldError {
+            path: e.path.clone(),
+            message: e.phrase(lang),
+            suggestion: e.suggestion.clone(),
+            line: e.line,
+            column: e.column,
+            fault: Some(e.kind.as_str().to_string()),
+        }
+    }
 }
 
 /// An RFC 9457 problem.
@@ -55,6 +78,9 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     MalformedJson(String),
+    /// A profile that is not JSON: a 400 with its place.
+    #[error("{}", .0.message)]
+    MalformedProfile(Box<FieldError>),
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -79,7 +105,7 @@ impl ApiError {
         ApiError::Validation(vec![FieldError {
             path: path.to_string(),
             message: message.into(),
-            suggestion: None,
+            ..FieldError::default()
         }])
     }
 
@@ -120,7 +146,7 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "字段有误 · invalid field",
             ),
-            MalformedJson(_) => (
+            MalformedJson(_) | MalformedProfile(_) => (
                 "malformed_json",
                 StatusCode::BAD_REQUEST,
                 "JSON 格式错误 · malformed JSON",
@@ -202,6 +228,7 @@ impl IntoResponse for ApiError {
         };
         let errors = match &self {
             ApiError::Validation(errs) => errs.clone(),
+            ApiError::MalformedProfile(e) => vec![(**e).clone()],
             _ => Vec::new(),
         };
         let problem = Problem {

@@ -60,6 +60,7 @@ fn new_ruleset(body: Result<Bytes, BytesRejection>) -> Result<livegate_core::Rul
                         path: d.key,
                         message: format!("line {}, column {}: {}", d.line, d.column, d.message),
                         suggestion: d.suggestion,
+                        ..FieldError::default()
                     })
                     .collect(),
             )

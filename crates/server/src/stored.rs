@@ -118,6 +118,7 @@ pub fn unwrap_document_error(mut e: ProfileError) -> ApiError {
         path: e.path,
         message: e.message,
         suggestion: e.suggestion,
+        ..crate::FieldError::default()
     }])
 }
 
@@ -209,6 +210,7 @@ pub fn check_applicant(
             path: e.path,
             message: e.message,
             suggestion: e.suggestion,
+            ..crate::FieldError::default()
         }])
     })?;
     let value = serde_json::to_value(&profile).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -41,6 +41,7 @@ pub async fn put_categories(
             path: e.path,
             message: e.message,
             suggestion: None,
+            ..FieldError::default()
         }])
     })?;
     let stored = state.store.get_applicant(&who.tenant_id, &id).await?;

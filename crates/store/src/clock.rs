@@ -47,57 +47,21 @@ pub fn new_id(prefix: &str) -> String {
     s
 }
 
-/// Days since 1970-01-01 → (year, month, day).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// (year, month, day) → days since 1970-01-01.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Parses a `YYYY-MM-DD` date into days since 1970, checking that the day exists.
+/// Parses a `YYYY-MM-DD` date into days since 1970, checking that the day
+/// exists (the engine's reading: `livegate_core::dates`).
 pub fn parse_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i64 = s.get(0..4)?.parse().ok()?;
-    let m: u32 = s.get(5..7)?.parse().ok()?;
-    let d: u32 = s.get(8..10)?.parse().ok()?;
-    if !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let days = days_from_civil(y, m, d);
-    (civil_from_days(days) == (y, m, d)).then_some(days)
+    livegate_core::dates::parse(s).map(livegate_core::dates::to_days)
 }
 
 /// Formats days since 1970 as `YYYY-MM-DD`.
 pub fn format_date(days: i64) -> String {
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    livegate_core::dates::from_days(days).map_or_else(String::new, |d| d.to_string())
 }
 
 /// Today in Beijing time (UTC+8), the clock WeChat's review keeps, as days
 /// since 1970.
 pub fn today() -> i64 {
-    ((now_millis() + 8 * 3_600_000) / 86_400_000) as i64
+    livegate_core::dates::to_days(livegate_core::dates::today())
 }
 
 /// Now as an RFC 3339 UTC timestamp with milliseconds.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{ListQuery, Page, cursor, limit, page, parse_failure, with_etag};
+use super::{ListQuery, Page, cursor, limit, page, profile_error, with_etag};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
@@ -51,7 +51,7 @@ impl From<store::Applicant> for ApplicantView {
 /// An applicant as written: a profile with an `appid`, without documents,
 /// that the engine accepts.
 fn applicant_input(state: &AppState, text: &str) -> Result<ApplicantInput, ApiError> {
-    let profile = livegate_core::parse_profile(text).map_err(|e| parse_failure(text, e))?;
+    let profile = livegate_core::parse_profile(text).map_err(|e| profile_error(&e, Lang::En))?;
     crate::stored::check_applicant(state, profile, Lang::En)
 }
 

@@ -8,18 +8,17 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use livegate_core::{Lang, Options, Report};
+use livegate_core::{Options, Report};
 use livegate_store as store;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{LangQuery, ListQuery, Page, cursor, lang, limit, page, parse_failure, profile_error};
+use super::{LangQuery, ListQuery, Page, cursor, lang, limit, page, profile_error};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 use crate::extract::{json_text, query};
-use crate::stored::dated;
 
 /// One evaluation of a stored applicant, kept with the ruleset that made it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,13 +44,6 @@ impl From<store::Evaluation> for EvaluationView {
             created_at: e.created_at,
             report: e.report,
         }
-    }
-}
-
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        ..Default::default()
     }
 }
 
@@ -87,10 +79,12 @@ pub async fn evaluate(
 ) -> Result<Response, ApiError> {
     let lang = lang(&query(q)?)?;
     let text = json_text(&headers, body)?;
-    let mut profile = livegate_core::parse_profile(&text).map_err(|e| parse_failure(&text, e))?;
-    dated(&mut profile);
-    let report =
-        livegate_core::evaluate(&state.ruleset, &profile, &options(lang)).map_err(profile_error)?;
+    let opts = Options {
+        lang,
+        as_of: Some(livegate_core::dates::today()),
+    };
+    let report = livegate_core::evaluate_text(&state.ruleset, &text, &opts)
+        .map_err(|e| profile_error(&e, lang))?;
     count(&state, &report);
     Ok(json_response(&report))
 }

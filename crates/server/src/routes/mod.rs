@@ -172,22 +172,15 @@ pub(crate) fn lang(q: &LangQuery) -> Result<Lang, ApiError> {
 
 // ---- profiles and answers -----------------------------------------------------
 
-/// A profile that did not parse: malformed JSON (400) or an invalid field
-/// (422). Well-formedness is only checked once parsing failed, so the hot
-/// path parses once.
-fn parse_failure(text: &str, e: ProfileError) -> ApiError {
-    match crate::extract::well_formed(text) {
-        Err(malformed) => malformed,
-        Ok(()) => profile_error(e),
+/// A profile that cannot be evaluated: not JSON (400) or an invalid field
+/// (422), with the same fault, path, line, column and suggestion as `check`
+/// and `batch` give.
+fn profile_error(e: &ProfileError, lang: Lang) -> ApiError {
+    let field = FieldError::profile(e, lang);
+    match e.kind {
+        livegate_core::ErrorKind::Syntax => ApiError::MalformedProfile(Box::new(field)),
+        _ => ApiError::Validation(vec![field]),
     }
-}
-
-fn profile_error(e: ProfileError) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        path: e.path,
-        message: e.message,
-        suggestion: e.suggestion,
-    }])
 }
 
 pub(crate) fn with_etag(version: i64, status: StatusCode, body: impl Serialize) -> Response {
