@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 use livegate_core::profile::{
     AttributeValues, ProfileCategory, ProfileDocument, Subject, SubjectTypeRef,
 };
-use livegate_core::{Profile, fuzzy};
+use livegate_core::{Lang, Profile, fuzzy};
+
+use crate::messages::msg;
 
 /// The columns of a CSV input, from its header line.
 #[derive(Debug, Clone)]
@@ -73,7 +75,7 @@ pub struct RowError {
     pub message: String,
 }
 
-fn record(line: &str) -> Result<csv::StringRecord, String> {
+fn record(line: &str, lang: Lang) -> Result<csv::StringRecord, String> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -81,54 +83,62 @@ fn record(line: &str) -> Result<csv::StringRecord, String> {
     let mut rec = csv::StringRecord::new();
     match r.read_record(&mut rec) {
         Ok(_) => Ok(rec),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(msg(lang, "csv_unreadable", &[("detail", &e.to_string())])),
     }
 }
 
 impl Columns {
     /// Reads the header line. Errors name an unknown column and the nearest known one.
-    pub fn parse(header: &str) -> Result<Columns, String> {
-        let rec = record(header)?;
+    pub fn parse(header: &str, lang: Lang) -> Result<Columns, String> {
+        let rec = record(header, lang)?;
         let mut cols = Vec::new();
         for name in rec.iter() {
             let name = name.trim();
             match NAMES.iter().find(|(n, _)| *n == name) {
                 Some((_, c)) => {
                     if cols.contains(c) {
-                        return Err(format!("column `{name}` appears twice"));
+                        return Err(msg(lang, "csv_column_twice", &[("name", name)]));
                     }
                     cols.push(*c);
                 }
                 None => {
                     let hint = fuzzy::nearest(name, column_names())
-                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .map(|n| {
+                            livegate_core::catalog::msg("did_you_mean", lang, &[("nearest", n)])
+                        })
                         .unwrap_or_default();
-                    return Err(format!(
-                        "unknown column `{name}`{hint}; known columns: {}",
-                        column_names().collect::<Vec<_>>().join(", ")
-                    ));
+                    let known = column_names().collect::<Vec<_>>().join(", ");
+                    let vars = [
+                        ("name", name),
+                        ("hint", hint.as_str()),
+                        ("known", known.as_str()),
+                    ];
+                    return Err(msg(lang, "csv_unknown_column", &vars));
                 }
             }
         }
         if !cols.contains(&Col::SubjectType) {
-            return Err("the header has no `subject_type` column, which every row needs".into());
+            return Err(msg(lang, "csv_no_subject_type", &[]));
         }
         Ok(Columns { cols })
     }
 
     /// Reads one data row into a profile.
-    pub fn profile(&self, line: &str) -> Result<Profile, RowError> {
-        let rec = record(line).map_err(|message| RowError {
+    pub fn profile(&self, line: &str, lang: Lang) -> Result<Profile, RowError> {
+        let rec = record(line, lang).map_err(|message| RowError {
             column: None,
             message,
         })?;
         if rec.len() > self.cols.len() {
             return Err(RowError {
                 column: None,
-                message: format!(
-                    "{} fields, but the header has {} columns",
-                    rec.len(),
-                    self.cols.len()
+                message: msg(
+                    lang,
+                    "csv_too_many_fields",
+                    &[
+                        ("fields", &rec.len().to_string()),
+                        ("columns", &self.cols.len().to_string()),
+                    ],
                 ),
             });
         }
@@ -177,15 +187,15 @@ impl Columns {
                         _ => {
                             return Err(RowError {
                                 column: Some("multi_merchant".into()),
-                                message: format!(
-                                    "`{v}` is not true or false (also 1/0, 是/否); leave it empty when unstated"
-                                ),
+                                message: msg(lang, "csv_not_bool", &[("value", v)]),
                             });
                         }
                     })
                 }
                 Col::Documents => {
-                    p.documents = list(v).map(document).collect::<Result<_, _>>()?;
+                    p.documents = list(v)
+                        .map(|d| document(d, lang))
+                        .collect::<Result<_, _>>()?;
                 }
                 Col::AsOf => p.as_of = s(),
             }
@@ -193,7 +203,7 @@ impl Columns {
         if p.subject.kind.0.is_empty() {
             return Err(RowError {
                 column: Some("subject_type".into()),
-                message: "subject_type is empty; every row needs it".into(),
+                message: msg(lang, "csv_subject_type_empty", &[]),
             });
         }
         Ok(p)
@@ -204,7 +214,7 @@ fn list(v: &str) -> impl Iterator<Item = &str> {
     v.split('|').map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn document(entry: &str) -> Result<ProfileDocument, RowError> {
+fn document(entry: &str, lang: Lang) -> Result<ProfileDocument, RowError> {
     let mut parts = entry.split(';');
     let kind = parts.next().unwrap_or_default().trim();
     let mut d = ProfileDocument {
@@ -220,7 +230,7 @@ fn document(entry: &str) -> Result<ProfileDocument, RowError> {
         let Some((k, v)) = kv.split_once('=') else {
             return Err(RowError {
                 column: Some("documents".into()),
-                message: format!("`{kv}` in document `{kind}` is not key=value"),
+                message: msg(lang, "csv_not_key_value", &[("entry", kv), ("kind", kind)]),
             });
         };
         let (k, v) = (k.trim(), v.trim().to_string());
@@ -251,9 +261,13 @@ mod tests {
 
     #[test]
     fn a_row_fills_lists_statuses_and_document_attributes() {
-        let cols = Columns::parse("id,subject_type,categories,multi_merchant,documents").unwrap();
+        let cols = Columns::parse(
+            "id,subject_type,categories,multi_merchant,documents",
+            Lang::En,
+        )
+        .unwrap();
         let p = cols
-            .profile("m1,enterprise,电商平台/电商平台:pending|社交/直播,true,\"telecom_value_added_license;service_items=B21,B25;valid_until=2029-01-01|platform_service_agreement\"")
+            .profile("m1,enterprise,电商平台/电商平台:pending|社交/直播,true,\"telecom_value_added_license;service_items=B21,B25;valid_until=2029-01-01|platform_service_agreement\"", Lang::En)
             .unwrap();
         assert_eq!(p.id.as_deref(), Some("m1"));
         assert_eq!(p.categories.len(), 2);
@@ -270,10 +284,10 @@ mod tests {
 
     #[test]
     fn an_unknown_column_names_the_nearest_and_subject_type_is_required() {
-        let e = Columns::parse("id,subject_typ").unwrap_err();
+        let e = Columns::parse("id,subject_typ", Lang::En).unwrap_err();
         assert!(e.contains("subject_type"), "{e}");
         assert!(
-            Columns::parse("id,goods")
+            Columns::parse("id,goods", Lang::En)
                 .unwrap_err()
                 .contains("subject_type")
         );
@@ -281,15 +295,15 @@ mod tests {
 
     #[test]
     fn a_bad_flag_or_too_many_fields_is_a_row_error() {
-        let cols = Columns::parse("subject_type,multi_merchant").unwrap();
+        let cols = Columns::parse("subject_type,multi_merchant", Lang::En).unwrap();
         assert_eq!(
-            cols.profile("enterprise,maybe")
+            cols.profile("enterprise,maybe", Lang::En)
                 .unwrap_err()
                 .column
                 .as_deref(),
             Some("multi_merchant")
         );
-        assert!(cols.profile("enterprise,true,x").is_err());
-        assert!(cols.profile(",true").is_err());
+        assert!(cols.profile("enterprise,true,x", Lang::En).is_err());
+        assert!(cols.profile(",true", Lang::En).is_err());
     }
 }

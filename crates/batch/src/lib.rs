@@ -202,7 +202,7 @@ where
     let mut reader = LineReader::new(input, cfg.max_line);
     let columns = match cfg.format {
         InputFormat::Jsonl => None,
-        InputFormat::Csv => Some(read_header(&mut reader, cfg.max_line)?),
+        InputFormat::Csv => Some(read_header(&mut reader, cfg.max_line, cfg.options.lang)?),
     };
     let work = Work {
         rs,
@@ -257,26 +257,27 @@ where
     }
 }
 
-fn read_header<R: BufRead>(reader: &mut LineReader<R>, cap: usize) -> Result<Columns, BatchError> {
+fn read_header<R: BufRead>(
+    reader: &mut LineReader<R>,
+    cap: usize,
+    lang: Lang,
+) -> Result<Columns, BatchError> {
     let mut line = Line::default();
     loop {
         if !reader.next_into(&mut line).map_err(BatchError::Read)? {
-            return Err(BatchError::Header(
-                "the CSV input is empty: its first line must be the header".into(),
-            ));
+            return Err(BatchError::Header(msg(lang, "csv_empty", &[])));
         }
         if line.too_long.is_some() {
-            return Err(BatchError::Header(format!(
-                "the CSV header is longer than {cap} bytes"
-            )));
+            let m = msg(lang, "csv_header_too_long", &[("max", &cap.to_string())]);
+            return Err(BatchError::Header(m));
         }
         if !line.bytes.iter().all(u8::is_ascii_whitespace) {
             break;
         }
     }
     let text = std::str::from_utf8(&line.bytes)
-        .map_err(|_| BatchError::Header("the CSV header is not UTF-8".into()))?;
-    Columns::parse(text).map_err(BatchError::Header)
+        .map_err(|_| BatchError::Header(msg(lang, "csv_header_not_utf8", &[])))?;
+    Columns::parse(text, lang).map_err(BatchError::Header)
 }
 
 /// Everything a worker needs, shared read-only.
@@ -534,7 +535,7 @@ impl Work<'_> {
         };
         let decided = match self.columns {
             None => livegate_core::decide_text(self.rs, text, self.opts.as_of, lang),
-            Some(cols) => match cols.profile(text) {
+            Some(cols) => match cols.profile(text, lang) {
                 Ok(p) => livegate_core::decide(self.rs, &p, self.opts.as_of, lang).map(|d| (p, d)),
                 Err(e) => {
                     let body = ErrorBody {

@@ -241,6 +241,17 @@ pub struct Decision {
     pub status: Vec<Option<CategoryStatus>>,
 }
 
+/// Values to type, as a message lists them: `a`, `b`.
+fn quoted(values: &[&str]) -> String {
+    let v: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    v.join(", ")
+}
+
+/// The names of a vocabulary in `lang`, for a message listing the choices.
+fn names<T>(list: &[T], name: impl Fn(&T) -> &crate::l10n::Text, lang: Lang) -> Vec<String> {
+    list.iter().map(|x| name(x).get(lang).to_string()).collect()
+}
+
 /// Parses a `YYYY-MM-DD` date of the profile.
 pub(crate) fn parse_date(
     value: &str,
@@ -364,7 +375,11 @@ impl<'r> Decider<'r> {
         rs.lookups.regions.get(given).map(Some).ok_or_else(|| {
             let ids: Vec<&str> = rs.regions.iter().map(|r| r.id.as_str()).collect();
             self.unknown_term(
-                (&rs.lookups.regions, &ids),
+                (
+                    &rs.lookups.regions,
+                    &ids,
+                    names(&rs.regions, |r| &r.name, self.lang),
+                ),
                 given,
                 "subject.region",
                 "unknown_region",
@@ -381,7 +396,11 @@ impl<'r> Decider<'r> {
                 let ids: Vec<&str> = rs.steps.iter().map(|s| s.id.as_str()).collect();
                 let path = format!("steps_done[{i}]");
                 return Err(self.unknown_term(
-                    (&rs.lookups.steps, &ids),
+                    (
+                        &rs.lookups.steps,
+                        &ids,
+                        names(&rs.steps, |s| &s.name, self.lang),
+                    ),
                     name,
                     &path,
                     "unknown_step",
@@ -392,25 +411,23 @@ impl<'r> Decider<'r> {
         Ok(done)
     }
 
-    /// A name a vocabulary does not know: the field, the choices and the
+    /// A name a vocabulary does not know: the field, the choices (by name,
+    /// in the reader's language; ids and names are both accepted) and the
     /// nearest id.
     fn unknown_term(
         &self,
-        (lookup, ids): (&crate::ruleset::Lookup, &[&str]),
+        (lookup, ids, names): (&crate::ruleset::Lookup, &[&str], Vec<String>),
         given: &str,
         path: &str,
         key: &str,
     ) -> ProfileError {
+        let expected = crate::catalog::join(&names, self.lang);
         ProfileError {
             kind: crate::err::ErrorKind::Value,
             path: path.into(),
             line: None,
             column: None,
-            message: msg(
-                key,
-                self.lang,
-                &[("value", given), ("expected", &ids.join(", "))],
-            ),
+            message: msg(key, self.lang, &[("value", given), ("expected", &expected)]),
             suggestion: lookup
                 .nearest(given)
                 .map(|n| lookup.get(n).map_or(n.to_string(), |i| ids[i].to_string())),
@@ -429,7 +446,8 @@ impl<'r> Decider<'r> {
         let given = p.subject.kind.0.as_str();
         let subject = rs.lookups.subject_types.get(given).ok_or_else(|| {
             let ids: Vec<&str> = rs.subject_types.iter().map(|s| s.id.as_str()).collect();
-            let vocab = (&rs.lookups.subject_types, ids.as_slice());
+            let shown = names(&rs.subject_types, |s| &s.name, self.lang);
+            let vocab = (&rs.lookups.subject_types, ids.as_slice(), shown);
             self.unknown_term(vocab, given, "subject.type", "unknown_subject_type")
         })?;
         let region = self.region(p)?;
@@ -454,7 +472,7 @@ impl<'r> Decider<'r> {
                             message: msg(
                                 "unknown_status",
                                 self.lang,
-                                &[("value", s), ("expected", &names.join(", "))],
+                                &[("value", s), ("expected", &quoted(&names))],
                             ),
                             suggestion: fuzzy::nearest(s, names.iter().copied())
                                 .map(str::to_string),

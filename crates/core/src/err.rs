@@ -153,9 +153,11 @@ impl ProfileError {
     /// language asked for already; the JSON parser's are English, and are
     /// phrased here from their known shapes.
     pub fn phrase(&self, lang: crate::Lang) -> String {
-        match lang {
-            crate::Lang::En => self.message.clone(),
-            crate::Lang::Zh => crate::parse_words::phrase(&self.message, lang),
+        match (lang, self.kind) {
+            (crate::Lang::Zh, ErrorKind::Syntax | ErrorKind::Shape) => {
+                crate::parse_words::phrase(&self.message, lang)
+            }
+            _ => self.message.clone(),
         }
     }
 
@@ -179,6 +181,20 @@ impl ProfileError {
             out.push_str(&msg("did_you_mean", lang, &[("nearest", s)]));
         }
         out
+    }
+}
+
+/// A field path as serde_path_to_error writes it, without the parts that
+/// name no field: `.` for the whole document, `?` where the parser stopped.
+pub(crate) fn json_path(path: &str) -> String {
+    let mut p = path;
+    while let Some(rest) = p.strip_suffix(".?").or_else(|| p.strip_suffix('?')) {
+        p = rest;
+    }
+    if p == "." {
+        String::new()
+    } else {
+        p.to_string()
     }
 }
 

@@ -289,11 +289,7 @@ pub fn parse_profile(text: &str) -> Result<Profile, ProfileError> {
             let suggestion = suggest_from_message(&message);
             return Err(ProfileError {
                 kind: ErrorKind::of_json(&inner),
-                path: if path == "." || path == "?" {
-                    String::new()
-                } else {
-                    path
-                },
+                path: crate::err::json_path(&path),
                 line: Some(line),
                 column: Some(column),
                 message,

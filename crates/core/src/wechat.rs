@@ -56,11 +56,7 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
         let inner = e.into_inner();
         ProfileError {
             kind: crate::err::ErrorKind::of_json(&inner),
-            path: if path == "." || path == "?" {
-                String::new()
-            } else {
-                path
-            },
+            path: crate::err::json_path(&path),
             line: Some(inner.line()),
             column: Some(inner.column()),
             message: format!("not a getcategory response ({GETCATEGORY}): {inner}"),

@@ -208,11 +208,7 @@ fn parse(text: &str) -> Result<Vec<WxNode>, ProfileError> {
         let inner = e.into_inner();
         ProfileError {
             kind: crate::err::ErrorKind::of_json(&inner),
-            path: if path == "." || path == "?" {
-                String::new()
-            } else {
-                path
-            },
+            path: crate::err::json_path(&path),
             line: Some(inner.line()),
             column: Some(inner.column()),
             message: format!("not a getallcategories response ({GETALLCATEGORIES}): {inner}"),

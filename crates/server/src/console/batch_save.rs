@@ -27,7 +27,11 @@ use crate::{ApiError, AppState};
 pub const MAX_SAVE_ROWS: usize = 20_000;
 
 /// The job's good rows that name an AppID, and how many name none.
-fn rows(dir: &FsPath, csv: bool) -> Result<(Vec<(u64, Profile)>, u64), String> {
+fn rows(
+    dir: &FsPath,
+    csv: bool,
+    lang: livegate_core::Lang,
+) -> Result<(Vec<(u64, Profile)>, u64), String> {
     let file = std::fs::File::open(batch_jobs::input_path(dir, csv)).map_err(|e| e.to_string())?;
     let mut reader = LineReader::new(BufReader::new(file), livegate_batch::DEFAULT_MAX_LINE);
     let mut line = Line::default();
@@ -41,11 +45,11 @@ fn rows(dir: &FsPath, csv: bool) -> Result<(Vec<(u64, Profile)>, u64), String> {
             continue;
         }
         if csv && columns.is_none() {
-            columns = Some(Columns::parse(text)?);
+            columns = Some(Columns::parse(text, lang)?);
             continue;
         }
         let parsed = match &columns {
-            Some(c) => c.profile(text).ok(),
+            Some(c) => c.profile(text, lang).ok(),
             None => livegate_core::parse_profile(text).ok(),
         };
         match parsed {
@@ -54,7 +58,11 @@ fn rows(dir: &FsPath, csv: bool) -> Result<(Vec<(u64, Profile)>, u64), String> {
             None => {}
         }
         if out.len() > MAX_SAVE_ROWS {
-            return Err(format!("more than {MAX_SAVE_ROWS} rows"));
+            return Err(livegate_core::catalog::msg(
+                "batch_too_many_rows",
+                lang,
+                &[("max", &MAX_SAVE_ROWS.to_string())],
+            ));
         }
     }
     Ok((out, without))
@@ -87,7 +95,8 @@ pub async fn save(
     let Some(meta) = batch_jobs::read_meta(&dir).filter(|m| m.state == "done") else {
         return error_page(&state, &cx, &ApiError::NotFound);
     };
-    let read = tokio::task::spawn_blocking(move || rows(&dir, meta.csv)).await;
+    let lang = cx.lang;
+    let read = tokio::task::spawn_blocking(move || rows(&dir, meta.csv, lang)).await;
     let (rows, without) = match read {
         Ok(Ok(r)) => r,
         Ok(Err(m)) => {
