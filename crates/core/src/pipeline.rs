@@ -6,10 +6,10 @@ use jiff::civil::Date;
 
 use crate::decide::{Decision, decide};
 use crate::err::ProfileError;
-use crate::eval::render;
 use crate::l10n::Lang;
 use crate::profile::{Profile, Step, locate, parse_profile};
 use crate::report::Report;
+use crate::report::render;
 use crate::ruleset::Ruleset;
 
 /// How to evaluate.

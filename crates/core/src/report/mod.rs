@@ -1,6 +1,11 @@
 //! The report: what the engine says of one profile. Its keys are a contract
 //! that clients depend on; add to it, do not rename.
 
+pub mod build;
+mod findings;
+
+pub use build::render;
+
 use serde::Serialize;
 
 use crate::l10n::Lang;
