@@ -59,15 +59,18 @@ pub enum Note {
         index: usize,
     },
     UnknownDocument {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
     },
     /// An attribute the document's kind does not have.
     UnknownAttribute {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         key: usize,
     },
     UnknownAttributeValue {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         key: usize,
         value: usize,
     },
@@ -85,44 +88,51 @@ pub enum Note {
         atom: usize,
     },
     DocumentExpired {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
         date: Date,
     },
     DocumentNotYetValid {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
         date: Date,
     },
     DocumentExpiring {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
         date: Date,
         days: i64,
         window: i64,
     },
     HolderMismatch {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
     },
     CreditCodeHolderMismatch {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
     },
-    /// `doc: None` is the subject's own code.
+    /// `entry: None` is the subject's own code.
     InvalidCreditCode {
-        doc: Option<usize>,
+        entry: Option<usize>,
         error: CodeError,
     },
     CreditCodeSubjectMismatch {
         prefix: usize,
     },
     NumberFormat {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
     },
     DuplicateDocument {
-        doc: usize,
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
         kind: usize,
         best: Option<usize>,
     },

@@ -234,7 +234,7 @@ impl<'r> Decider<'r> {
         for (i, d) in p.documents.iter().enumerate() {
             let (valid_from, valid_until) = self.validity(i, d)?;
             let Some(kind) = rs.lookups.documents.get(&d.kind) else {
-                self.notes.push(Note::UnknownDocument { doc: i });
+                self.notes.push(Note::UnknownDocument { entry: i });
                 continue;
             };
             present[kind] = true;
@@ -284,7 +284,7 @@ impl<'r> Decider<'r> {
             if let Some(until) = valid_until.filter(|u| *u < date) {
                 counts = false;
                 self.notes.push(Note::DocumentExpired {
-                    doc: i,
+                    entry: i,
                     kind,
                     date: until,
                 });
@@ -292,7 +292,7 @@ impl<'r> Decider<'r> {
             if let Some(from) = valid_from.filter(|f| *f > date) {
                 counts = false;
                 self.notes.push(Note::DocumentNotYetValid {
-                    doc: i,
+                    entry: i,
                     kind,
                     date: from,
                 });
@@ -302,19 +302,19 @@ impl<'r> Decider<'r> {
             && !names_equal(holder, subject)
         {
             counts = false;
-            self.notes.push(Note::HolderMismatch { doc: i, kind });
+            self.notes.push(Note::HolderMismatch { entry: i, kind });
         }
         if let Some(code) = d.credit_code.as_deref() {
             let norm = credit::normalized(code);
             match credit::validate(&norm) {
                 Err(error) => self.notes.push(Note::InvalidCreditCode {
-                    doc: Some(i),
+                    entry: Some(i),
                     error,
                 }),
                 Ok(()) if subject_code.is_some_and(|sc| sc != norm.as_ref()) => {
                     counts = false;
                     self.notes
-                        .push(Note::CreditCodeHolderMismatch { doc: i, kind });
+                        .push(Note::CreditCodeHolderMismatch { entry: i, kind });
                 }
                 Ok(()) => {}
             }
@@ -323,7 +323,7 @@ impl<'r> Decider<'r> {
         if let (Some(number), Some(format)) = (d.number.as_deref(), format)
             && !number_fits(&format.regex, number)
         {
-            self.notes.push(Note::NumberFormat { doc: i, kind });
+            self.notes.push(Note::NumberFormat { entry: i, kind });
         }
         counts
     }
@@ -345,7 +345,7 @@ impl<'r> Decider<'r> {
                 .get(name)
                 .filter(|a| rs.documents[kind].attributes.contains(a));
             let Some(attr) = attr else {
-                self.notes.push(Note::UnknownAttribute { doc: i, key });
+                self.notes.push(Note::UnknownAttribute { entry: i, key });
                 continue;
             };
             let lookup = &rs.lookups.values[attr];
@@ -353,9 +353,11 @@ impl<'r> Decider<'r> {
             for (value, v) in vals.0.iter().enumerate() {
                 match lookup.get(v) {
                     Some(x) => ids.push(x),
-                    None => self
-                        .notes
-                        .push(Note::UnknownAttributeValue { doc: i, key, value }),
+                    None => self.notes.push(Note::UnknownAttributeValue {
+                        entry: i,
+                        key,
+                        value,
+                    }),
                 }
             }
             values.push((attr, ids));
@@ -408,7 +410,7 @@ impl<'r> Decider<'r> {
                         continue;
                     }
                     self.notes.push(Note::DuplicateDocument {
-                        doc: d.1,
+                        entry: d.1,
                         kind,
                         best: best.map(|(b, _)| b),
                     });
@@ -428,7 +430,7 @@ impl<'r> Decider<'r> {
                     .unwrap_or(0);
                 if days <= window {
                     self.notes.push(Note::DocumentExpiring {
-                        doc: i,
+                        entry: i,
                         kind,
                         date: until,
                         days,
@@ -447,7 +449,7 @@ impl<'r> Decider<'r> {
         let norm = credit::normalize(code);
         if let Err(error) = credit::validate(&norm) {
             self.notes
-                .push(Note::InvalidCreditCode { doc: None, error });
+                .push(Note::InvalidCreditCode { entry: None, error });
             return None;
         }
         let prefix = &norm[..2];

@@ -31,34 +31,36 @@ impl Renderer<'_> {
             Note::UnknownScenario { index } => self.unknown_scenario(index),
             Note::UnknownGoods { index } => self.unknown_goods(index),
             Note::UnknownService { index } => self.unknown_service(index),
-            Note::UnknownDocument { doc } => self.unknown_document(doc),
-            Note::UnknownAttribute { doc, key } => self.unknown_attribute(doc, key),
-            Note::UnknownAttributeValue { doc, key, value } => {
-                self.unknown_attribute_value(doc, key, value)
+            Note::UnknownDocument { entry } => self.unknown_document(entry),
+            Note::UnknownAttribute { entry, key } => self.unknown_attribute(entry, key),
+            Note::UnknownAttributeValue { entry, key, value } => {
+                self.unknown_attribute_value(entry, key, value)
             }
             Note::ScenarioMismatch { category } => self.scenario_mismatch(category),
             Note::ScenarioUncovered { scenario } => self.scenario_uncovered(scenario),
             Note::DocumentsUnsourced { categories } => self.documents_unsourced(categories),
             Note::ConstraintUnmet { atom } => self.constraint_unmet(atom),
-            Note::DocumentExpired { doc, kind, date } => self.document_expired(doc, kind, date),
-            Note::DocumentNotYetValid { doc, kind, date } => {
-                self.document_not_yet_valid(doc, kind, date)
+            Note::DocumentExpired { entry, kind, date } => self.document_expired(entry, kind, date),
+            Note::DocumentNotYetValid { entry, kind, date } => {
+                self.document_not_yet_valid(entry, kind, date)
             }
             Note::DocumentExpiring {
-                doc,
+                entry,
                 kind,
                 date,
                 days,
                 window,
-            } => self.document_expiring(doc, kind, date, days, window),
-            Note::HolderMismatch { doc, kind } => self.holder_mismatch(doc, kind),
-            Note::CreditCodeHolderMismatch { doc, kind } => {
-                self.credit_code_holder_mismatch(doc, kind)
+            } => self.document_expiring(entry, kind, date, days, window),
+            Note::HolderMismatch { entry, kind } => self.holder_mismatch(entry, kind),
+            Note::CreditCodeHolderMismatch { entry, kind } => {
+                self.credit_code_holder_mismatch(entry, kind)
             }
-            Note::InvalidCreditCode { doc, error } => self.invalid_credit_code(doc, error),
+            Note::InvalidCreditCode { entry, error } => self.invalid_credit_code(entry, error),
             Note::CreditCodeSubjectMismatch { prefix } => self.credit_code_subject_mismatch(prefix),
-            Note::NumberFormat { doc, kind } => self.number_format(doc, kind),
-            Note::DuplicateDocument { doc, kind, best } => self.duplicate_document(doc, kind, best),
+            Note::NumberFormat { entry, kind } => self.number_format(entry, kind),
+            Note::DuplicateDocument { entry, kind, best } => {
+                self.duplicate_document(entry, kind, best)
+            }
         }
     }
 
@@ -183,28 +185,28 @@ impl Renderer<'_> {
         )
     }
 
-    fn unknown_document(&self, doc: &usize) -> Vec<Finding> {
+    fn unknown_document(&self, entry: &usize) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
-        let v = &p.documents[*doc].kind;
+        let v = &p.documents[*entry].kind;
         self.unknown(
             CheckKind::UnknownDocument,
             "documents",
             v,
             rs.lookups.documents.nearest(v),
-            format!("documents[{doc}]"),
+            format!("documents[{entry}]"),
         )
     }
 
-    fn unknown_attribute(&self, doc: &usize, key: &usize) -> Vec<Finding> {
+    fn unknown_attribute(&self, entry: &usize, key: &usize) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let lang = self.lang;
-        let d = &p.documents[*doc];
+        let d = &p.documents[*entry];
         let Some((name, _)) = d.attributes.iter().nth(*key) else {
             return Vec::new();
         };
-        let path = format!("documents[{doc}].{name}");
+        let path = format!("documents[{entry}].{name}");
         let own: Vec<&str> = rs
             .lookups
             .documents
@@ -227,16 +229,16 @@ impl Renderer<'_> {
         )
     }
 
-    fn unknown_attribute_value(&self, doc: &usize, key: &usize, value: &usize) -> Vec<Finding> {
+    fn unknown_attribute_value(&self, entry: &usize, key: &usize, value: &usize) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let lang = self.lang;
-        let d = &p.documents[*doc];
+        let d = &p.documents[*entry];
         let Some((name, vals)) = d.attributes.iter().nth(*key) else {
             return Vec::new();
         };
         let v = &vals.0[*value];
-        let path = format!("documents[{doc}].{name}");
+        let path = format!("documents[{entry}].{name}");
         let nearest = rs
             .lookups
             .attributes
@@ -340,22 +342,22 @@ impl Renderer<'_> {
         )
     }
 
-    fn document_expired(&self, doc: &usize, kind: &usize, date: &Date) -> Vec<Finding> {
+    fn document_expired(&self, entry: &usize, kind: &usize, date: &Date) -> Vec<Finding> {
         let d = date.to_string();
         self.doc_finding(
             CheckKind::DocumentExpired,
-            *doc,
+            *entry,
             *kind,
             &[("date", &d)],
             |f| f.date = Some(d.clone()),
         )
     }
 
-    fn document_not_yet_valid(&self, doc: &usize, kind: &usize, date: &Date) -> Vec<Finding> {
+    fn document_not_yet_valid(&self, entry: &usize, kind: &usize, date: &Date) -> Vec<Finding> {
         let d = date.to_string();
         self.doc_finding(
             CheckKind::DocumentNotYetValid,
-            *doc,
+            *entry,
             *kind,
             &[("date", &d)],
             |f| f.date = Some(d.clone()),
@@ -364,7 +366,7 @@ impl Renderer<'_> {
 
     fn document_expiring(
         &self,
-        doc: &usize,
+        entry: &usize,
         kind: &usize,
         date: &Date,
         days: &i64,
@@ -373,7 +375,7 @@ impl Renderer<'_> {
         let d = date.to_string();
         self.doc_finding(
             CheckKind::DocumentExpiring,
-            *doc,
+            *entry,
             *kind,
             &[
                 ("date", &d),
@@ -387,39 +389,40 @@ impl Renderer<'_> {
         )
     }
 
-    fn holder_mismatch(&self, doc: &usize, kind: &usize) -> Vec<Finding> {
+    fn holder_mismatch(&self, entry: &usize, kind: &usize) -> Vec<Finding> {
         let p = self.p;
-        let holder = p.documents[*doc].holder.clone().unwrap_or_default();
+        let holder = p.documents[*entry].holder.clone().unwrap_or_default();
         let subject = p.subject.name.clone().unwrap_or_default();
         self.doc_finding(
             CheckKind::HolderMismatch,
-            *doc,
+            *entry,
             *kind,
             &[("holder", &holder), ("subject", &subject)],
             |_| {},
         )
     }
 
-    fn credit_code_holder_mismatch(&self, doc: &usize, kind: &usize) -> Vec<Finding> {
+    fn credit_code_holder_mismatch(&self, entry: &usize, kind: &usize) -> Vec<Finding> {
         let p = self.p;
-        let code = crate::credit::normalize(p.documents[*doc].credit_code.as_deref().unwrap_or(""));
+        let code =
+            crate::credit::normalize(p.documents[*entry].credit_code.as_deref().unwrap_or(""));
         let subject = crate::credit::normalize(p.subject.credit_code.as_deref().unwrap_or(""));
         self.doc_finding(
             CheckKind::CreditCodeHolderMismatch,
-            *doc,
+            *entry,
             *kind,
             &[("code", &code), ("subject_code", &subject)],
             |f| {
-                f.path = Some(format!("documents[{doc}].credit_code"));
+                f.path = Some(format!("documents[{entry}].credit_code"));
                 f.expected = Some(subject.clone());
             },
         )
     }
 
-    fn invalid_credit_code(&self, doc: &Option<usize>, error: &CodeError) -> Vec<Finding> {
+    fn invalid_credit_code(&self, entry: &Option<usize>, error: &CodeError) -> Vec<Finding> {
         let p = self.p;
         let lang = self.lang;
-        let (code, path) = match doc {
+        let (code, path) = match entry {
             Some(i) => (
                 p.documents[*i].credit_code.clone().unwrap_or_default(),
                 format!("documents[{i}].credit_code"),
@@ -490,17 +493,17 @@ impl Renderer<'_> {
         )
     }
 
-    fn number_format(&self, doc: &usize, kind: &usize) -> Vec<Finding> {
+    fn number_format(&self, entry: &usize, kind: &usize) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let lang = self.lang;
         let Some(format) = rs.documents[*kind].number_format.as_ref() else {
             return Vec::new();
         };
-        let number = p.documents[*doc].number.clone().unwrap_or_default();
+        let number = p.documents[*entry].number.clone().unwrap_or_default();
         self.doc_finding(
             CheckKind::NumberFormat,
-            *doc,
+            *entry,
             *kind,
             &[
                 ("number", &number),
@@ -508,7 +511,7 @@ impl Renderer<'_> {
                 ("example", &format.example),
             ],
             |f| {
-                f.path = Some(format!("documents[{doc}].number"));
+                f.path = Some(format!("documents[{entry}].number"));
                 f.expected = Some(format.example.clone());
                 if let Some(s) = format.sources.first() {
                     f.source = s.clone();
@@ -517,11 +520,16 @@ impl Renderer<'_> {
         )
     }
 
-    fn duplicate_document(&self, doc: &usize, kind: &usize, best: &Option<usize>) -> Vec<Finding> {
+    fn duplicate_document(
+        &self,
+        entry: &usize,
+        kind: &usize,
+        best: &Option<usize>,
+    ) -> Vec<Finding> {
         let best = best.map(|b| format!("documents[{b}]")).unwrap_or_default();
         self.doc_finding(
             CheckKind::DuplicateDocument,
-            *doc,
+            *entry,
             *kind,
             &[("best", &best)],
             |_| {},
