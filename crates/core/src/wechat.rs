@@ -45,13 +45,16 @@ fn error(path: &str, message: String) -> ProfileError {
     }
 }
 
-/// The categories of a `getcategory` response, as a profile lists them:
-/// WeChat's names, ids, review status and reason. A response with an
-/// `errcode` other than 0, JSON of another shape, or an unknown
-/// `audit_status` is an error naming the JSON path.
-pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, ProfileError> {
-    let mut de = serde_json::Deserializer::from_str(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let r: GetCategory = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+/// A WeChat response of type `T`; JSON of another shape is an error naming
+/// the JSON path, the response and the page that documents it.
+pub(crate) fn read_response<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    doc: &str,
+) -> Result<T, ProfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         ProfileError {
@@ -59,19 +62,29 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
             path: crate::err::json_path(&path),
             line: Some(inner.line()),
             column: Some(inner.column()),
-            message: format!("not a getcategory response ({GETCATEGORY}): {inner}"),
+            message: format!("not a {what} response ({doc}): {inner}"),
             suggestion: None,
         }
-    })?;
+    })
+}
+
+/// WeChat answered an error instead of `instead`.
+pub(crate) fn errcode(code: i64, errmsg: Option<String>, instead: &str) -> ProfileError {
+    let m = errmsg.unwrap_or_default();
+    error(
+        "errcode",
+        format!("WeChat answered errcode {code} ({m}) instead of {instead}"),
+    )
+}
+
+/// The categories of a `getcategory` response, as a profile lists them:
+/// WeChat's names, ids, review status and reason. A response with an
+/// `errcode` other than 0, JSON of another shape, or an unknown
+/// `audit_status` is an error naming the JSON path.
+pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, ProfileError> {
+    let r: GetCategory = read_response(text, "getcategory", GETCATEGORY)?;
     if r.errcode != 0 {
-        let m = r.errmsg.unwrap_or_default();
-        return Err(error(
-            "errcode",
-            format!(
-                "WeChat answered errcode {} ({m}) instead of the categories",
-                r.errcode
-            ),
-        ));
+        return Err(errcode(r.errcode, r.errmsg, "the categories"));
     }
     let list = r
         .categories

@@ -201,27 +201,9 @@ pub fn import(text: &str, imported_from: &str, rs: &Ruleset) -> Result<Imported,
 }
 
 fn parse(text: &str) -> Result<Vec<WxNode>, ProfileError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut de = serde_json::Deserializer::from_str(text);
-    let r: Response = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        ProfileError {
-            kind: crate::err::ErrorKind::of_json(&inner),
-            path: crate::err::json_path(&path),
-            line: Some(inner.line()),
-            column: Some(inner.column()),
-            message: format!("not a getallcategories response ({GETALLCATEGORIES}): {inner}"),
-            suggestion: None,
-        }
-    })?;
+    let r: Response = crate::wechat::read_response(text, "getallcategories", GETALLCATEGORIES)?;
     if r.errcode != 0 {
-        let m = r.errmsg.unwrap_or_default();
-        let message = format!(
-            "WeChat answered errcode {} ({m}) instead of the catalogue",
-            r.errcode
-        );
-        return Err(error("errcode".into(), message));
+        return Err(crate::wechat::errcode(r.errcode, r.errmsg, "the catalogue"));
     }
     r.categories_list.map(|l| l.categories).ok_or_else(|| {
         error(
@@ -701,6 +683,46 @@ mod tests {
     fn a_slash_between_names_is_either() {
         let s = split_text("合作方的《特种行业经营许可证》/《营业执照》");
         assert!(s.either);
+    }
+
+    fn catalogue(qualify: &[(&str, u32, &str)]) -> String {
+        let children: Vec<String> = qualify.iter().map(|(_, id, _)| id.to_string()).collect();
+        let root = format!(
+            r#"{{"id":1,"name":"餐饮","level":1,"children":[{}]}}"#,
+            children.join(",")
+        );
+        let mut nodes = vec![root];
+        for (name, id, inner) in qualify {
+            nodes.push(format!(
+                r#"{{"id":{id},"name":"{name}","level":2,"father":1,"sensitive_type":1,"qualify":{{"exter_list":[{{"inner_list":[{{"name":"{inner}"}}]}}]}}}}"#
+            ));
+        }
+        format!(
+            r#"{{"errcode":0,"categories_list":{{"categories":[{}]}}}}"#,
+            nodes.join(",")
+        )
+    }
+
+    #[test]
+    fn a_document_met_in_two_categories_and_two_widths_is_one_kind_with_a_stable_id() {
+        let rs = crate::default_ruleset().unwrap();
+        let text = catalogue(&[("点餐", 2, "《卫生许可证》"), ("外卖", 3, "卫生许可证 ")]);
+        let a = import(&text, "a.json", &rs).unwrap();
+        assert_eq!(a.fragment.documents.len(), 1, "{:?}", a.fragment.documents);
+        let id = &a.fragment.documents[0].id;
+        for c in &a.fragment.categories {
+            assert_eq!(c.alternatives[0].all_of[0].doc.as_ref(), Some(id));
+        }
+        let again = import(&text, "b.json", &rs).unwrap();
+        assert_eq!(
+            &again.fragment.documents[0].id, id,
+            "the same id on a re-import"
+        );
+        // A name the ruleset knows, in full-width brackets, is the ruleset's kind.
+        let known = import(&catalogue(&[("点餐", 2, "《营业执照》（副本）")]), "c", &rs).unwrap();
+        assert!(known.fragment.documents.is_empty());
+        let all_of = &known.fragment.categories[0].alternatives[0].all_of;
+        assert_eq!(all_of[0].doc.as_deref(), Some("business_license"));
     }
 
     #[test]
