@@ -52,7 +52,7 @@ pub fn normalized(code: &str) -> std::borrow::Cow<'_, str> {
     {
         std::borrow::Cow::Borrowed(t)
     } else {
-        std::borrow::Cow::Owned(crate::docs::fold_width(t).to_ascii_uppercase())
+        std::borrow::Cow::Owned(crate::normalize::fold_width(t).to_ascii_uppercase())
     }
 }
 

@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use crate::bits::Bits;
 use crate::l10n::Text;
+pub use crate::normalize::normalize;
+use crate::normalize::normalize_into;
 
 /// Subject types as a bit mask (at most 32 subject types).
 pub type SubjectMask = u32;
@@ -453,26 +455,6 @@ impl Lookup {
                 .zip(&self.lowered)
                 .map(|(n, l)| (n.as_str(), std::borrow::Cow::Borrowed(l.as_str()))),
         )
-    }
-}
-
-/// Normalises a name for lookup: trims, drops 《》 and 【】, folds full-width
-/// brackets and ASCII case, and unifies `-` and `/` between category levels.
-pub fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    normalize_into(name, &mut out);
-    out
-}
-
-fn normalize_into(name: &str, out: &mut String) {
-    for c in name.trim().chars() {
-        match c {
-            '《' | '》' | '【' | '】' | ' ' | '\u{3000}' => {}
-            '（' => out.push('('),
-            '）' => out.push(')'),
-            '－' | '-' | '—' => out.push('/'),
-            c => out.extend(c.to_lowercase()),
-        }
     }
 }
 

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::docs::fold_width;
 use crate::err::ProfileError;
+use crate::normalize::fold_width;
 use crate::ruleset::{Ruleset, normalize};
 
 /// The page that documents the response, the source of every imported fact.

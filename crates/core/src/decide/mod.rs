@@ -1,6 +1,9 @@
-//! Evaluation, phase one: the decision. Ids and bit sets only, no text, so
-//! that a batch that needs verdicts and statuses pays for nothing else.
-//! [`crate::eval`] renders a decision into a [`crate::Report`].
+//! Evaluation, phase one: the decision. Ids and bit sets, so that a batch
+//! that needs verdicts and statuses pays for no report; the only text made
+//! here is the message of an error that stops the decision (an unknown
+//! subject type or status, a date that is no date), in the language asked
+//! for. [`crate::report`] phrases a decision into a [`crate::Report`], and
+//! [`crate::pipeline`] is the way in from text.
 //!
 //! Resolution interns the profile (subject type, categories, documents) into
 //! the ruleset's ids and a bit set of the requirement atoms its documents
@@ -11,11 +14,11 @@ use jiff::civil::Date;
 use crate::bits::Bits;
 use crate::catalog::msg;
 use crate::credit::{self, CodeError};
-use crate::docs::{fold_width, names_equal};
 use crate::err::ProfileError;
 use crate::fuzzy;
 use crate::golive;
 use crate::l10n::Lang;
+use crate::normalize::{fold_width, names_equal};
 use crate::profile::{CategoryStatus, Profile, ProfileDocument};
 use crate::report::{CategoryState, PathStatus, Verdict};
 use crate::ruleset::*;

@@ -1,6 +1,8 @@
-//! Normalisation of what legitimately differs between how a document and a
-//! profile write the same thing: surrounding space, full-width and half-width
-//! brackets, full-width letters and digits.
+//! The one room for name normalisation: what legitimately differs between
+//! how a ruleset, a profile, a document and WeChat write the same name
+//! (surrounding space, full-width and half-width forms, 《》 and 【】, case,
+//! `-` or `/` between category levels). Credit codes fold width here too
+//! (`credit::normalized`).
 
 /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
 /// half-width forms, and 〔〕 to [].
@@ -22,6 +24,26 @@ pub fn names_equal(a: &str, b: &str) -> bool {
         .chars()
         .map(fold_char)
         .eq(b.trim().chars().map(fold_char))
+}
+
+/// Normalises a name for lookup: trims, drops 《》 and 【】, folds full-width
+/// brackets and ASCII case, and unifies `-` and `/` between category levels.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    normalize_into(name, &mut out);
+    out
+}
+
+pub(crate) fn normalize_into(name: &str, out: &mut String) {
+    for c in name.trim().chars() {
+        match c {
+            '《' | '》' | '【' | '】' | ' ' | '\u{3000}' => {}
+            '（' => out.push('('),
+            '）' => out.push(')'),
+            '－' | '-' | '—' => out.push('/'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
 }
 
 #[cfg(test)]
