@@ -97,9 +97,94 @@ fn getcategory_json() -> impl Strategy<Value = serde_json::Value> {
         })
 }
 
+/// A qualification text: names in 《》, instructions, remarks, junk.
+fn qualification_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("《营业执照》".to_string()),
+        Just("若涉及食品，请提供《食品经营许可证》或《卫生许可证》".to_string()),
+        Just("《营业执照》（经营范围需含住宿）或《特种行业许可证》".to_string()),
+        Just("合作方的《特种行业经营许可证》/《营业执照》".to_string()),
+        Just("运营商集团总部审批文件".to_string()),
+        Just("请联系客服".to_string()),
+        Just("《》".to_string()),
+        Just("《未闭合".to_string()),
+        "\\PC{0,30}",
+    ]
+}
+
+/// getallcategories-shaped catalogues: a root, first levels and second
+/// levels with qualifications, then (half the time) one corruption: a
+/// father or a child that does not exist, a cycle, a duplicate id, a name
+/// that is not a string.
+fn catalogue_json() -> impl Strategy<Value = serde_json::Value> {
+    let second = (
+        0u8..3,
+        prop::collection::vec(prop::collection::vec(qualification_text(), 0..3), 0..3),
+        "\\PC{0,6}",
+    );
+    let first = (prop::collection::vec(second, 0..4), "\\PC{0,6}");
+    (prop::collection::vec(first, 0..4), 0u8..10).prop_map(|(firsts, corruption)| {
+        let mut nodes = vec![serde_json::json!({"id": 0, "level": 0, "children": []})];
+        let mut next = 1u32;
+        for (seconds, name) in firsts {
+            let fid = next;
+            next += 1;
+            nodes[0]["children"].as_array_mut().unwrap().push(fid.into());
+            let mut children = Vec::new();
+            let mut kids = Vec::new();
+            for (sensitive, exter, sname) in seconds {
+                let sid = next;
+                next += 1;
+                children.push(sid);
+                let exter: Vec<serde_json::Value> = exter
+                    .into_iter()
+                    .map(|inner| {
+                        let inner: Vec<_> =
+                            inner.into_iter().map(|n| serde_json::json!({"name": n})).collect();
+                        serde_json::json!({"inner_list": inner})
+                    })
+                    .collect();
+                kids.push(serde_json::json!({"id": sid, "name": sname, "level": 2, "father": fid,
+                    "children": [], "sensitive_type": sensitive,
+                    "qualify": {"exter_list": exter, "remark": ""}}));
+            }
+            nodes.push(serde_json::json!({"id": fid, "name": name, "level": 1, "father": 0, "children": children}));
+            nodes.extend(kids);
+        }
+        let last = nodes.len() - 1;
+        match corruption {
+            0 => nodes[last]["father"] = serde_json::json!(999),
+            1 => nodes[0]["children"].as_array_mut().unwrap().push(999.into()),
+            2 => nodes[last]["children"] = serde_json::json!([0]),
+            3 => nodes[last]["id"] = nodes[0]["id"].clone(),
+            4 => nodes[last]["name"] = serde_json::json!(7),
+            _ => {}
+        }
+        serde_json::json!({"errcode": 0, "categories_list": {"categories": nodes}})
+    })
+}
+
 proptest! {
     // 256 cases by default; PROPTEST_CASES sets more.
     #![proptest_config(ProptestConfig::default())]
+
+    #[test]
+    fn a_catalogue_is_a_fragment_that_loads_or_an_error_with_a_place(v in catalogue_json()) {
+        let text = v.to_string();
+        match livegate_core::wechat_import::import(&text, "c.json", rs()) {
+            Ok(imported) => {
+                let toml = livegate_core::wechat_import::to_toml(&imported.fragment).unwrap();
+                let loaded = livegate_core::compile::load_including(
+                    livegate_core::DEFAULT_RULESET,
+                    "rules.toml",
+                    &mut |_| Ok(toml.clone()),
+                    &["c.toml".to_string()],
+                );
+                prop_assert!(loaded.is_ok(), "{}\n{}", toml, loaded.err().map(|e| e.to_string()).unwrap_or_default());
+            }
+            Err(e) => prop_assert!(!e.path.is_empty() || e.line.is_some(), "{e:?}"),
+        }
+    }
 
     #[test]
     fn a_getcategory_response_is_categories_or_an_error_with_a_place(v in getcategory_json(), text in "\\PC{0,80}") {

@@ -318,3 +318,37 @@ fn a_missing_or_broken_included_fragment_is_a_located_error() {
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("/nonexistent.toml"), "{}", err(&o));
 }
+
+#[test]
+fn a_category_without_a_name_or_sharing_one_is_refused() {
+    refused(
+        &catalogue(
+            r#"{"id":1,"name":"社交","level":1,"children":[2]},{"id":2,"name":" ","level":2,"father":1}"#,
+        ),
+        "categories_list.categories[1].name: category 2 has no name",
+    );
+    refused(
+        &catalogue(
+            r#"{"id":1,"name":"社交","level":1,"children":[2,3]},{"id":2,"name":"直播","level":2,"father":1},{"id":3,"name":"直播","level":2,"father":1}"#,
+        ),
+        "categories_list.categories[2].name: the same name as categories[1]",
+    );
+}
+
+#[test]
+fn a_conditional_either_imports_to_a_fragment_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    let text = catalogue(
+        r#"{"id":1,"name":"餐饮","level":1,"children":[2]},{"id":2,"name":"点餐平台","level":2,"father":1,"sensitive_type":1,
+            "qualify":{"exter_list":[{"inner_list":[{"name":"《营业执照》"},{"name":"若涉及食品，请提供《食品经营许可证》或《卫生许可证》"}]}]}}"#,
+    );
+    std::fs::write(&input, text).unwrap();
+    let (o, target) = import_to(dir.path(), input.to_str().unwrap(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let fragment = std::fs::read_to_string(&target).unwrap();
+    assert!(fragment.contains("optional = true"), "{fragment}");
+    let rules = ruleset_including(dir.path(), "catalog.toml");
+    let lint = livegate(&["rules", "lint", rules.to_str().unwrap()]);
+    assert_eq!(lint.status.code(), Some(0), "{}", out(&lint));
+}

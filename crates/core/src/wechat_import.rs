@@ -189,11 +189,29 @@ pub fn import(text: &str, imported_from: &str, rs: &Ruleset) -> Result<Imported,
     let nodes = parse(text)?;
     check_tree(&nodes)?;
     let mut b = Builder::new(rs);
-    let by_id: HashMap<u32, &WxNode> = nodes.iter().map(|n| (n.id, n)).collect();
-    for n in nodes.iter().filter(|n| n.level == 2) {
-        let Some(first) = by_id.get(&n.father).filter(|f| f.level == 1) else {
+    let by_id: HashMap<u32, (usize, &WxNode)> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id, (i, n)))
+        .collect();
+    let mut labels: HashMap<String, usize> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate().filter(|(_, n)| n.level == 2) {
+        let Some(&(fi, first)) = by_id.get(&n.father).filter(|(_, f)| f.level == 1) else {
             continue; // a second level under the root or a deeper level: not a category
         };
+        for (at, node) in [(fi, first), (i, n)] {
+            if node.name.trim().is_empty() {
+                let m = format!("category {} has no name", node.id);
+                return Err(error(format!("categories_list.categories[{at}].name"), m));
+            }
+        }
+        let label = normalize(&format!("{}/{}", first.name.trim(), n.name.trim()));
+        if let Some(j) = labels.insert(label, i) {
+            let m = format!(
+                "the same name as categories[{j}]: two categories cannot share first and second level"
+            );
+            return Err(error(format!("categories_list.categories[{i}].name"), m));
+        }
         b.category(first, n);
     }
     b.out.fragment.fragment.imported_from = imported_from.to_string();
@@ -352,20 +370,23 @@ impl<'a> Builder<'a> {
         for inner in &e.inner_list {
             let split = split_text(&inner.name);
             if split.docs.is_empty() {
-                self.out
-                    .notes_only
-                    .push(format!("{label}: {}", inner.name.trim()));
-                notes.push(FragText::zh(inner.name.trim()));
+                if !inner.name.trim().is_empty() {
+                    self.out
+                        .notes_only
+                        .push(format!("{label}: {}", inner.name.trim()));
+                    notes.push(FragText::zh(inner.name.trim()));
+                }
                 continue;
             }
             let ids: Vec<String> = split.docs.iter().map(|d| self.document(d)).collect();
             let optional = split.conditional;
             if split.either {
-                let any = ids.into_iter().map(|d| leaf(d, false)).collect();
+                // `optional` goes with a document: each of the either.
+                let any = ids.into_iter().map(|d| leaf(d, optional)).collect();
                 all_of.push(FragExpr {
                     doc: None,
                     any_of: Some(any),
-                    optional,
+                    optional: false,
                 });
             } else {
                 all_of.extend(ids.into_iter().map(|d| leaf(d, optional)));
@@ -375,7 +396,12 @@ impl<'a> Builder<'a> {
         if all_of.is_empty() {
             return None;
         }
-        let names: Vec<&str> = e.inner_list.iter().map(|i| i.name.trim()).collect();
+        let names: Vec<&str> = e
+            .inner_list
+            .iter()
+            .map(|i| i.name.trim())
+            .filter(|n| !n.is_empty())
+            .collect();
         let desc = e.desc.as_deref().map(str::trim).filter(|d| !d.is_empty());
         Some(FragAlternative {
             id: format!("q{}", j + 1),
