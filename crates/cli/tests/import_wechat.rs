@@ -141,6 +141,34 @@ fn an_included_catalogue_knows_its_categories_and_what_a_rejected_one_lacks() {
     let without = ids(&[]);
     assert!(without.iter().any(|f| f["id"] == "unknown_category"));
     let with = ids(&["--include", FRAGMENT]);
+    // batch reads the same fragment.
+    let line = dir.path().join("p.jsonl");
+    let compact: Value = serde_json::from_str(profile).unwrap();
+    std::fs::write(&line, compact.to_string()).unwrap();
+    let batch = livegate(&[
+        "batch",
+        line.to_str().unwrap(),
+        "-q",
+        "--include",
+        FRAGMENT,
+        "--lang",
+        "en",
+    ]);
+    let record: Value = serde_json::from_slice(&batch.stdout).unwrap();
+    let ids_in_batch: Vec<&str> = record["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(
+        !ids_in_batch.contains(&"unknown_category"),
+        "{ids_in_batch:?}"
+    );
+    assert!(
+        ids_in_batch.contains(&"category_rejected"),
+        "{ids_in_batch:?}"
+    );
     assert!(
         !with.iter().any(|f| f["id"] == "unknown_category"),
         "{with:#?}"

@@ -423,7 +423,12 @@ impl<'a> Builder<'a> {
             self.note_alias(&id, name);
             return id;
         }
-        let id = format!("wechat_doc_{:08x}", fnv1a(&key) as u32);
+        let hash = fnv1a(&key);
+        let mut id = format!("wechat_doc_{:08x}", hash as u32);
+        // Two names whose short hashes meet keep apart with the whole hash.
+        if self.new_docs.values().any(|d| *d == id) {
+            id = format!("wechat_doc_{hash:016x}");
+        }
         self.new_docs.insert(key, id.clone());
         self.out.fragment.documents.push(FragDocument {
             id: id.clone(),
