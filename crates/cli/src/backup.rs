@@ -22,27 +22,44 @@ pub async fn backup(cfg: &Config, to: &Path) -> Result<ExitCode, Failure> {
         .backup_into(to)
         .await
         .map_err(|e| fail_with("db_failed", e))?;
-    let referenced = store
-        .referenced_files()
-        .await
-        .map_err(|e| fail_with("db_failed", e))?;
+    let copied = copy_scans(cfg, &store, to).await;
     store.close().await;
-    let copy = Store::open(&Store::sqlite_url(to))
-        .await
-        .map_err(|e| fail_with("db_failed", e))?;
-    let mut scans = 0;
-    for sha in &referenced {
-        if let Ok(bytes) = std::fs::read(livegate_server::files::path_for(&cfg.data_dir, sha)) {
-            copy.put_blob(sha, &bytes)
-                .await
-                .map_err(|e| fail_with("db_failed", e))?;
-            scans += 1;
+    let scans = match copied {
+        Ok(n) => n,
+        Err(e) => {
+            for side in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{side}", to.display()));
+            }
+            return Err(e);
         }
-    }
-    copy.close().await;
+    };
     println!("{}", to.display());
     eprintln!("{}: {scans}", crate::serve::message("backup_done"));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stores every scan a document references into the backup at `to`, one
+/// at a time, from the data directory or (stored in the database) from the
+/// database, then empties the backup's log so that the file alone is whole.
+/// A scan that is in neither fails the backup, naming it: a backup never
+/// leaves a scan out silently.
+async fn copy_scans(cfg: &Config, live: &Store, to: &Path) -> Result<usize, Failure> {
+    let db = |e: livegate_store::StoreError| fail_with("db_failed", e);
+    let referenced = live.referenced_files().await.map_err(db)?;
+    let copy = Store::open(&Store::sqlite_url(to)).await.map_err(db)?;
+    for sha in &referenced {
+        let path = livegate_server::files::path_for(&cfg.data_dir, sha);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => live.get_blob(sha).await.map_err(|_| {
+                fail_with("backup_scan_missing", format!("{}: {e}", path.display()))
+            })?,
+        };
+        copy.put_blob(sha, &bytes).await.map_err(db)?;
+    }
+    copy.checkpoint().await.map_err(db)?;
+    copy.close().await;
+    Ok(referenced.len())
 }
 
 /// Puts a backup in place of the service's database.

@@ -853,3 +853,36 @@ fn check_batch_and_the_service_give_the_same_error_and_the_same_report() {
         assert_eq!(cli[key], first[key], "check and batch: {key}");
     }
 }
+
+#[test]
+fn a_backup_never_leaves_out_a_scan_silently_and_is_one_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let token = setup(&live);
+    let server = serve(&live);
+    applicant_with_scan(server.addr, &token);
+    drop(server);
+    // The backup is one file: no log beside it.
+    let whole = dir.path().join("whole.db");
+    let (code, _, err) = livegate(&live, &["admin", "backup", "--to", whole.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !dir.path().join("whole.db-wal").exists(),
+        "nothing left in a log"
+    );
+    // A scan gone from the data directory (and not in the database).
+    let files = live.join("files");
+    for shard in std::fs::read_dir(&files).unwrap() {
+        for f in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            std::fs::remove_file(f.unwrap().path()).unwrap();
+        }
+    }
+    let partial = dir.path().join("partial.db");
+    let (code, _, err) = livegate(
+        &live,
+        &["admin", "backup", "--to", partial.to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("scan"), "{err}");
+    assert!(!partial.exists(), "no partial backup is left");
+}

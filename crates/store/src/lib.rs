@@ -302,6 +302,25 @@ impl Store {
 
     /// SQLite's `PRAGMA integrity_check` (`ok` when sound); PostgreSQL has
     /// no equivalent and answers `ok` when it answers at all.
+    /// Moves everything written into the database file itself (SQLite's
+    /// write-ahead log checkpointed and emptied), so that the file alone is
+    /// the whole database: what a backup must be before it is copied.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        let busy: i64 = row.try_get(0)?;
+        if busy != 0 {
+            return Err(StoreError::Db(sqlx::Error::Protocol(
+                "the write-ahead log could not be checkpointed: the database is busy".into(),
+            )));
+        }
+        Ok(())
+    }
+
     pub async fn integrity_check(&self) -> Result<String> {
         match self.backend {
             Backend::Sqlite => {
