@@ -126,7 +126,8 @@ pub struct FragCategory {
     pub scope: Option<FragText>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub no_qualification: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Written as tables of their own after the category's.
+    #[serde(skip)]
     pub alternatives: Vec<FragAlternative>,
 }
 
@@ -624,37 +625,12 @@ pub fn to_toml(f: &Fragment) -> Result<String, String> {
         out += &table("[documents]", d)?;
     }
     for c in &f.categories {
-        let FragCategory { alternatives, .. } = c;
-        out += &table("[categories]", &CategoryHead(c))?;
-        for a in alternatives {
+        out += &table("[categories]", c)?;
+        for a in &c.alternatives {
             out += &table("[categories.alternatives]", a)?;
         }
     }
     Ok(out)
-}
-
-/// A category without its alternatives, which follow as tables of their own.
-struct CategoryHead<'a>(&'a FragCategory);
-
-impl Serialize for CategoryHead<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let c = self.0;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &c.id)?;
-        m.serialize_entry("first", &c.first)?;
-        m.serialize_entry("second", &c.second)?;
-        m.serialize_entry("wechat_first", &c.wechat_first)?;
-        m.serialize_entry("wechat_id", &c.wechat_id)?;
-        m.serialize_entry("source", &c.source)?;
-        if let Some(scope) = &c.scope {
-            m.serialize_entry("scope", scope)?;
-        }
-        if c.no_qualification {
-            m.serialize_entry("no_qualification", &true)?;
-        }
-        m.end()
-    }
 }
 
 /// `[name]` and one `key = value` line per field, values inline.
