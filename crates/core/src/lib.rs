@@ -23,6 +23,7 @@ pub mod decide;
 pub mod diff;
 pub mod doc;
 pub mod err;
+pub mod findings;
 pub mod fuzzy;
 pub mod golive;
 pub mod impact;

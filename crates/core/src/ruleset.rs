@@ -13,6 +13,8 @@ use crate::l10n::Text;
 pub use crate::normalize::normalize;
 use crate::normalize::normalize_into;
 
+pub use crate::findings::CheckKind;
+
 /// Subject types as a bit mask (at most 32 subject types).
 pub type SubjectMask = u32;
 
@@ -326,70 +328,6 @@ pub struct Rule {
 impl Rule {
     pub fn applies_to_path(&self, path: usize) -> bool {
         self.paths.as_ref().is_none_or(|p| p.contains(&path))
-    }
-}
-
-/// The checks the engine itself makes; the ruleset names the finding each emits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    ScenarioMismatch,
-    ScenarioUncovered,
-    CategoryRejected,
-    StatusAssumed,
-    UnknownCategory,
-    UnknownDocument,
-    UnknownValue,
-    ConstraintUnmet,
-    DocumentExpired,
-    DocumentNotYetValid,
-    DocumentExpiring,
-    HolderMismatch,
-    CreditCodeHolderMismatch,
-    InvalidCreditCode,
-    CreditCodeSubjectMismatch,
-    NumberFormat,
-    DuplicateDocument,
-    DocumentsUnsourced,
-}
-
-impl CheckKind {
-    pub const ALL: [(&'static str, CheckKind); 18] = [
-        ("scenario_mismatch", CheckKind::ScenarioMismatch),
-        ("scenario_uncovered", CheckKind::ScenarioUncovered),
-        ("category_rejected", CheckKind::CategoryRejected),
-        ("status_assumed", CheckKind::StatusAssumed),
-        ("unknown_category", CheckKind::UnknownCategory),
-        ("unknown_document", CheckKind::UnknownDocument),
-        ("unknown_value", CheckKind::UnknownValue),
-        ("constraint_unmet", CheckKind::ConstraintUnmet),
-        ("document_expired", CheckKind::DocumentExpired),
-        ("document_not_yet_valid", CheckKind::DocumentNotYetValid),
-        ("document_expiring", CheckKind::DocumentExpiring),
-        ("holder_mismatch", CheckKind::HolderMismatch),
-        (
-            "credit_code_holder_mismatch",
-            CheckKind::CreditCodeHolderMismatch,
-        ),
-        ("invalid_credit_code", CheckKind::InvalidCreditCode),
-        (
-            "credit_code_subject_mismatch",
-            CheckKind::CreditCodeSubjectMismatch,
-        ),
-        ("number_format", CheckKind::NumberFormat),
-        ("duplicate_document", CheckKind::DuplicateDocument),
-        ("documents_unsourced", CheckKind::DocumentsUnsourced),
-    ];
-
-    pub fn parse(s: &str) -> Option<CheckKind> {
-        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map_or("", |(n, _)| n)
     }
 }
 

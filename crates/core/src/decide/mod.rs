@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use crate::bits::Bits;
 use crate::catalog::msg;
-use crate::credit::{self, CodeError};
+use crate::credit;
 use crate::err::ProfileError;
 use crate::fuzzy;
 use crate::golive;
@@ -28,118 +28,7 @@ mod resolve;
 mod run;
 mod ways;
 
-/// What the decision found, before it becomes a message: which check or
-/// rule, and where in the profile.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Note {
-    /// A conditional rule fired, with the goods and services that made it.
-    Rule {
-        rule: usize,
-        goods: Vec<usize>,
-        services: Vec<usize>,
-    },
-    UnknownCategory {
-        category: usize,
-    },
-    /// A rejected category (index into the profile's), with the document
-    /// kinds its nearest alternative still lacks when the ruleset knows it.
-    CategoryRejected {
-        category: usize,
-        missing: Vec<usize>,
-    },
-    /// Categories listed without a status, taken as approved (indexes into
-    /// the profile's categories).
-    StatusAssumed {
-        categories: Vec<usize>,
-    },
-    UnknownScenario {
-        index: usize,
-    },
-    UnknownGoods {
-        index: usize,
-    },
-    UnknownService {
-        index: usize,
-    },
-    UnknownDocument {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-    },
-    /// An attribute the document's kind does not have.
-    UnknownAttribute {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        key: usize,
-    },
-    UnknownAttributeValue {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        key: usize,
-        value: usize,
-    },
-    ScenarioMismatch {
-        category: usize,
-    },
-    ScenarioUncovered {
-        scenario: usize,
-    },
-    /// Categories the plan needs whose documents no source gives.
-    DocumentsUnsourced {
-        categories: Vec<usize>,
-    },
-    ConstraintUnmet {
-        atom: usize,
-    },
-    DocumentExpired {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-        date: Date,
-    },
-    DocumentNotYetValid {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-        date: Date,
-    },
-    DocumentExpiring {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-        date: Date,
-        days: i64,
-        window: i64,
-    },
-    HolderMismatch {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-    },
-    CreditCodeHolderMismatch {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-    },
-    /// `entry: None` is the subject's own code.
-    InvalidCreditCode {
-        entry: Option<usize>,
-        error: CodeError,
-    },
-    CreditCodeSubjectMismatch {
-        prefix: usize,
-    },
-    NumberFormat {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-    },
-    DuplicateDocument {
-        /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-        best: Option<usize>,
-    },
-}
+pub use crate::findings::Note;
 
 /// What a required category needs: add it, or resubmit it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +146,29 @@ pub struct Decision {
     pub held: Bits,
     /// The best status of each ruleset category the profile lists.
     pub status: Vec<Option<CategoryStatus>>,
+    /// The alternatives of every category the paths require, each with
+    /// the term the report shows as what it lacks.
+    pub alternatives: Vec<AlternativeTerm>,
+}
+
+/// One alternative of a required category, and its term missing fewest
+/// atoms for the subject type (`None`: no term applies to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlternativeTerm {
+    pub category: usize,
+    pub alternative: usize,
+    pub term: Option<usize>,
+}
+
+impl Decision {
+    /// The chosen term of a required category's alternative (`None` when
+    /// no term applies to the subject type).
+    pub fn term(&self, category: usize, alternative: usize) -> Option<usize> {
+        self.alternatives
+            .iter()
+            .find(|a| a.category == category && a.alternative == alternative)
+            .and_then(|a| a.term)
+    }
 }
 
 /// Values to type, as a message lists them: `a`, `b`.

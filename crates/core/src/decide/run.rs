@@ -49,7 +49,7 @@ impl<'r> Decider<'r> {
         let plan_path = plan.map(|(.., pi)| pi);
         self.rule_notes(p, &r, &fired, plan_path.map(|pi| &paths[pi]));
         self.scenario_checks(&r);
-        self.constraint_checks(&paths, &r);
+        let alternatives = self.alternatives(&paths, &r);
         if let Some(pi) = plan_path {
             self.unsourced_checks(&paths[pi]);
         }
@@ -62,6 +62,7 @@ impl<'r> Decider<'r> {
             plan_path,
             notes: self.notes,
             held: r.held,
+            alternatives,
             status: r.status,
         }
     }
@@ -210,29 +211,42 @@ impl<'r> Decider<'r> {
         }
     }
 
-    /// A held document whose attribute constraint fails counts as missing:
-    /// say what it lacks, once per requirement, for the categories the paths show.
-    pub(super) fn constraint_checks(&mut self, paths: &[PathDecision], r: &Resolved) {
+    /// Each alternative of the categories the paths require, with its
+    /// term missing fewest atoms, which the report lists; and, for a held
+    /// document whose attribute constraint fails (it counts as missing),
+    /// what it lacks, once per requirement.
+    pub(super) fn alternatives(
+        &mut self,
+        paths: &[PathDecision],
+        r: &Resolved,
+    ) -> Vec<AlternativeTerm> {
         let rs = self.rs;
+        let mut out: Vec<AlternativeTerm> = Vec::new();
         let mut seen: Vec<usize> = Vec::new();
-        for pd in paths {
-            for q in &pd.requirements {
-                let Some(k) = q.eval.known else { continue };
-                for alt in &rs.categories[k].alternatives {
-                    let Some((t, _)) = best_term(alt, &r.held, r.subject_bit) else {
+        for q in paths.iter().flat_map(|pd| &pd.requirements) {
+            let Some(k) = q.eval.known else { continue };
+            if out.iter().any(|a| a.category == k) {
+                continue;
+            }
+            for (i, alt) in rs.categories[k].alternatives.iter().enumerate() {
+                let term = best_term(alt, &r.held, r.subject_bit).map(|(t, _)| t);
+                out.push(AlternativeTerm {
+                    category: k,
+                    alternative: i,
+                    term,
+                });
+                let Some(t) = term else { continue };
+                for atom in alt.terms[t].atoms.missing(&r.held) {
+                    let a = &rs.atoms[atom];
+                    if a.constraint.is_none() || !r.present[a.doc] || seen.contains(&atom) {
                         continue;
-                    };
-                    for atom in alt.terms[t].atoms.missing(&r.held) {
-                        let a = &rs.atoms[atom];
-                        if a.constraint.is_none() || !r.present[a.doc] || seen.contains(&atom) {
-                            continue;
-                        }
-                        seen.push(atom);
-                        self.notes.push(Note::ConstraintUnmet { atom });
                     }
+                    seen.push(atom);
+                    self.notes.push(Note::ConstraintUnmet { atom });
                 }
             }
         }
+        out
     }
 }
 

@@ -3,9 +3,7 @@
 //! the message catalogue.
 
 use crate::catalog::{join, msg};
-use crate::decide::{
-    CategoryEval, Decision, Note, PathDecision, RequiredBy, Requirement, best_term,
-};
+use crate::decide::{CategoryEval, Decision, Note, PathDecision, RequiredBy, Requirement};
 use crate::l10n::{Lang, fill};
 use crate::profile::{CategoryStatus, Profile};
 use crate::report::*;
@@ -54,26 +52,26 @@ pub fn render(rs: &Ruleset, profile: &Profile, d: &Decision, lang: Lang) -> Repo
     }
 }
 
-pub(super) struct Renderer<'a> {
-    pub(super) rs: &'a Ruleset,
-    pub(super) p: &'a Profile,
-    pub(super) d: &'a Decision,
-    pub(super) lang: Lang,
+pub(crate) struct Renderer<'a> {
+    pub(crate) rs: &'a Ruleset,
+    pub(crate) p: &'a Profile,
+    pub(crate) d: &'a Decision,
+    pub(crate) lang: Lang,
 }
 
 impl Renderer<'_> {
-    pub(super) fn doc_name(&self, kind: usize) -> &str {
+    pub(crate) fn doc_name(&self, kind: usize) -> &str {
         self.rs.documents[kind].name.get(self.lang)
     }
 
-    pub(super) fn action(&self, id: &str, vars: &[(&str, &str)]) -> String {
+    pub(crate) fn action(&self, id: &str, vars: &[(&str, &str)]) -> String {
         self.rs
             .actions
             .get(id)
             .map_or_else(|| id.to_string(), |t| fill(t.get(self.lang), vars))
     }
 
-    pub(super) fn label(&self, req: &CategoryReq, e: &CategoryEval) -> String {
+    pub(crate) fn label(&self, req: &CategoryReq, e: &CategoryEval) -> String {
         match (req, e.known) {
             (CategoryReq::FirstLevel(f), _) if e.first_level => format!("{f}/*"),
             (_, Some(k)) => self.rs.categories[k].label(),
@@ -82,9 +80,9 @@ impl Renderer<'_> {
     }
 
     /// The missing atoms of an alternative's best term, in ruleset document order.
-    pub(super) fn alternative_missing(&self, alt: &Alternative) -> Option<Vec<usize>> {
-        let subject_bit = 1 << self.d.subject;
-        let (t, _) = best_term(alt, &self.d.held, subject_bit)?;
+    pub(crate) fn alternative_missing(&self, k: usize, i: usize) -> Option<Vec<usize>> {
+        let alt = &self.rs.categories[k].alternatives[i];
+        let t = self.d.term(k, i)?;
         let mut m: Vec<usize> = alt.terms[t].atoms.missing(&self.d.held).collect();
         m.sort_by_key(|&a| self.rs.atoms[a].doc);
         Some(m)
@@ -92,7 +90,7 @@ impl Renderer<'_> {
 
     /// A way covering a scenario in words; with equally good options, all
     /// of them.
-    pub(super) fn cover_text(&self, pd: &PathDecision, way: &Way, w: usize) -> String {
+    pub(crate) fn cover_text(&self, pd: &PathDecision, way: &Way, w: usize) -> String {
         let options = pd
             .requirements
             .iter()
@@ -110,13 +108,13 @@ impl Renderer<'_> {
         msg("way_categories", self.lang, &[("categories", &list)])
     }
 
-    pub(super) fn way_text(&self, w: &Way) -> String {
+    pub(crate) fn way_text(&self, w: &Way) -> String {
         self.rs
             .way_lines(w, self.lang)
             .join(&msg("list_sep", self.lang, &[]))
     }
 
-    pub(super) fn scenario(&self, s: usize) -> Named {
+    pub(crate) fn scenario(&self, s: usize) -> Named {
         let sc = &self.rs.scenarios[s];
         Named {
             id: sc.id.clone(),
@@ -126,7 +124,7 @@ impl Renderer<'_> {
 
     /// One path's report: what opens it, each category it requires with
     /// its alternatives and documents, and the actions, in order.
-    pub(super) fn path(&self, pi: usize, pd: &PathDecision) -> PathReport {
+    pub(crate) fn path(&self, pi: usize, pd: &PathDecision) -> PathReport {
         let mut report = self.path_head(pi, pd);
         if pd.way.is_none() {
             return report;
@@ -252,7 +250,7 @@ impl Renderer<'_> {
         let rs = self.rs;
         let cat = &rs.categories[k];
         for (i, alt) in cat.alternatives.iter().enumerate() {
-            let missing = self.alternative_missing(alt);
+            let missing = self.alternative_missing(k, i);
             let nearest = e.nearest.is_some_and(|(n, _)| n == i);
             if nearest && e.state == CategoryState::Actionable {
                 for &atom in missing.iter().flatten() {
@@ -328,7 +326,7 @@ impl Renderer<'_> {
     }
 
     /// The setup steps of a mask, in ruleset order.
-    pub(super) fn setup(&self, mask: u64) -> Vec<SetupReport> {
+    pub(crate) fn setup(&self, mask: u64) -> Vec<SetupReport> {
         self.rs
             .steps
             .iter()

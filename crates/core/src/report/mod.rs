@@ -2,7 +2,6 @@
 //! that clients depend on; add to it, do not rename.
 
 pub mod build;
-mod findings;
 
 pub use build::render;
 

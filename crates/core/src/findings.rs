@@ -1,17 +1,196 @@
-//! Findings: each kind of [`Note`] the decision carries, phrased in the
-//! reader's language by the method named after it, with the ruleset's
-//! check (its id, severity, message, source and basis).
+//! Every kind of finding in one room: the [`CheckKind`]s the engine makes
+//! (each named by a `[[checks]]` entry of the ruleset), the [`Note`] the
+//! decision records for each, and the method, named after the check, that
+//! phrases a note in the reader's language with the ruleset's check (its
+//! id, severity, message, source and basis).
+//!
+//! Adding an engine check touches this file (a line in `check_kinds!`, a
+//! `Note` variant, its arm in `note` and its method) and the decision phase
+//! that finds it, plus its `[[checks]]` entry in the ruleset. Nothing else:
+//! the compiler fails on a `Note` without an arm, the lint on a check kind
+//! without `[[checks]]`, and `every_check_reached` on a check the curated
+//! ruleset never reaches.
+
+use serde::{Serialize, Serializer};
 
 use crate::catalog::{join, msg};
 use crate::credit::CodeError;
-use crate::decide::Note;
 use crate::fuzzy;
 use crate::l10n::fill;
+use crate::report::build::Renderer;
 use crate::report::*;
-use crate::ruleset::*;
 use jiff::civil::Date;
 
-use super::build::Renderer;
+/// Declares [`CheckKind`] and its table of ids from one list.
+macro_rules! check_kinds {
+    ($($kind:ident = $id:literal,)*) => {
+        /// The checks the engine itself makes; the ruleset names the
+        /// finding each emits.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum CheckKind {
+            $($kind,)*
+        }
+
+        impl CheckKind {
+            /// Every check kind with its id, as `[[checks]] kind` names it.
+            pub const ALL: [(&'static str, CheckKind); [$($id,)*].len()] =
+                [$(($id, CheckKind::$kind),)*];
+        }
+    };
+}
+
+check_kinds! {
+    ScenarioMismatch = "scenario_mismatch",
+    ScenarioUncovered = "scenario_uncovered",
+    CategoryRejected = "category_rejected",
+    StatusAssumed = "status_assumed",
+    UnknownCategory = "unknown_category",
+    UnknownDocument = "unknown_document",
+    UnknownValue = "unknown_value",
+    ConstraintUnmet = "constraint_unmet",
+    DocumentExpired = "document_expired",
+    DocumentNotYetValid = "document_not_yet_valid",
+    DocumentExpiring = "document_expiring",
+    HolderMismatch = "holder_mismatch",
+    CreditCodeHolderMismatch = "credit_code_holder_mismatch",
+    InvalidCreditCode = "invalid_credit_code",
+    CreditCodeSubjectMismatch = "credit_code_subject_mismatch",
+    NumberFormat = "number_format",
+    DuplicateDocument = "duplicate_document",
+    DocumentsUnsourced = "documents_unsourced",
+}
+
+impl CheckKind {
+    pub fn parse(s: &str) -> Option<CheckKind> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
+impl Serialize for CheckKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What the decision found, before it becomes a message: which check or
+/// rule, and where in the profile.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// A conditional rule fired, with the goods and services that made it.
+    Rule {
+        rule: usize,
+        goods: Vec<usize>,
+        services: Vec<usize>,
+    },
+    UnknownCategory {
+        category: usize,
+    },
+    /// A rejected category (index into the profile's), with the document
+    /// kinds its nearest alternative still lacks when the ruleset knows it.
+    CategoryRejected {
+        category: usize,
+        missing: Vec<usize>,
+    },
+    /// Categories listed without a status, taken as approved (indexes into
+    /// the profile's categories).
+    StatusAssumed {
+        categories: Vec<usize>,
+    },
+    UnknownScenario {
+        index: usize,
+    },
+    UnknownGoods {
+        index: usize,
+    },
+    UnknownService {
+        index: usize,
+    },
+    UnknownDocument {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+    },
+    /// An attribute the document's kind does not have.
+    UnknownAttribute {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        key: usize,
+    },
+    UnknownAttributeValue {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        key: usize,
+        value: usize,
+    },
+    ScenarioMismatch {
+        category: usize,
+    },
+    ScenarioUncovered {
+        scenario: usize,
+    },
+    /// Categories the plan needs whose documents no source gives.
+    DocumentsUnsourced {
+        categories: Vec<usize>,
+    },
+    ConstraintUnmet {
+        atom: usize,
+    },
+    DocumentExpired {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+        date: Date,
+    },
+    DocumentNotYetValid {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+        date: Date,
+    },
+    DocumentExpiring {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+        date: Date,
+        days: i64,
+        window: i64,
+    },
+    HolderMismatch {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+    },
+    CreditCodeHolderMismatch {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+    },
+    /// `entry: None` is the subject's own code.
+    InvalidCreditCode {
+        entry: Option<usize>,
+        error: CodeError,
+    },
+    CreditCodeSubjectMismatch {
+        prefix: usize,
+    },
+    NumberFormat {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+    },
+    DuplicateDocument {
+        /// Index into the profile's documents (its kind is `kind`).
+        entry: usize,
+        kind: usize,
+        best: Option<usize>,
+    },
+}
 
 impl Renderer<'_> {
     /// The findings of one note: each kind phrased by the method named
@@ -610,5 +789,24 @@ impl Renderer<'_> {
             f.path = Some(path.clone());
             set(f);
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CheckKind;
+
+    #[test]
+    fn every_check_kind_has_one_id_that_names_it_everywhere() {
+        for (i, (id, kind)) in CheckKind::ALL.iter().enumerate() {
+            assert_eq!(CheckKind::parse(id), Some(*kind));
+            assert_eq!(kind.as_str(), *id);
+            let json = serde_json::to_string(kind).expect("a check kind serialises");
+            assert_eq!(json, format!("\"{id}\""));
+            assert!(
+                CheckKind::ALL[..i].iter().all(|(other, _)| other != id),
+                "{id} is listed twice"
+            );
+        }
     }
 }
