@@ -47,7 +47,7 @@ goods_names := {
 	"medical_device": "medical_device", "医疗器械": "medical_device",
 	"otc_drug": "otc_drug", "非处方药品": "otc_drug", "非处方药": "otc_drug", "otc": "otc_drug",
 	"aphrodisiac": "aphrodisiac", "催情香水/催情药品": "aphrodisiac", "催情香水": "aphrodisiac", "催情药品": "aphrodisiac",
-	"illegal_goods": "illegal_goods", "违法违规商品": "illegal_goods",
+	"illegal_goods": "illegal_goods", "其他违法违规商品": "illegal_goods", "违法违规商品": "illegal_goods",
 }
 
 service_names := {"political_news": "political_news", "时政信息服务": "political_news", "时政信息": "political_news"}
@@ -76,7 +76,7 @@ document_names := {
 	"network_security_measures": "security", "网络与信息安全保障措施": "security",
 	"shareholder_tracing_materials": "shareholders", "股东追溯及其相关证明材料": "shareholders", "股东追溯材料": "shareholders",
 	"lawful_operation_commitment": "commitment", "依法经营电信业务承诺书": "commitment",
-	"other_authority_materials": "other_materials", "电信主管部门要求提交的其他材料": "other_materials",
+	"other_authority_materials": "other_materials", "主管部门要求的其他材料": "other_materials", "电信主管部门要求提交的其他材料": "other_materials",
 	"audiovisual_program_license": "audiovisual", "信息网络传播视听节目许可证": "audiovisual", "视听许可证": "audiovisual",
 	"network_culture_license": "culture", "网络文化经营许可证": "culture", "文网文": "culture",
 	"credit_code_certificate": "credit_code", "统一社会信用代码": "credit_code", "统一社会信用代码证书": "credit_code",
@@ -96,17 +96,17 @@ document_names := {
 # 场景: ids, the names WeChat's table gives them, and their short forms.
 scenario_names := {
 	"ecommerce_selling": "ecommerce", "电商类直播带货": "ecommerce", "直播带货": "ecommerce", "电商直播": "ecommerce",
-	"entertainment": "entertainment", "娱乐性质直播": "entertainment", "娱乐直播": "entertainment", "明星直播": "entertainment", "生活趣事直播": "entertainment", "宠物直播": "entertainment",
-	"performance": "performance", "表演类直播": "performance", "游戏直播": "performance", "娱乐秀场": "performance", "线上演唱会": "performance", "剧目直播": "performance", "演艺直播": "performance",
-	"online_class": "class", "教育类直播": "class", "网课": "class", "在线培训": "class", "讲座": "class", "教育直播": "class",
-	"medical_consultation": "medical", "问诊": "medical", "健康讲座": "medical", "医疗直播": "medical",
-	"finance_service": "finance", "金融直播": "finance", "视频理赔": "finance", "金融产品推广直播": "finance",
-	"car_presale": "car", "汽车预售": "car", "汽车直播": "car",
-	"government_affairs": "government", "政务直播": "government", "领导讲话直播": "government",
-	"conference_call": "conference", "电话会议": "conference", "视频会议": "conference", "多方通信": "conference",
-	"smart_home_camera": "camera", "智能家居摄像头": "camera", "控制摄像头": "camera",
-	"real_estate_marketing": "real_estate", "房地产直播": "real_estate", "在线带看": "real_estate", "看房直播": "real_estate",
-	"notary_online": "notary", "在线公证": "notary", "公证业务办理": "notary",
+	"entertainment": "entertainment", "娱乐性质直播（明星直播、生活趣事直播、宠物直播等）": "entertainment", "娱乐性质直播": "entertainment", "娱乐直播": "entertainment", "明星直播": "entertainment", "生活趣事直播": "entertainment", "宠物直播": "entertainment",
+	"performance": "performance", "表演类直播（游戏直播、娱乐秀场、线上演唱会、剧目直播、演艺直播等）": "performance", "表演类直播": "performance", "游戏直播": "performance", "娱乐秀场": "performance", "线上演唱会": "performance", "剧目直播": "performance", "演艺直播": "performance",
+	"online_class": "class", "教育类直播（网课、在线培训、讲座等）": "class", "教育类直播": "class", "网课": "class", "在线培训": "class", "讲座": "class", "教育直播": "class",
+	"medical_consultation": "medical", "问诊、大型健康讲座等直播": "medical", "问诊": "medical", "健康讲座": "medical", "医疗直播": "medical",
+	"finance_service": "finance", "金融产品视频客服理赔、金融产品推广直播等": "finance", "金融直播": "finance", "视频理赔": "finance", "金融产品推广直播": "finance",
+	"car_presale": "car", "汽车预售、推广直播": "car", "汽车预售": "car", "汽车直播": "car",
+	"government_affairs": "government", "政府相关工作推广直播、领导讲话直播等": "government", "政务直播": "government", "领导讲话直播": "government",
+	"conference_call": "conference", "为多方提供电话会议/视频会议等服务": "conference", "电话会议": "conference", "视频会议": "conference", "多方通信": "conference",
+	"smart_home_camera": "camera", "智能家居场景下控制摄像头": "camera", "智能家居摄像头": "camera", "控制摄像头": "camera",
+	"real_estate_marketing": "real_estate", "房地产营销直播服务、在线音视频带看等": "real_estate", "房地产直播": "real_estate", "在线带看": "real_estate", "看房直播": "real_estate",
+	"notary_online": "notary", "在线业务办理等（公证）": "notary", "在线公证": "notary", "公证业务办理": "notary",
 }
 
 declared contains id if {

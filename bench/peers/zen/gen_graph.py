@@ -16,49 +16,59 @@ def names(*xs):
     return "[" + ", ".join("'" + x + "'" for x in xs) + "]"
 
 
+def doc_names(*xs):
+    """A document's names, each Chinese one also in 《》 as applicants write it."""
+    out = []
+    for x in xs:
+        out.append(x)
+        if not x.isascii() and not x.startswith("《"):
+            out.append("《" + x + "》")
+    return names(*dict.fromkeys(out))
+
+
 DOCS = {
-    "telecom": names("telecom_value_added_license", "增值电信业务经营许可证", "《增值电信业务经营许可证》", "icp经营许可证", "icp许可证", "edi许可证"),
-    "agreement": names("platform_service_agreement", "电商平台服务协议、交易规则", "服务协议", "交易规则", "服务协议、交易规则"),
-    "admission": names("merchant_admission_rules", "电商平台对入驻经营者的审核要求或规范文件", "对入驻经营者的审核要求或规范文件", "入驻规范"),
-    "disputes": names("dispute_resolution_mechanism", "电商平台对用户交易纠纷处理的机制或方案", "交易纠纷处理机制或方案", "交易纠纷处理机制"),
-    "refusal": names("license_not_accepted_notice", "行政许可不予受理通知书"),
-    "bizLicense": names("business_license", "营业执照"),
-    "planForm": names("business_plan_technical_form", "业务发展和实施计划及技术方案专用表格"),
-    "appForm": names("telecom_license_application_form", "电信业务经营许可证申请表"),
-    "personnel": names("company_personnel_form", "公司及人员情况表"),
-    "security": names("network_security_measures", "网络与信息安全保障措施"),
-    "shareholders": names("shareholder_tracing_materials", "股东追溯及其相关证明材料", "股东追溯材料"),
-    "commitment": names("lawful_operation_commitment", "依法经营电信业务承诺书"),
-    "audiovisual": names("audiovisual_program_license", "信息网络传播视听节目许可证", "《信息网络传播视听节目许可证》", "视听许可证"),
-    "culture": names("network_culture_license", "网络文化经营许可证", "《网络文化经营许可证》", "文网文"),
-    "creditCode": names("credit_code_certificate", "统一社会信用代码", "统一社会信用代码证书"),
-    "letter": names("situation_letter", "情况说明函件", "情况说明函"),
-    "news": names("internet_news_license", "互联网新闻信息服务许可证"),
-    "icpFiling": names("non_commercial_icp_filing", "非经营性互联网信息服务备案核准", "icp备案"),
-    "orgCode": names("organization_code_certificate", "组织机构代码证"),
-    "medicalLicense": names("medical_institution_license", "医疗机构执业许可证"),
-    "publicCert": names("public_institution_certificate", "事业单位法人证书"),
-    "fundFiling": names("private_fund_filing", "私募基金备案证明"),
-    "fundManager": names("private_fund_manager_registration", "私募投资基金管理人登记证书"),
-    "vehiclePermit": names("vehicle_manufacturer_permit", "工信部道路机动车辆生产企业准入许可"),
-    "salesAuth": names("manufacturer_sales_authorisation", "厂商授权销售文件"),
-    "equityLetter": names("equity_relationship_letter", "股权关系证明函"),
+    "telecom": doc_names("telecom_value_added_license", "增值电信业务经营许可证", "《增值电信业务经营许可证》", "icp经营许可证", "icp许可证", "edi许可证"),
+    "agreement": doc_names("platform_service_agreement", "电商平台服务协议、交易规则", "服务协议", "交易规则", "服务协议、交易规则"),
+    "admission": doc_names("merchant_admission_rules", "电商平台对入驻经营者的审核要求或规范文件", "对入驻经营者的审核要求或规范文件", "入驻规范"),
+    "disputes": doc_names("dispute_resolution_mechanism", "电商平台对用户交易纠纷处理的机制或方案", "交易纠纷处理机制或方案", "交易纠纷处理机制"),
+    "refusal": doc_names("license_not_accepted_notice", "行政许可不予受理通知书"),
+    "bizLicense": doc_names("business_license", "营业执照"),
+    "planForm": doc_names("business_plan_technical_form", "业务发展和实施计划及技术方案专用表格"),
+    "appForm": doc_names("telecom_license_application_form", "电信业务经营许可证申请表"),
+    "personnel": doc_names("company_personnel_form", "公司及人员情况表"),
+    "security": doc_names("network_security_measures", "网络与信息安全保障措施"),
+    "shareholders": doc_names("shareholder_tracing_materials", "股东追溯及其相关证明材料", "股东追溯材料"),
+    "commitment": doc_names("lawful_operation_commitment", "依法经营电信业务承诺书"),
+    "audiovisual": doc_names("audiovisual_program_license", "信息网络传播视听节目许可证", "《信息网络传播视听节目许可证》", "视听许可证"),
+    "culture": doc_names("network_culture_license", "网络文化经营许可证", "《网络文化经营许可证》", "文网文"),
+    "creditCode": doc_names("credit_code_certificate", "统一社会信用代码", "统一社会信用代码证书"),
+    "letter": doc_names("situation_letter", "情况说明函件", "情况说明函"),
+    "news": doc_names("internet_news_license", "互联网新闻信息服务许可证"),
+    "icpFiling": doc_names("non_commercial_icp_filing", "非经营性互联网信息服务备案核准", "icp备案"),
+    "orgCode": doc_names("organization_code_certificate", "组织机构代码证"),
+    "medicalLicense": doc_names("medical_institution_license", "医疗机构执业许可证"),
+    "publicCert": doc_names("public_institution_certificate", "事业单位法人证书"),
+    "fundFiling": doc_names("private_fund_filing", "私募基金备案证明"),
+    "fundManager": doc_names("private_fund_manager_registration", "私募投资基金管理人登记证书"),
+    "vehiclePermit": doc_names("vehicle_manufacturer_permit", "工信部道路机动车辆生产企业准入许可"),
+    "salesAuth": doc_names("manufacturer_sales_authorisation", "厂商授权销售文件"),
+    "equityLetter": doc_names("equity_relationship_letter", "股权关系证明函"),
 }
 
 # Declared scenarios: id, then the names and short forms WeChat's table uses.
 SCENARIOS = {
     "ecommerce": ("ecommerce_selling", "电商类直播带货", "直播带货", "电商直播"),
-    "entertainment": ("entertainment", "娱乐性质直播", "娱乐直播", "明星直播", "生活趣事直播", "宠物直播"),
-    "performance": ("performance", "表演类直播", "游戏直播", "娱乐秀场", "线上演唱会", "剧目直播", "演艺直播"),
-    "class": ("online_class", "教育类直播", "网课", "在线培训", "讲座", "教育直播"),
-    "medical": ("medical_consultation", "问诊", "健康讲座", "医疗直播"),
-    "finance": ("finance_service", "金融直播", "视频理赔", "金融产品推广直播"),
-    "car": ("car_presale", "汽车预售", "汽车直播"),
-    "government": ("government_affairs", "政务直播", "领导讲话直播"),
-    "conference": ("conference_call", "电话会议", "视频会议", "多方通信"),
-    "camera": ("smart_home_camera", "智能家居摄像头", "控制摄像头"),
-    "realEstate": ("real_estate_marketing", "房地产直播", "在线带看", "看房直播"),
-    "notary": ("notary_online", "在线公证", "公证业务办理"),
+    "entertainment": ("entertainment", "娱乐性质直播（明星直播、生活趣事直播、宠物直播等）", "娱乐性质直播", "娱乐直播", "明星直播", "生活趣事直播", "宠物直播"),
+    "performance": ("performance", "表演类直播（游戏直播、娱乐秀场、线上演唱会、剧目直播、演艺直播等）", "表演类直播", "游戏直播", "娱乐秀场", "线上演唱会", "剧目直播", "演艺直播"),
+    "class": ("online_class", "教育类直播（网课、在线培训、讲座等）", "教育类直播", "网课", "在线培训", "讲座", "教育直播"),
+    "medical": ("medical_consultation", "问诊、大型健康讲座等直播", "问诊", "健康讲座", "医疗直播"),
+    "finance": ("finance_service", "金融产品视频客服理赔、金融产品推广直播等", "金融直播", "视频理赔", "金融产品推广直播"),
+    "car": ("car_presale", "汽车预售、推广直播", "汽车预售", "汽车直播"),
+    "government": ("government_affairs", "政府相关工作推广直播、领导讲话直播等", "政务直播", "领导讲话直播"),
+    "conference": ("conference_call", "为多方提供电话会议/视频会议等服务", "电话会议", "视频会议", "多方通信"),
+    "camera": ("smart_home_camera", "智能家居场景下控制摄像头", "智能家居摄像头", "控制摄像头"),
+    "realEstate": ("real_estate_marketing", "房地产营销直播服务、在线音视频带看等", "房地产直播", "在线带看", "看房直播"),
+    "notary": ("notary_online", "在线业务办理等（公证）", "在线公证", "公证业务办理"),
 }
 
 # The live categories beyond the seed's two: (state name, labels, the
@@ -134,7 +144,7 @@ e("live", f"filter(map(map(scenarios ?? [], lower(trim(#))), {SCEN_EXPR}), # != 
 # Goods and services.
 e("goodsIds", "map(goods ?? [], lower(trim(#)))")
 e("medical", "some($.goodsIds, # in ['medical_device', '医疗器械', 'otc_drug', '非处方药品', '非处方药', 'otc'])")
-e("prohibited", "some($.goodsIds, # in ['aphrodisiac', '催情香水/催情药品', '催情香水', '催情药品', 'illegal_goods', '违法违规商品'])")
+e("prohibited", "some($.goodsIds, # in ['aphrodisiac', '催情香水/催情药品', '催情香水', '催情药品', 'illegal_goods', '违法违规商品', '其他违法违规商品'])")
 e("politicalService", "some(map(services ?? [], lower(trim(#))), # in ['political_news', '时政信息服务', '时政信息'])")
 # Categories: label, first level, status rank (approved 0, pending 1, rejected 2, planned 3).
 e("cats", "map(categories ?? [], {"

@@ -7,7 +7,7 @@
 //! cargo bench -p livegate-batch --bench eval
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use livegate_batch::generate::{GenOptions, Generator};
+use livegate_batch::generate::{GenOptions, Generator, Mix};
 use livegate_core::{Lang, Options, Profile, decide, default_ruleset, evaluate, parse_profile};
 use std::hint::black_box;
 
@@ -22,11 +22,16 @@ fn options() -> Options {
 
 fn bench(c: &mut Criterion) {
     let rs = default_ruleset().expect("ruleset");
-    let lines: Vec<String> = Generator::new(GenOptions {
-        seed: 1,
-        bad_ratio: 0.0,
-        validity: true,
-    })
+    let lines: Vec<String> = Generator::new(
+        &rs,
+        &Mix::default_mix(),
+        GenOptions {
+            seed: 1,
+            bad_ratio: 0.0,
+            validity: true,
+        },
+    )
+    .expect("the built-in mix fits the ruleset")
     .take(N)
     .collect();
     let profiles: Vec<Profile> = lines

@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use livegate_batch::generate::{GenOptions, Generator};
+use livegate_batch::generate::{GenOptions, Generator, Mix};
 use livegate_core::{Lang, decide, default_ruleset, parse_profile};
 
 struct Counting;
@@ -32,15 +32,17 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// The most allocations a decision may make on average: 25.6 measured on
-/// 2026-11-29 (BENCHMARKS.md), with a little room. Lower it when the engine
-/// allocates less.
-const CEILING: f64 = 28.0;
+/// The most allocations a decision may make on average: 28.0 measured on
+/// 2026-11-29 on the profiles of the vocabulary-driven generator
+/// (BENCHMARKS.md), with a little room. Lower it when the engine allocates
+/// less.
+const CEILING: f64 = 30.0;
 
 #[test]
 fn a_decision_allocates_no_more_than_it_did() {
     let rs = default_ruleset().unwrap();
-    let profiles: Vec<_> = Generator::new(GenOptions::default())
+    let profiles: Vec<_> = Generator::new(&rs, &Mix::default_mix(), GenOptions::default())
+        .expect("the built-in mix fits the ruleset")
         .take(2000)
         .filter_map(|l| parse_profile(&l).ok())
         .collect();

@@ -8,7 +8,7 @@
 //! engine honours it, which the test probes; `LIVEGATE_DIFF_VALIDITY=1` or
 //! `=0` forces it.
 
-use livegate_batch::generate::{GenOptions, Generator};
+use livegate_batch::generate::{GenOptions, Generator, Mix};
 use livegate_core::{Lang, Options, Report, Ruleset, default_ruleset, evaluate_text};
 use regorus::{Engine, Value};
 
@@ -103,11 +103,16 @@ fn disagreements(
     validity: bool,
 ) -> (Vec<String>, std::collections::BTreeMap<String, u64>) {
     let mut e = oracle();
-    let mut g = Generator::new(GenOptions {
-        seed,
-        bad_ratio: 0.0,
-        validity,
-    });
+    let mut g = Generator::new(
+        rs,
+        &Mix::default_mix(),
+        GenOptions {
+            seed,
+            bad_ratio: 0.0,
+            validity,
+        },
+    )
+    .expect("the built-in mix fits the ruleset");
     let mut disagreements = Vec::new();
     let mut verdicts = std::collections::BTreeMap::new();
     for _ in 0..n {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use livegate_batch::generate::{GenOptions, Generator};
+use livegate_batch::generate::{GenOptions, Generator, Mix, MixError};
 use livegate_batch::{BatchError, Config, InputFormat, msg};
 use livegate_core::catalog::msg as core_msg;
 use livegate_core::{Lang, Options};
@@ -73,6 +73,16 @@ pub struct GenArgs {
     /// Leave out as_of, document dates and holders.
     #[arg(long)]
     no_validity: bool,
+    /// A ruleset file whose vocabulary to write instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// A ruleset fragment to include too (from `rules import-wechat`); repeatable.
+    #[arg(long, value_name = "FRAGMENT")]
+    include: Vec<PathBuf>,
+    /// The portfolio's mix (shares of subject types, businesses, statuses,
+    /// documents) instead of the built-in one; see crates/batch/src/mix.toml.
+    #[arg(long, value_name = "FILE")]
+    mix: Option<PathBuf>,
 }
 
 const MAX_JOBS: usize = 256;
@@ -202,11 +212,23 @@ pub fn generate(args: GenArgs) -> Result<ExitCode, Stop> {
         ))
         .into());
     }
-    let mut g = Generator::new(GenOptions {
+    let rs = load_rules_with(args.rules.as_deref(), &args.include, Lang::Zh)?;
+    let mix = match &args.mix {
+        None => Mix::default_mix(),
+        Some(path) => {
+            Mix::parse(&crate::read_input(path, Lang::Zh)?).map_err(|e| mix_failure(path, &e))?
+        }
+    };
+    let opts = GenOptions {
         seed: args.seed,
         bad_ratio: args.bad_ratio,
         validity: !args.no_validity,
-    });
+    };
+    let path = args
+        .mix
+        .as_deref()
+        .unwrap_or(Path::new("(built-in mix.toml)"));
+    let mut g = Generator::new(&rs, &mix, opts).map_err(|e| mix_failure(path, &e))?;
     let mut out = BufWriter::with_capacity(1 << 18, io::stdout().lock());
     for _ in 0..args.count {
         let line = g.next_line();
@@ -215,4 +237,17 @@ pub fn generate(args: GenArgs) -> Result<ExitCode, Stop> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A mix that cannot be used: the file, the key and what is wrong.
+fn mix_failure(path: &Path, e: &MixError) -> Failure {
+    Failure(msg(
+        Lang::Zh,
+        "bad_mix",
+        &[
+            ("path", &display(path)),
+            ("key", &e.path),
+            ("detail", &e.phrase(Lang::Zh)),
+        ],
+    ))
 }

@@ -415,7 +415,7 @@ fn display(p: &Path) -> String {
 }
 
 /// Reads a file, or standard input for `-`, as UTF-8 text.
-fn read_input(path: &Path, lang: Lang) -> Result<String, Failure> {
+pub(crate) fn read_input(path: &Path, lang: Lang) -> Result<String, Failure> {
     let name = display(path);
     let mut bytes = Vec::new();
     let res = if path == Path::new("-") {

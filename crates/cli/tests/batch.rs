@@ -264,3 +264,48 @@ fn summary_records_say_what_the_full_reports_say() {
         }
     }
 }
+
+#[test]
+fn gen_takes_a_mix_file_and_refuses_a_bad_one_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let built_in = include_str!("../../batch/src/mix.toml");
+    // The mix decides the shares: all government subjects.
+    let only_government = built_in
+        .replace("enterprise = 68", "enterprise = 0")
+        .replace("individual = 8", "individual = 0")
+        .replace("media = 7", "media = 0")
+        .replace("other_org = 11", "other_org = 0");
+    let mix = dir.path().join("government.toml");
+    std::fs::write(&mix, &only_government).unwrap();
+    let o = livegate(
+        &["gen", "--count", "200", "--mix", mix.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let lines = records(&o);
+    assert_eq!(lines.len(), 200);
+    for p in &lines {
+        let t = &p["subject"]["type"];
+        assert!(
+            *t == "government" || *t == "政府" || *t == 2,
+            "only governments: {t}"
+        );
+    }
+    // A category the ruleset lacks: exit 2, the file and key named, nothing written.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        built_in.replacen("\"ecommerce_platform\"]", "\"ecommerce_platfrom\"]", 1),
+    )
+    .unwrap();
+    let o = livegate(&["gen", "--mix", bad.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.toml")
+            && err.contains("businesses[0].categories")
+            && err.contains("ecommerce_platfrom"),
+        "{err}"
+    );
+}
