@@ -20,6 +20,9 @@ fn fold_char(c: char) -> char {
 
 /// Whether two names are the same once normalised, without allocating.
 pub fn names_equal(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
     a.trim()
         .chars()
         .map(fold_char)

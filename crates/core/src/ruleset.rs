@@ -451,11 +451,17 @@ pub struct Ruleset {
 impl Ruleset {
     /// The category a profile names by its two levels.
     pub fn category_by_levels(&self, first: &str, second: &str) -> Option<usize> {
-        let (f, s) = (first.trim(), second.trim());
-        self.categories
-            .iter()
-            .position(|c| c.first == f && c.second == s)
-            .or_else(|| self.lookups.categories.get(&format!("{f}/{s}")))
+        thread_local! {
+            static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        KEY.with(|k| {
+            let mut k = k.borrow_mut();
+            k.clear();
+            k.push_str(first.trim());
+            k.push('/');
+            k.push_str(second.trim());
+            self.lookups.categories.get(&k)
+        })
     }
 
     pub fn check(&self, kind: CheckKind) -> impl Iterator<Item = &Check> {

@@ -199,7 +199,9 @@ impl<'r> Decider<'r> {
         let Some(s) = s else {
             return Ok(CategoryStatus::Approved);
         };
-        if let Some((_, st)) = CategoryStatus::ALL.iter().find(|(n, _)| *n == s.trim()) {
+        if let Some((_, st)) = CategoryStatus::ALL
+            .iter()
+            .find(|(n, _)| *n == s || *n == s.trim()) {
             return Ok(*st);
         }
         let names: Vec<&str> = CategoryStatus::ALL.iter().map(|(n, _)| *n).collect();
