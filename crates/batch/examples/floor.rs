@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = BufWriter::with_capacity(1 << 18, std::io::stdout());
     let f = |line: &Line, out: &mut Vec<u8>, totals: &mut Totals| {
         totals.records += 1;
-        let text = std::str::from_utf8(&line.bytes).unwrap_or("");
+        let text = livegate_batch::lines::utf8(&line.bytes).unwrap_or("");
         match serde_json::from_str::<Profile>(text) {
             Ok(p) => {
                 let rec = Brief {

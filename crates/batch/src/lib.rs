@@ -522,7 +522,7 @@ impl Work<'_> {
             totals.blank += 1;
             return;
         }
-        let text = match std::str::from_utf8(&line.bytes) {
+        let text = match lines::utf8(&line.bytes) {
             Ok(t) => t,
             Err(e) => {
                 let m = msg(

@@ -3,6 +3,15 @@
 
 use std::io::{self, BufRead};
 
+/// A line's text: SIMD validation first (simdutf8), and std's, which says
+/// where the fault is, only for a line that is not UTF-8.
+pub fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(_) => std::str::from_utf8(bytes),
+    }
+}
+
 /// One line of input, without its line ending.
 #[derive(Debug, Default)]
 pub struct Line {
@@ -99,6 +108,29 @@ fn memchr_nl(b: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_agrees_with_std_and_says_where_a_bad_line_goes_wrong() {
+        let long = "《营业执照》".repeat(40);
+        let cases: [&[u8]; 5] = [
+            "{\"subject\":{\"type\":\"企业\"}}".as_bytes(),
+            b"",
+            b"{\"a\":\"\xe4\xbc\"}",
+            b"\xff",
+            long.as_bytes(),
+        ];
+        for bytes in cases {
+            match (utf8(bytes), std::str::from_utf8(bytes)) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(a), Err(b)) => assert_eq!(a.valid_up_to(), b.valid_up_to()),
+                (a, b) => panic!("{a:?} against std's {b:?}"),
+            }
+        }
+        assert_eq!(
+            utf8(b"{\"a\":\"\xe4\xbc\"}").map_err(|e| e.valid_up_to()),
+            Err(6)
+        );
+    }
 
     fn lines(input: &[u8], cap: usize) -> Vec<(u64, Vec<u8>, Option<u64>)> {
         let mut r = LineReader::new(io::BufReader::with_capacity(4, input), cap);

@@ -201,7 +201,8 @@ impl<'r> Decider<'r> {
         };
         if let Some((_, st)) = CategoryStatus::ALL
             .iter()
-            .find(|(n, _)| *n == s || *n == s.trim()) {
+            .find(|(n, _)| *n == s || *n == s.trim())
+        {
             return Ok(*st);
         }
         let names: Vec<&str> = CategoryStatus::ALL.iter().map(|(n, _)| *n).collect();
