@@ -25,6 +25,19 @@ const MORE: &[&str] = &[
                       {"kind": "diploma"}]}"#,
 ];
 
+/// A new engine check needs its `[[checks]]` entry in the curated ruleset
+/// (the lint warns too); with it, the test below asks that it be raised.
+#[test]
+fn every_engine_check_kind_has_a_checks_entry_in_the_curated_ruleset() {
+    let rs = default_ruleset().unwrap();
+    for (id, kind) in livegate_core::ruleset::CheckKind::ALL {
+        assert!(
+            rs.checks.iter().any(|c| c.kind == kind),
+            "the engine's check `{id}` has no [[checks]] entry in rules/wechat-live.toml"
+        );
+    }
+}
+
 #[test]
 fn every_check_and_rule_of_the_curated_ruleset_is_reached() {
     let rs = default_ruleset().unwrap();

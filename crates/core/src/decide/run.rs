@@ -32,6 +32,9 @@ impl<'r> Decider<'r> {
             }
             let fx = self.effects(pi, &fired);
             let mut d = self.choose(pi, &fx, &live, &r, &mut docs);
+            if d.actions > 0 {
+                d.missing = self.missing_documents(&d, &r, &mut docs);
+            }
             if d.status != PathStatus::Blocked {
                 d.setup = golive::remaining(path, rs, d.ways, r.done);
                 d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));

@@ -86,16 +86,30 @@ impl<'r> Decider<'r> {
             blocked_by: None,
             requirements,
             prohibit: prohibit.to_vec(),
-            missing: if docs.is_empty() {
-                Vec::new()
-            } else {
-                docs.iter().collect()
-            },
+            // Filled for the chosen ways only (`missing_documents`): the
+            // candidates that lose never need the list.
+            missing: Vec::new(),
             actions,
             review_days,
             setup: 0,
             go_live: None,
         }
+    }
+
+    /// The document kinds the chosen ways still lack, in ruleset order.
+    pub(super) fn missing_documents(
+        &self,
+        d: &PathDecision,
+        r: &Resolved,
+        docs: &mut Bits,
+    ) -> Vec<usize> {
+        docs.clear();
+        for q in &d.requirements {
+            for a in self.nearest_atoms(&q.eval, &r.held) {
+                docs.insert(self.rs.atoms[a].doc);
+            }
+        }
+        docs.iter().collect()
     }
 
     /// The declared scenarios some way of some path opens; the others
