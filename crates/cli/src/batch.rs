@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use livegate_batch::generate::{GenOptions, Generator, Mix, MixError};
 use livegate_batch::{BatchError, Config, InputFormat, msg};
-use livegate_core::catalog::msg as core_msg;
+use livegate_core::catalog::{io_reason, msg as core_msg};
 use livegate_core::{Lang, Options};
 
 use crate::{Failure, Stop, display, load_rules_with, today};
@@ -135,7 +135,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
         Failure(msg(
             lang,
             "read_failed",
-            &[("path", name), ("reason", &e.to_string())],
+            &[("path", name), ("reason", &io_reason(&e, lang))],
         ))
     };
     let input: Box<dyn io::BufRead + Send> = if args.input == Path::new("-") {
@@ -151,7 +151,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
                 Failure(msg(
                     lang,
                     "write_failed",
-                    &[("path", &display(p)), ("reason", &e.to_string())],
+                    &[("path", &display(p)), ("reason", &io_reason(&e, lang))],
                 ))
             })?;
             Box::new(BufWriter::with_capacity(1 << 18, f))
@@ -185,7 +185,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
             return Err(Failure(msg(
                 lang,
                 "write_failed",
-                &[("path", &path), ("reason", &e.to_string())],
+                &[("path", &path), ("reason", &io_reason(&e, lang))],
             ))
             .into());
         }

@@ -105,7 +105,10 @@ fn scan(
         Failure(msg(
             "read_failed",
             lang,
-            &[("path", &name), ("reason", &e.to_string())],
+            &[
+                ("path", &name),
+                ("reason", &livegate_core::catalog::io_reason(&e, lang)),
+            ],
         ))
     };
     let input: Box<dyn BufRead> = if file == Path::new("-") {

@@ -427,7 +427,10 @@ pub(crate) fn read_input(path: &Path, lang: Lang) -> Result<String, Failure> {
         Failure(msg(
             "read_failed",
             lang,
-            &[("path", &name), ("reason", &e.to_string())],
+            &[
+                ("path", &name),
+                ("reason", &livegate_core::catalog::io_reason(&e, lang)),
+            ],
         ))
     })?;
     String::from_utf8(bytes).map_err(|_| Failure(msg("not_utf8", lang, &[("path", &name)])))

@@ -920,3 +920,33 @@ fn plan_wechat_writes_the_addcategory_body_field_by_field() {
         stdout(&t)
     );
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_explained_in_the_language_asked_for() {
+    for (args, zh) in [
+        (vec!["check", "/nonexistent/profile.json"], true),
+        (
+            vec!["check", "/nonexistent/profile.json", "--lang", "en"],
+            false,
+        ),
+        (vec!["batch", "/nonexistent/profiles.jsonl", "-q"], true),
+        (
+            vec!["batch", "/nonexistent/profiles.jsonl", "-q", "--lang", "en"],
+            false,
+        ),
+        (vec!["check", "/"], true),
+    ] {
+        let o = livegate(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("os error"), "the system's words: {err}");
+        if zh {
+            assert!(
+                err.contains("不存在") || err.contains("目录"),
+                "{args:?}: {err}"
+            );
+        } else {
+            assert!(err.contains("no such file or directory"), "{args:?}: {err}");
+        }
+    }
+}

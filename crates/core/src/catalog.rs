@@ -30,6 +30,23 @@ pub fn msg(key: &str, lang: Lang, vars: &[(&str, &str)]) -> String {
 }
 
 /// Joins items with the language's list separator.
+/// What went wrong with a file or directory, in `lang`: the common kinds
+/// from the catalogue, anything else as the system words it.
+pub fn io_reason(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind as K;
+    let key = match e.kind() {
+        K::NotFound => "io_not_found",
+        K::PermissionDenied => "io_permission_denied",
+        K::IsADirectory => "io_is_a_directory",
+        K::NotADirectory => "io_not_a_directory",
+        K::AlreadyExists => "io_already_exists",
+        K::StorageFull => "io_storage_full",
+        K::ReadOnlyFilesystem => "io_read_only",
+        _ => return e.to_string(),
+    };
+    msg(key, lang, &[])
+}
+
 pub fn join(items: &[String], lang: Lang) -> String {
     items.join(&msg("list_sep", lang, &[]))
 }
