@@ -16,6 +16,7 @@ use serde::{Serialize, Serializer};
 use crate::catalog::{join, msg};
 use crate::credit::CodeError;
 use crate::fuzzy;
+use crate::ids::{DocKind, Entry};
 use crate::l10n::fill;
 use crate::report::build::Renderer;
 use crate::report::*;
@@ -114,17 +115,17 @@ pub enum Note {
     },
     UnknownDocument {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
+        entry: Entry,
     },
     /// An attribute the document's kind does not have.
     UnknownAttribute {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
+        entry: Entry,
         key: usize,
     },
     UnknownAttributeValue {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
+        entry: Entry,
         key: usize,
         value: usize,
     },
@@ -143,37 +144,37 @@ pub enum Note {
     },
     DocumentExpired {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
+        entry: Entry,
+        kind: DocKind,
         date: Date,
     },
     DocumentNotYetValid {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
+        entry: Entry,
+        kind: DocKind,
         date: Date,
     },
     DocumentExpiring {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
+        entry: Entry,
+        kind: DocKind,
         date: Date,
         days: i64,
         window: i64,
     },
     HolderMismatch {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
+        entry: Entry,
+        kind: DocKind,
     },
     CreditCodeHolderMismatch {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
+        entry: Entry,
+        kind: DocKind,
     },
     /// `entry: None` is the subject's own code.
     InvalidCreditCode {
-        entry: Option<usize>,
+        entry: Option<Entry>,
         error: CodeError,
     },
     CreditCodeSubjectMismatch {
@@ -181,14 +182,14 @@ pub enum Note {
     },
     NumberFormat {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
+        entry: Entry,
+        kind: DocKind,
     },
     DuplicateDocument {
         /// Index into the profile's documents (its kind is `kind`).
-        entry: usize,
-        kind: usize,
-        best: Option<usize>,
+        entry: Entry,
+        kind: DocKind,
+        best: Option<Entry>,
     },
 }
 
@@ -364,7 +365,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn unknown_document(&self, entry: &usize) -> Vec<Finding> {
+    fn unknown_document(&self, entry: &Entry) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let v = &p.documents[*entry].kind;
@@ -377,7 +378,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn unknown_attribute(&self, entry: &usize, key: &usize) -> Vec<Finding> {
+    fn unknown_attribute(&self, entry: &Entry, key: &usize) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let lang = self.lang;
@@ -408,7 +409,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn unknown_attribute_value(&self, entry: &usize, key: &usize, value: &usize) -> Vec<Finding> {
+    fn unknown_attribute_value(&self, entry: &Entry, key: &usize, value: &usize) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let lang = self.lang;
@@ -521,7 +522,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn document_expired(&self, entry: &usize, kind: &usize, date: &Date) -> Vec<Finding> {
+    fn document_expired(&self, entry: &Entry, kind: &DocKind, date: &Date) -> Vec<Finding> {
         let d = date.to_string();
         self.doc_finding(
             CheckKind::DocumentExpired,
@@ -532,7 +533,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn document_not_yet_valid(&self, entry: &usize, kind: &usize, date: &Date) -> Vec<Finding> {
+    fn document_not_yet_valid(&self, entry: &Entry, kind: &DocKind, date: &Date) -> Vec<Finding> {
         let d = date.to_string();
         self.doc_finding(
             CheckKind::DocumentNotYetValid,
@@ -545,8 +546,8 @@ impl Renderer<'_> {
 
     fn document_expiring(
         &self,
-        entry: &usize,
-        kind: &usize,
+        entry: &Entry,
+        kind: &DocKind,
         date: &Date,
         days: &i64,
         window: &i64,
@@ -568,7 +569,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn holder_mismatch(&self, entry: &usize, kind: &usize) -> Vec<Finding> {
+    fn holder_mismatch(&self, entry: &Entry, kind: &DocKind) -> Vec<Finding> {
         let p = self.p;
         let holder = p.documents[*entry].holder.clone().unwrap_or_default();
         let subject = p.subject.name.clone().unwrap_or_default();
@@ -581,7 +582,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn credit_code_holder_mismatch(&self, entry: &usize, kind: &usize) -> Vec<Finding> {
+    fn credit_code_holder_mismatch(&self, entry: &Entry, kind: &DocKind) -> Vec<Finding> {
         let p = self.p;
         let code =
             crate::credit::normalize(p.documents[*entry].credit_code.as_deref().unwrap_or(""));
@@ -598,7 +599,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn invalid_credit_code(&self, entry: &Option<usize>, error: &CodeError) -> Vec<Finding> {
+    fn invalid_credit_code(&self, entry: &Option<Entry>, error: &CodeError) -> Vec<Finding> {
         let p = self.p;
         let lang = self.lang;
         let (code, path) = match entry {
@@ -672,7 +673,7 @@ impl Renderer<'_> {
         )
     }
 
-    fn number_format(&self, entry: &usize, kind: &usize) -> Vec<Finding> {
+    fn number_format(&self, entry: &Entry, kind: &DocKind) -> Vec<Finding> {
         let rs = self.rs;
         let p = self.p;
         let lang = self.lang;
@@ -701,9 +702,9 @@ impl Renderer<'_> {
 
     fn duplicate_document(
         &self,
-        entry: &usize,
-        kind: &usize,
-        best: &Option<usize>,
+        entry: &Entry,
+        kind: &DocKind,
+        best: &Option<Entry>,
     ) -> Vec<Finding> {
         let best = best.map(|b| format!("documents[{b}]")).unwrap_or_default();
         self.doc_finding(
@@ -774,13 +775,13 @@ impl Renderer<'_> {
     fn doc_finding(
         &self,
         kind: CheckKind,
-        doc: usize,
-        doc_kind: usize,
+        entry: Entry,
+        doc_kind: DocKind,
         extra: &[(&str, &str)],
         set: impl Fn(&mut Finding),
     ) -> Vec<Finding> {
-        let path = format!("documents[{doc}]");
-        let name = self.doc_name(doc_kind);
+        let path = format!("documents[{}]", entry.0);
+        let name = self.doc_name(doc_kind.0);
         let mut vars: Vec<(&str, &str)> = vec![("document", name), ("path", &path)];
         vars.extend_from_slice(extra);
         let id = self.rs.documents[doc_kind].id.clone();

@@ -26,6 +26,7 @@ pub mod err;
 pub mod findings;
 pub mod fuzzy;
 pub mod golive;
+pub mod ids;
 pub mod impact;
 pub mod include;
 pub mod l10n;

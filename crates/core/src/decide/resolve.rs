@@ -4,6 +4,7 @@
 //! note for everything unknown, expired, mismatched or malformed.
 
 use super::*;
+use crate::ids::{DocKind, Entry};
 
 impl<'r> Decider<'r> {
     /// The subject's region: as given, or the ruleset's first when absent.
@@ -237,7 +238,7 @@ impl<'r> Decider<'r> {
         for (i, d) in p.documents.iter().enumerate() {
             let (valid_from, valid_until) = self.validity(i, d)?;
             let Some(kind) = rs.lookups.documents.get(&d.kind) else {
-                self.notes.push(Note::UnknownDocument { entry: i });
+                self.notes.push(Note::UnknownDocument { entry: Entry(i) });
                 continue;
             };
             present[kind] = true;
@@ -287,16 +288,16 @@ impl<'r> Decider<'r> {
             if let Some(until) = valid_until.filter(|u| *u < date) {
                 counts = false;
                 self.notes.push(Note::DocumentExpired {
-                    entry: i,
-                    kind,
+                    entry: Entry(i),
+                    kind: DocKind(kind),
                     date: until,
                 });
             }
             if let Some(from) = valid_from.filter(|f| *f > date) {
                 counts = false;
                 self.notes.push(Note::DocumentNotYetValid {
-                    entry: i,
-                    kind,
+                    entry: Entry(i),
+                    kind: DocKind(kind),
                     date: from,
                 });
             }
@@ -305,19 +306,24 @@ impl<'r> Decider<'r> {
             && !names_equal(holder, subject)
         {
             counts = false;
-            self.notes.push(Note::HolderMismatch { entry: i, kind });
+            self.notes.push(Note::HolderMismatch {
+                entry: Entry(i),
+                kind: DocKind(kind),
+            });
         }
         if let Some(code) = d.credit_code.as_deref() {
             let norm = credit::normalized(code);
             match credit::validate(&norm) {
                 Err(error) => self.notes.push(Note::InvalidCreditCode {
-                    entry: Some(i),
+                    entry: Some(Entry(i)),
                     error,
                 }),
                 Ok(()) if subject_code.is_some_and(|sc| sc != norm.as_ref()) => {
                     counts = false;
-                    self.notes
-                        .push(Note::CreditCodeHolderMismatch { entry: i, kind });
+                    self.notes.push(Note::CreditCodeHolderMismatch {
+                        entry: Entry(i),
+                        kind: DocKind(kind),
+                    });
                 }
                 Ok(()) => {}
             }
@@ -326,7 +332,10 @@ impl<'r> Decider<'r> {
         if let (Some(number), Some(format)) = (d.number.as_deref(), format)
             && !number_fits(&format.regex, number)
         {
-            self.notes.push(Note::NumberFormat { entry: i, kind });
+            self.notes.push(Note::NumberFormat {
+                entry: Entry(i),
+                kind: DocKind(kind),
+            });
         }
         counts
     }
@@ -348,7 +357,10 @@ impl<'r> Decider<'r> {
                 .get(name)
                 .filter(|a| rs.documents[kind].attributes.contains(a));
             let Some(attr) = attr else {
-                self.notes.push(Note::UnknownAttribute { entry: i, key });
+                self.notes.push(Note::UnknownAttribute {
+                    entry: Entry(i),
+                    key,
+                });
                 continue;
             };
             let lookup = &rs.lookups.values[attr];
@@ -357,7 +369,7 @@ impl<'r> Decider<'r> {
                 match lookup.get(v) {
                     Some(x) => ids.push(x),
                     None => self.notes.push(Note::UnknownAttributeValue {
-                        entry: i,
+                        entry: Entry(i),
                         key,
                         value,
                     }),
@@ -413,9 +425,9 @@ impl<'r> Decider<'r> {
                         continue;
                     }
                     self.notes.push(Note::DuplicateDocument {
-                        entry: d.1,
-                        kind,
-                        best: best.map(|(b, _)| b),
+                        entry: Entry(d.1),
+                        kind: DocKind(kind),
+                        best: best.map(|(b, _)| Entry(b)),
                     });
                 }
             }
@@ -433,8 +445,8 @@ impl<'r> Decider<'r> {
                     .unwrap_or(0);
                 if days <= window {
                     self.notes.push(Note::DocumentExpiring {
-                        entry: i,
-                        kind,
+                        entry: Entry(i),
+                        kind: DocKind(kind),
                         date: until,
                         days,
                         window,
