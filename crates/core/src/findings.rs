@@ -517,7 +517,7 @@ impl Renderer<'_> {
         let id = rs.documents[a.doc].id.clone();
         self.checks(
             CheckKind::ConstraintUnmet,
-            &[("document", self.doc_name(a.doc)), ("lacks", &lacks)],
+            &[("document", self.doc_name(a.doc.0)), ("lacks", &lacks)],
             |f| f.subject = Some(id.clone()),
         )
     }

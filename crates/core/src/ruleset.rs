@@ -116,7 +116,8 @@ pub struct Settings {
 /// constraint. Interned: each distinct (kind, constraint) is one bit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Atom {
-    pub doc: usize,
+    /// The ruleset's document kind the atom asks for.
+    pub doc: crate::ids::DocKind,
     pub constraint: Option<Constraint>,
 }
 

@@ -224,7 +224,7 @@ fn certificates(
     let mut docs: Vec<usize> = rs.categories[k].alternatives[a].terms[t]
         .atoms
         .iter()
-        .map(|atom| rs.atoms[atom].doc)
+        .map(|atom| rs.atoms[atom].doc.0)
         .collect();
     docs.sort_unstable();
     docs.dedup();

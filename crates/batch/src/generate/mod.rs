@@ -317,7 +317,7 @@ mod tests {
                 .iter()
                 .flat_map(|c| &c.alternatives)
                 .flat_map(|a| &a.terms)
-                .any(|t| t.atoms.iter().any(|a| rs.atoms[a].doc == k));
+                .any(|t| t.atoms.iter().any(|a| rs.atoms[a].doc.0 == k));
             assert!(
                 !asked || documents.contains(&k),
                 "{} never generated",

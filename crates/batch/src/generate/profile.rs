@@ -286,7 +286,7 @@ impl Generator<'_> {
             return;
         };
         let atoms: Vec<usize> = alt.terms[t].atoms.iter().collect();
-        let mut docs: Vec<usize> = atoms.iter().map(|&a| rs.atoms[a].doc).collect();
+        let mut docs: Vec<usize> = atoms.iter().map(|&a| rs.atoms[a].doc.0).collect();
         docs.sort_unstable();
         docs.dedup();
         for doc in docs {
@@ -294,7 +294,7 @@ impl Generator<'_> {
                 continue;
             }
             let mut v = json!({"kind": self.document_name(doc)});
-            for &a in atoms.iter().filter(|&&a| rs.atoms[a].doc == doc) {
+            for &a in atoms.iter().filter(|&&a| rs.atoms[a].doc.0 == doc) {
                 self.attribute(&rs.atoms[a], q.constraint, &mut v);
             }
             d.documents.push(v);

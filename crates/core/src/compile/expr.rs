@@ -170,7 +170,10 @@ impl ExprCx<'_> {
             .subject_types
             .as_ref()
             .map(|l| cx.subject_mask(l, &format!("{key}.subject_types"), self.subject_ids));
-        let atom = Atom { doc, constraint };
+        let atom = Atom {
+            doc: crate::ids::DocKind(doc),
+            constraint,
+        };
         let next = self.atoms.len();
         let atom = *self.atom_index.entry(atom.clone()).or_insert_with(|| {
             self.atoms.push(atom);
@@ -303,7 +306,7 @@ pub(super) fn collect_optional(
             optional: true,
             ..
         } => {
-            let d = atoms[*atom].doc;
+            let d = atoms[*atom].doc.0;
             if !out.contains(&d) {
                 out.push(d);
             }

@@ -443,7 +443,7 @@ fn assemble(p: Parts) -> Ruleset {
     }
     let mut atoms_by_doc = vec![Vec::new(); p.v.documents.len()];
     for (i, a) in p.atoms.iter().enumerate() {
-        atoms_by_doc[a.doc].push(i);
+        atoms_by_doc[a.doc.0].push(i);
     }
     let mut categories_by_doc: Vec<Vec<usize>> = vec![Vec::new(); p.v.documents.len()];
     for (c, cat) in p.categories.iter().enumerate() {
@@ -453,7 +453,7 @@ fn assemble(p: Parts) -> Ruleset {
             .flat_map(|a| &a.terms)
             .flat_map(|t| t.atoms.iter());
         for a in atoms {
-            let d = p.atoms[a].doc;
+            let d = p.atoms[a].doc.0;
             if !categories_by_doc[d].contains(&c) {
                 categories_by_doc[d].push(c);
             }

@@ -141,7 +141,7 @@ impl<'r> Decider<'r> {
             let e = self.eval_category(k, Some(CategoryStatus::Rejected), r);
             let mut docs: Vec<usize> = self
                 .nearest_atoms(&e, &r.held)
-                .map(|a| self.rs.atoms[a].doc)
+                .map(|a| self.rs.atoms[a].doc.0)
                 .collect();
             docs.dedup();
             found.push((n, docs));

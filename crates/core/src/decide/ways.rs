@@ -64,7 +64,7 @@ impl<'r> Decider<'r> {
                     && e.known.is_some_and(|k| !rs.categories[k].documents_sourced),
             );
             for a in self.nearest_atoms(e, &r.held) {
-                docs.insert(rs.atoms[a].doc);
+                docs.insert(rs.atoms[a].doc.0);
             }
             if e.state != CategoryState::Held
                 && let Some(k) = e.known
@@ -106,7 +106,7 @@ impl<'r> Decider<'r> {
         docs.clear();
         for q in &d.requirements {
             for a in self.nearest_atoms(&q.eval, &r.held) {
-                docs.insert(self.rs.atoms[a].doc);
+                docs.insert(self.rs.atoms[a].doc.0);
             }
         }
         docs.iter().collect()

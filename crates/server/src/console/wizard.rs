@@ -207,7 +207,7 @@ fn docs_of(rs: &Ruleset, cats: &[usize]) -> Vec<usize> {
 fn collect_docs(rs: &Ruleset, e: &Expr, out: &mut Vec<usize>) {
     match e {
         Expr::Doc { atom, .. } => {
-            let d = rs.atoms[*atom].doc;
+            let d = rs.atoms[*atom].doc.0;
             if !out.contains(&d) {
                 out.push(d);
             }
