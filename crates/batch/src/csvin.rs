@@ -125,6 +125,26 @@ impl Columns {
 
     /// Reads one data row into a profile.
     pub fn profile(&self, line: &str, lang: Lang) -> Result<Profile, RowError> {
+        let rec = self.fields(line, lang)?;
+        let mut p = Profile::default();
+        for (col, value) in self.cols.iter().zip(rec.iter()) {
+            let v = value.trim();
+            if v.is_empty() {
+                continue;
+            }
+            fill(&mut p, *col, v, lang)?;
+        }
+        if p.subject.kind.0.is_empty() {
+            return Err(RowError {
+                column: Some("subject_type".into()),
+                message: msg(lang, "csv_subject_type_empty", &[]),
+            });
+        }
+        Ok(p)
+    }
+
+    /// Splits a data row into its fields, no more than there are columns.
+    fn fields(&self, line: &str, lang: Lang) -> Result<csv::StringRecord, RowError> {
         let rec = record(line, lang).map_err(|message| RowError {
             column: None,
             message,
@@ -142,71 +162,63 @@ impl Columns {
                 ),
             });
         }
-        let mut p = Profile::default();
-        for (col, value) in self.cols.iter().zip(rec.iter()) {
-            let v = value.trim();
-            if v.is_empty() {
-                continue;
-            }
-            let s = || Some(v.to_string());
-            match col {
-                Col::Id => p.id = s(),
-                Col::Appid => p.appid = s(),
-                Col::Name => p.name = s(),
-                Col::SubjectType => {
-                    p.subject = Subject {
-                        kind: SubjectTypeRef(v.to_string()),
-                        ..std::mem::take(&mut p.subject)
-                    }
-                }
-                Col::SubjectName => p.subject.name = s(),
-                Col::CreditCode => p.subject.credit_code = s(),
-                Col::Region => p.subject.region = s(),
-                Col::Categories => {
-                    p.categories = list(v)
-                        .map(|c| {
-                            let (label, status) = match c.rsplit_once(':') {
-                                Some((l, st)) => (l.trim(), Some(st.trim().to_string())),
-                                None => (c, None),
-                            };
-                            ProfileCategory {
-                                first: label.to_string(),
-                                status,
-                                ..ProfileCategory::default()
-                            }
-                        })
-                        .collect()
-                }
-                Col::Scenarios => p.scenarios = list(v).map(str::to_string).collect(),
-                Col::Goods => p.goods = list(v).map(str::to_string).collect(),
-                Col::Services => p.services = list(v).map(str::to_string).collect(),
-                Col::MultiMerchant => {
-                    p.multi_merchant = Some(match v {
-                        "true" | "TRUE" | "True" | "1" | "是" | "yes" => true,
-                        "false" | "FALSE" | "False" | "0" | "否" | "no" => false,
-                        _ => {
-                            return Err(RowError {
-                                column: Some("multi_merchant".into()),
-                                message: msg(lang, "csv_not_bool", &[("value", v)]),
-                            });
-                        }
-                    })
-                }
-                Col::Documents => {
-                    p.documents = list(v)
-                        .map(|d| document(d, lang))
-                        .collect::<Result<_, _>>()?;
-                }
-                Col::AsOf => p.as_of = s(),
+        Ok(rec)
+    }
+}
+
+/// Sets the part of the profile that column `col` gives from its (non-empty) value `v`.
+fn fill(p: &mut Profile, col: Col, v: &str, lang: Lang) -> Result<(), RowError> {
+    let s = || Some(v.to_string());
+    match col {
+        Col::Id => p.id = s(),
+        Col::Appid => p.appid = s(),
+        Col::Name => p.name = s(),
+        Col::SubjectType => {
+            p.subject = Subject {
+                kind: SubjectTypeRef(v.to_string()),
+                ..std::mem::take(&mut p.subject)
             }
         }
-        if p.subject.kind.0.is_empty() {
-            return Err(RowError {
-                column: Some("subject_type".into()),
-                message: msg(lang, "csv_subject_type_empty", &[]),
-            });
+        Col::SubjectName => p.subject.name = s(),
+        Col::CreditCode => p.subject.credit_code = s(),
+        Col::Region => p.subject.region = s(),
+        Col::Categories => p.categories = list(v).map(category).collect(),
+        Col::Scenarios => p.scenarios = list(v).map(str::to_string).collect(),
+        Col::Goods => p.goods = list(v).map(str::to_string).collect(),
+        Col::Services => p.services = list(v).map(str::to_string).collect(),
+        Col::MultiMerchant => p.multi_merchant = Some(flag(v, lang)?),
+        Col::Documents => {
+            p.documents = list(v)
+                .map(|d| document(d, lang))
+                .collect::<Result<_, _>>()?;
         }
-        Ok(p)
+        Col::AsOf => p.as_of = s(),
+    }
+    Ok(())
+}
+
+/// One entry of `categories`: `一级/二级`, or `一级/二级:status`.
+fn category(c: &str) -> ProfileCategory {
+    let (label, status) = match c.rsplit_once(':') {
+        Some((l, st)) => (l.trim(), Some(st.trim().to_string())),
+        None => (c, None),
+    };
+    ProfileCategory {
+        first: label.to_string(),
+        status,
+        ..ProfileCategory::default()
+    }
+}
+
+/// The value of `multi_merchant`: `true`/`false`, `1`/`0`, `是`/`否` or `yes`/`no`.
+fn flag(v: &str, lang: Lang) -> Result<bool, RowError> {
+    match v {
+        "true" | "TRUE" | "True" | "1" | "是" | "yes" => Ok(true),
+        "false" | "FALSE" | "False" | "0" | "否" | "no" => Ok(false),
+        _ => Err(RowError {
+            column: Some("multi_merchant".into()),
+            message: msg(lang, "csv_not_bool", &[("value", v)]),
+        }),
     }
 }
 

@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::bounded;
-use livegate_core::{Decision, ErrorKind, Lang, Options, Ruleset, Verdict};
+use crossbeam_channel::{Receiver, Sender, bounded};
+use livegate_core::{Decision, ErrorKind, Lang, Options, Profile, Ruleset, Verdict};
 use serde::Serialize;
 
 pub use messages::msg;
@@ -328,7 +328,7 @@ struct Done {
 
 fn run_parallel<R, W, F>(
     cfg: &Config,
-    mut reader: LineReader<R>,
+    reader: LineReader<R>,
     mut out: W,
     progress: &(dyn Fn(u64) + Sync),
     f: &F,
@@ -350,68 +350,16 @@ where
     let (done_tx, done_rx) = bounded::<Done>(in_flight);
 
     std::thread::scope(|s| {
-        let read = s.spawn(move || -> io::Result<()> {
-            let mut seq = 0u64;
-            loop {
-                if slot_rx.recv().is_err() {
-                    return Ok(()); // the writer stopped
-                }
-                let mut chunk = Vec::with_capacity(chunk_lines);
-                let mut bytes = 0usize;
-                while chunk.len() < chunk_lines && bytes < 1 << 18 {
-                    let mut line = Line::default();
-                    if !reader.next_into(&mut line)? {
-                        break;
-                    }
-                    bytes += line.bytes.len();
-                    chunk.push(line);
-                }
-                if chunk.is_empty() {
-                    return Ok(());
-                }
-                if chunk_tx.send((seq, chunk)).is_err() {
-                    return Ok(());
-                }
-                seq += 1;
-            }
-        });
+        let read = s.spawn(move || read_chunks(reader, slot_rx, chunk_tx, chunk_lines));
         for _ in 0..jobs {
             let chunk_rx = chunk_rx.clone();
             let done_tx = done_tx.clone();
-            s.spawn(move || {
-                for (seq, chunk) in chunk_rx {
-                    let mut totals = Totals::default();
-                    let mut bytes = Vec::with_capacity(chunk.len() * 256);
-                    for line in &chunk {
-                        f(line, &mut bytes, &mut totals);
-                    }
-                    if done_tx.send(Done { seq, bytes, totals }).is_err() {
-                        return;
-                    }
-                }
-            });
+            s.spawn(move || work_chunks(chunk_rx, done_tx, f));
         }
         drop(chunk_rx);
         drop(done_tx);
 
-        // Write in input order; give a slot back for every chunk written.
-        let written = (|| -> Result<Totals, BatchError> {
-            let mut totals = Totals::default();
-            let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
-            let mut next = 0u64;
-            for d in done_rx.iter() {
-                waiting.insert(d.seq, d);
-                while let Some(d) = waiting.remove(&next) {
-                    out.write_all(&d.bytes).map_err(write_err)?;
-                    totals.add(&d.totals);
-                    next += 1;
-                    let _ = slot_tx.send(());
-                    progress(totals.records);
-                }
-            }
-            out.flush().map_err(write_err)?;
-            Ok(totals)
-        })();
+        let written = write_in_order(&mut out, &done_rx, &slot_tx, progress);
         // On a write error, closing these ends stops the reader and the workers.
         drop(done_rx);
         drop(slot_tx);
@@ -420,6 +368,85 @@ where
         read.map_err(BatchError::Read)?;
         Ok(totals)
     })
+}
+
+/// The reader thread: numbered chunks of lines, one for each free slot, until the input ends.
+fn read_chunks<R: BufRead>(
+    mut reader: LineReader<R>,
+    slot_rx: Receiver<()>,
+    chunk_tx: Sender<(u64, Vec<Line>)>,
+    chunk_lines: usize,
+) -> io::Result<()> {
+    let mut seq = 0u64;
+    loop {
+        if slot_rx.recv().is_err() {
+            return Ok(()); // the writer stopped
+        }
+        let chunk = read_chunk(&mut reader, chunk_lines)?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        if chunk_tx.send((seq, chunk)).is_err() {
+            return Ok(());
+        }
+        seq += 1;
+    }
+}
+
+/// Up to `chunk_lines` lines (and about 256 KiB) of the input; empty at its end.
+fn read_chunk<R: BufRead>(reader: &mut LineReader<R>, chunk_lines: usize) -> io::Result<Vec<Line>> {
+    let mut chunk = Vec::with_capacity(chunk_lines);
+    let mut bytes = 0usize;
+    while chunk.len() < chunk_lines && bytes < 1 << 18 {
+        let mut line = Line::default();
+        if !reader.next_into(&mut line)? {
+            break;
+        }
+        bytes += line.bytes.len();
+        chunk.push(line);
+    }
+    Ok(chunk)
+}
+
+/// A worker thread: turns each chunk it receives into its records and totals.
+fn work_chunks<F>(chunk_rx: Receiver<(u64, Vec<Line>)>, done_tx: Sender<Done>, f: &F)
+where
+    F: Fn(&Line, &mut Vec<u8>, &mut Totals),
+{
+    for (seq, chunk) in chunk_rx {
+        let mut totals = Totals::default();
+        let mut bytes = Vec::with_capacity(chunk.len() * 256);
+        for line in &chunk {
+            f(line, &mut bytes, &mut totals);
+        }
+        if done_tx.send(Done { seq, bytes, totals }).is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes the chunks in input order; gives a slot back for every chunk written.
+fn write_in_order<W: Write>(
+    out: &mut W,
+    done_rx: &Receiver<Done>,
+    slot_tx: &Sender<()>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Totals, BatchError> {
+    let mut totals = Totals::default();
+    let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0u64;
+    for d in done_rx.iter() {
+        waiting.insert(d.seq, d);
+        while let Some(d) = waiting.remove(&next) {
+            out.write_all(&d.bytes).map_err(write_err)?;
+            totals.add(&d.totals);
+            next += 1;
+            let _ = slot_tx.send(());
+            progress(totals.records);
+        }
+    }
+    out.flush().map_err(write_err)?;
+    Ok(totals)
 }
 
 #[derive(Serialize)]
@@ -483,30 +510,36 @@ fn profile_error(e: &livegate_core::ProfileError, lang: Lang, csv: bool) -> Erro
     }
 }
 
+/// An error body with only a kind and a message.
+fn plain(kind: &'static str, message: String) -> ErrorBody<'static> {
+    ErrorBody {
+        kind,
+        fault: None,
+        message,
+        path: None,
+        column: None,
+        field: None,
+        suggestion: None,
+    }
+}
+
+/// Counts an error record and appends it (with its newline) to `out`.
+fn write_error(number: u64, out: &mut Vec<u8>, totals: &mut Totals, body: ErrorBody) {
+    totals.records += 1;
+    totals.errors += 1;
+    let rec = ErrorRecord {
+        line: number,
+        error: body,
+    };
+    // Serialising into a Vec cannot fail for these types.
+    let _ = serde_json::to_writer(&mut *out, &rec);
+    out.push(b'\n');
+}
+
 impl Work<'_> {
     /// Evaluates one line and appends its record (with its newline) to `out`.
     fn line(&self, line: &Line, out: &mut Vec<u8>, totals: &mut Totals) {
         let lang = self.cfg.options.lang;
-        let error = |out: &mut Vec<u8>, totals: &mut Totals, body: ErrorBody| {
-            totals.records += 1;
-            totals.errors += 1;
-            let rec = ErrorRecord {
-                line: line.number,
-                error: body,
-            };
-            // Serialising into a Vec cannot fail for these types.
-            let _ = serde_json::to_writer(&mut *out, &rec);
-            out.push(b'\n');
-        };
-        let plain = |kind: &'static str, message: String| ErrorBody {
-            kind,
-            fault: None,
-            message,
-            path: None,
-            column: None,
-            field: None,
-            suggestion: None,
-        };
         if let Some(len) = line.too_long {
             let m = msg(
                 lang,
@@ -516,7 +549,7 @@ impl Work<'_> {
                     ("max", &self.cfg.max_line.to_string()),
                 ],
             );
-            return error(out, totals, plain("line_too_long", m));
+            return write_error(line.number, out, totals, plain("line_too_long", m));
         }
         if line.bytes.iter().all(u8::is_ascii_whitespace) {
             totals.blank += 1;
@@ -530,9 +563,31 @@ impl Work<'_> {
                     "not_utf8",
                     &[("offset", &e.valid_up_to().to_string())],
                 );
-                return error(out, totals, plain("not_utf8", m));
+                return write_error(line.number, out, totals, plain("not_utf8", m));
             }
         };
+        let Some((profile, decision)) = self.decide(line.number, text, out, totals) else {
+            return;
+        };
+        totals.records += 1;
+        count(self.rs, &decision, totals);
+        if self.cfg.summary {
+            self.write_brief(line.number, &profile, &decision, out);
+        } else {
+            self.write_report(line.number, &profile, &decision, out);
+        }
+        out.push(b'\n');
+    }
+
+    /// Decides a line's profile (JSON, or a CSV row); on an error, appends its record instead.
+    fn decide(
+        &self,
+        number: u64,
+        text: &str,
+        out: &mut Vec<u8>,
+        totals: &mut Totals,
+    ) -> Option<(Profile, Decision)> {
+        let lang = self.cfg.options.lang;
         let decided = match self.columns {
             None => livegate_core::decide_text(self.rs, text, self.opts.as_of, lang),
             Some(cols) => match cols.profile(text, lang) {
@@ -547,49 +602,56 @@ impl Work<'_> {
                         field: e.column.as_deref(),
                         suggestion: None,
                     };
-                    return error(out, totals, body);
+                    write_error(number, out, totals, body);
+                    return None;
                 }
             },
         };
-        let (profile, decision) = match decided {
-            Ok(pd) => pd,
-            Err(e) => return error(out, totals, profile_error(&e, lang, self.columns.is_some())),
-        };
-        totals.records += 1;
-        count(self.rs, &decision, totals);
-        if self.cfg.summary {
-            let rs = self.rs;
-            let brief = Brief {
-                line: line.number,
-                profile_id: profile.id.as_deref(),
-                verdict: decision.verdict.as_str(),
-                paths: rs
-                    .paths
-                    .iter()
-                    .zip(&decision.paths)
-                    .map(|(path, d)| BriefPath {
-                        id: &path.id,
-                        status: d.status.as_str(),
-                        missing_documents: d
-                            .missing
-                            .iter()
-                            .map(|&m| rs.documents[m].id.as_str())
-                            .collect(),
-                    })
-                    .collect(),
-            };
-            let _ = serde_json::to_writer(&mut *out, &brief);
-        } else {
-            let report = livegate_core::render(self.rs, &profile, &decision, self.opts.lang);
-            // {"line":N, followed by the report's own keys.
-            let start = out.len();
-            let _ = serde_json::to_writer(&mut *out, &report);
-            let head = format!("{{\"line\":{},", line.number);
-            if out.len() > start + 2 {
-                out.splice(start..start + 1, head.bytes());
+        match decided {
+            Ok(pd) => Some(pd),
+            Err(e) => {
+                let body = profile_error(&e, lang, self.columns.is_some());
+                write_error(number, out, totals, body);
+                None
             }
         }
-        out.push(b'\n');
+    }
+
+    /// Appends the summary record (no newline): verdict, path statuses, missing documents.
+    fn write_brief(&self, number: u64, profile: &Profile, decision: &Decision, out: &mut Vec<u8>) {
+        let rs = self.rs;
+        let brief = Brief {
+            line: number,
+            profile_id: profile.id.as_deref(),
+            verdict: decision.verdict.as_str(),
+            paths: rs
+                .paths
+                .iter()
+                .zip(&decision.paths)
+                .map(|(path, d)| BriefPath {
+                    id: &path.id,
+                    status: d.status.as_str(),
+                    missing_documents: d
+                        .missing
+                        .iter()
+                        .map(|&m| rs.documents[m].id.as_str())
+                        .collect(),
+                })
+                .collect(),
+        };
+        let _ = serde_json::to_writer(&mut *out, &brief);
+    }
+
+    /// Appends the full report record (no newline), its line number first.
+    fn write_report(&self, number: u64, profile: &Profile, decision: &Decision, out: &mut Vec<u8>) {
+        let report = livegate_core::render(self.rs, profile, decision, self.opts.lang);
+        // {"line":N, followed by the report's own keys.
+        let start = out.len();
+        let _ = serde_json::to_writer(&mut *out, &report);
+        let head = format!("{{\"line\":{number},");
+        if out.len() > start + 2 {
+            out.splice(start..start + 1, head.bytes());
+        }
     }
 }
 

@@ -87,15 +87,49 @@ pub struct GenArgs {
 
 const MAX_JOBS: usize = 256;
 
+/// `livegate batch`: checks every profile of the input, streaming the
+/// records out, with a progress bar and a summary on standard error.
 pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
     let lang = match args.lang {
         BatchLang::Zh => Lang::Zh,
         BatchLang::En => Lang::En,
     };
+    let cfg = config(&args, lang)?;
+    let rs = load_rules_with(args.rules.as_deref(), &args.include, lang)?;
+    let input = open_input(&args.input, lang)?;
+    let out = open_output(args.output.as_deref(), lang)?;
+
+    let bar = progress_bar(args.quiet);
+    let progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
+        }
+    };
+    let result = livegate_batch::run(&rs, input, out, &cfg, &progress);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let totals = result.map_err(|e| run_failure(e, &args, lang))?;
+    if !args.quiet {
+        let _ = io::stderr().write_all(totals.render(&rs, lang).as_bytes());
+    }
+    Ok(if totals.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The run's settings from the arguments: jobs, input format and date.
+fn config(args: &BatchArgs, lang: Lang) -> Result<Config, Failure> {
     let jobs = match args.jobs {
         Some(n) if (1..=MAX_JOBS).contains(&n) => n,
         Some(_) => {
-            return Err(Failure(msg(lang, "bad_jobs", &[("max", &MAX_JOBS.to_string())])).into());
+            return Err(Failure(msg(
+                lang,
+                "bad_jobs",
+                &[("max", &MAX_JOBS.to_string())],
+            )));
         }
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
@@ -118,8 +152,7 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
             .map_err(|_| Failure(core_msg("invalid_date", lang, &[("value", d)])))?,
         None => today(),
     };
-    let rs = load_rules_with(args.rules.as_deref(), &args.include, lang)?;
-    let cfg = Config {
+    Ok(Config {
         format,
         summary: args.summary,
         jobs,
@@ -128,79 +161,77 @@ pub fn batch(args: BatchArgs) -> Result<ExitCode, Stop> {
             as_of: Some(as_of),
         },
         ..Config::default()
-    };
+    })
+}
 
-    let name = display(&args.input);
-    let read_failed = |e: io::Error, name: &str| {
-        Failure(msg(
-            lang,
-            "read_failed",
-            &[("path", name), ("reason", &io_reason(&e, lang))],
-        ))
-    };
-    let input: Box<dyn io::BufRead + Send> = if args.input == Path::new("-") {
+/// The input file, or standard input for `-`, buffered.
+fn open_input(path: &Path, lang: Lang) -> Result<Box<dyn io::BufRead + Send>, Failure> {
+    Ok(if path == Path::new("-") {
         Box::new(BufReader::with_capacity(1 << 18, io::stdin()))
     } else {
-        let f = File::open(&args.input).map_err(|e| read_failed(e, &name))?;
+        let f = File::open(path).map_err(|e| read_failed(e, &display(path), lang))?;
         Box::new(BufReader::with_capacity(1 << 18, f))
-    };
-    let out_name = args.output.as_deref().map(display);
-    let out: Box<dyn Write> = match &args.output {
+    })
+}
+
+/// The output file, created, or standard output when none or `-`, buffered.
+fn open_output(path: Option<&Path>, lang: Lang) -> Result<Box<dyn Write>, Failure> {
+    Ok(match path {
         Some(p) if p != Path::new("-") => {
-            let f = File::create(p).map_err(|e| {
-                Failure(msg(
-                    lang,
-                    "write_failed",
-                    &[("path", &display(p)), ("reason", &io_reason(&e, lang))],
-                ))
-            })?;
+            let f = File::create(p).map_err(|e| write_failed(e, &display(p), lang))?;
             Box::new(BufWriter::with_capacity(1 << 18, f))
         }
         _ => Box::new(BufWriter::with_capacity(1 << 18, io::stdout())),
-    };
+    })
+}
 
-    let bar = (!args.quiet && io::stderr().is_terminal()).then(|| {
+/// A spinner on standard error when it is a terminal and `quiet` is off.
+fn progress_bar(quiet: bool) -> Option<ProgressBar> {
+    (!quiet && io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
             ProgressStyle::with_template("{spinner} {human_pos} profiles  {per_sec}  {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar
-    });
-    let progress = |n: u64| {
-        if let Some(b) = &bar {
-            b.set_position(n);
-        }
-    };
-    let result = livegate_batch::run(&rs, input, out, &cfg, &progress);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let totals = match result {
-        Ok(t) => t,
-        Err(BatchError::Closed) => return Err(Stop::Closed),
-        Err(BatchError::Read(e)) => return Err(read_failed(e, &name).into()),
-        Err(BatchError::Write(e)) => {
-            let path = out_name.unwrap_or_else(|| "<stdout>".into());
-            return Err(Failure(msg(
-                lang,
-                "write_failed",
-                &[("path", &path), ("reason", &io_reason(&e, lang))],
-            ))
-            .into());
-        }
-        Err(BatchError::Header(reason)) => {
-            return Err(Failure(msg(lang, "bad_header", &[("reason", &reason)])).into());
-        }
-    };
-    if !args.quiet {
-        let _ = io::stderr().write_all(totals.render(&rs, lang).as_bytes());
-    }
-    Ok(if totals.errors == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
     })
+}
+
+/// Why a run stopped, as the failure to report (or a closed output).
+fn run_failure(e: BatchError, args: &BatchArgs, lang: Lang) -> Stop {
+    match e {
+        BatchError::Closed => Stop::Closed,
+        BatchError::Read(e) => read_failed(e, &display(&args.input), lang).into(),
+        BatchError::Write(e) => {
+            let path = args
+                .output
+                .as_deref()
+                .map(display)
+                .unwrap_or_else(|| "<stdout>".into());
+            write_failed(e, &path, lang).into()
+        }
+        BatchError::Header(reason) => {
+            Failure(msg(lang, "bad_header", &[("reason", &reason)])).into()
+        }
+    }
+}
+
+/// The input named `name` could not be read.
+fn read_failed(e: io::Error, name: &str, lang: Lang) -> Failure {
+    Failure(msg(
+        lang,
+        "read_failed",
+        &[("path", name), ("reason", &io_reason(&e, lang))],
+    ))
+}
+
+/// The output named `path` could not be written.
+fn write_failed(e: io::Error, path: &str, lang: Lang) -> Failure {
+    Failure(msg(
+        lang,
+        "write_failed",
+        &[("path", path), ("reason", &io_reason(&e, lang))],
+    ))
 }
 
 pub fn generate(args: GenArgs) -> Result<ExitCode, Stop> {

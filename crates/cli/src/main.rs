@@ -239,6 +239,7 @@ fn asked_lang() -> Lang {
     if en { Lang::En } else { Lang::Zh }
 }
 
+/// Runs the command asked for.
 fn run(cli: Cli) -> Result<ExitCode, Stop> {
     match cli.command {
         Command::Batch(args) => batch::batch(args),
@@ -251,146 +252,171 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         Command::Check {
             profile,
             format,
-            eval:
-                EvalArgs {
-                    lang,
-                    rules,
-                    include,
-                    as_of,
-                },
-        } => {
-            let lang = Lang::from(lang);
-            let as_of = parse_as_of(as_of.as_deref(), lang)?;
-            let rs = load_rules_with(rules.as_deref(), &include, lang)?;
-            let text = read_input(&profile, lang)?;
-            let opts = Options {
-                lang,
-                as_of: Some(as_of),
-            };
-            let report = livegate_core::evaluate_text(&rs, &text, &opts).map_err(|e| {
-                if matches!(format, Format::Json) {
-                    print_error_json(&e, lang);
-                }
-                Failure(msg(
-                    "invalid_profile",
-                    lang,
-                    &[("path", &display(&profile)), ("error", &e.localized(lang))],
-                ))
-            })?;
-            let mut out = anstream::stdout().lock();
-            match format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &report)
-                        .map_err(|e| Stop::from(io::Error::from(e)))?;
-                    writeln!(out)?;
-                }
-                Format::Text => render::report(&mut out, &report, lang)?,
-            }
-            out.flush()?;
-            Ok(if report.verdict == Verdict::Eligible {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
-        Command::Rules { command } => match command {
-            RulesCommand::Lint { file, format, lang } => lint(&file, format, lang.into()),
-            RulesCommand::Test { file, format, lang } => {
-                let lang = Lang::from(lang);
-                let (rs, origin) = match &file {
-                    Some(f) => (load_rules(Some(f), lang)?, display(f)),
-                    None => (
-                        load_rules(None, lang)?,
-                        livegate_core::DEFAULT_ORIGIN.to_string(),
-                    ),
-                };
-                let mut out = anstream::stdout().lock();
-                let ok =
-                    ruletools::test(&mut out, &rs, &origin, matches!(format, Format::Json), lang)?;
-                out.flush()?;
-                Ok(if ok {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(1)
-                })
-            }
-            RulesCommand::Render {
-                format,
-                lang,
-                rules,
-            } => {
-                let lang = Lang::from(lang);
-                let rs = load_rules(rules.as_deref(), lang)?;
-                let text = match format {
-                    DocFormat::Markdown => doc::markdown(&rs, lang),
-                    DocFormat::Html => doc::html(&rs, lang),
-                };
-                let mut out = io::stdout().lock();
-                out.write_all(text.as_bytes())?;
-                out.flush()?;
-                Ok(ExitCode::SUCCESS)
-            }
-            RulesCommand::Diff {
-                old,
-                new,
-                format,
-                lang,
-            } => {
-                let lang = Lang::from(lang);
-                let (a, b) = (load_rules(Some(&old), lang)?, load_rules(Some(&new), lang)?);
-                let changes = livegate_core::diff::diff(&a, &b, lang);
-                let mut out = anstream::stdout().lock();
-                ruletools::print_diff(&mut out, &changes, matches!(format, Format::Json), lang)?;
-                out.flush()?;
-                Ok(if changes.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(1)
-                })
-            }
-            RulesCommand::Impact {
-                old,
-                new,
-                profiles,
-                format,
-                jobs,
-                lang,
-            } => {
-                let jobs = jobs
-                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-                let lang = Lang::from(lang);
-                let (a, b) = (load_rules(Some(&old), lang)?, load_rules(Some(&new), lang)?);
-                let mut out = anstream::stdout().lock();
-                let json = matches!(format, Format::Json);
-                let code = impact::impact(&mut out, (&a, &b), &profiles, (json, jobs), lang)?;
-                out.flush()?;
-                Ok(code)
-            }
-            RulesCommand::ImportWechat(a) => wechat::import(a),
-            RulesCommand::Show {
-                lang,
-                format,
-                rules,
-            } => {
-                let lang = Lang::from(lang);
-                let rs = load_rules(rules.as_deref(), lang)?;
-                let mut out = anstream::stdout().lock();
-                match format {
-                    Format::Json => {
-                        serde_json::to_writer_pretty(&mut out, &rs.catalogue())
-                            .map_err(|e| Stop::from(io::Error::from(e)))?;
-                        writeln!(out)?;
-                    }
-                    Format::Text => show::catalogue(&mut out, &rs, lang)?,
-                }
-                out.flush()?;
-                Ok(ExitCode::SUCCESS)
-            }
-        },
+            eval,
+        } => check(&profile, format, eval),
+        Command::Rules { command } => rules(command),
     }
 }
 
-/// Today in Beijing time (UTC+8), the clock WeChat's review keeps.
+/// Runs a `rules …` command.
+fn rules(command: RulesCommand) -> Result<ExitCode, Stop> {
+    match command {
+        RulesCommand::Lint { file, format, lang } => lint(&file, format, lang.into()),
+        RulesCommand::Test { file, format, lang } => {
+            rules_test(file.as_deref(), format, lang.into())
+        }
+        RulesCommand::Render {
+            format,
+            lang,
+            rules,
+        } => rules_render(rules.as_deref(), format, lang.into()),
+        RulesCommand::Diff {
+            old,
+            new,
+            format,
+            lang,
+        } => rules_diff(&old, &new, format, lang.into()),
+        RulesCommand::Impact {
+            old,
+            new,
+            profiles,
+            format,
+            jobs,
+            lang,
+        } => rules_impact(&old, &new, &profiles, (format, jobs), lang.into()),
+        RulesCommand::ImportWechat(a) => wechat::import(a),
+        RulesCommand::Show {
+            lang,
+            format,
+            rules,
+        } => rules_show(rules.as_deref(), format, lang.into()),
+    }
+}
+
+/// `livegate check`: evaluates one profile and prints its report.
+fn check(profile: &Path, format: Format, eval: EvalArgs) -> Result<ExitCode, Stop> {
+    let EvalArgs {
+        lang,
+        rules,
+        include,
+        as_of,
+    } = eval;
+    let lang = Lang::from(lang);
+    let as_of = parse_as_of(as_of.as_deref(), lang)?;
+    let rs = load_rules_with(rules.as_deref(), &include, lang)?;
+    let text = read_input(profile, lang)?;
+    let opts = Options {
+        lang,
+        as_of: Some(as_of),
+    };
+    let report = livegate_core::evaluate_text(&rs, &text, &opts).map_err(|e| {
+        if matches!(format, Format::Json) {
+            print_error_json(&e, lang);
+        }
+        Failure(msg(
+            "invalid_profile",
+            lang,
+            &[("path", &display(profile)), ("error", &e.localized(lang))],
+        ))
+    })?;
+    let mut out = anstream::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)
+                .map_err(|e| Stop::from(io::Error::from(e)))?;
+            writeln!(out)?;
+        }
+        Format::Text => render::report(&mut out, &report, lang)?,
+    }
+    out.flush()?;
+    Ok(if report.verdict == Verdict::Eligible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `rules test`: runs the test cases of a ruleset, the embedded one by default.
+fn rules_test(file: Option<&Path>, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
+    let (rs, origin) = match file {
+        Some(f) => (load_rules(Some(f), lang)?, display(f)),
+        None => (
+            load_rules(None, lang)?,
+            livegate_core::DEFAULT_ORIGIN.to_string(),
+        ),
+    };
+    let mut out = anstream::stdout().lock();
+    let ok = ruletools::test(&mut out, &rs, &origin, matches!(format, Format::Json), lang)?;
+    out.flush()?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `rules render`: the catalogue as Markdown or HTML documentation.
+fn rules_render(rules: Option<&Path>, format: DocFormat, lang: Lang) -> Result<ExitCode, Stop> {
+    let rs = load_rules(rules, lang)?;
+    let text = match format {
+        DocFormat::Markdown => doc::markdown(&rs, lang),
+        DocFormat::Html => doc::html(&rs, lang),
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rules diff`: what changed between two rulesets; exit 1 when anything did.
+fn rules_diff(old: &Path, new: &Path, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
+    let (a, b) = (load_rules(Some(old), lang)?, load_rules(Some(new), lang)?);
+    let changes = livegate_core::diff::diff(&a, &b, lang);
+    let mut out = anstream::stdout().lock();
+    ruletools::print_diff(&mut out, &changes, matches!(format, Format::Json), lang)?;
+    out.flush()?;
+    Ok(if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `rules impact`: the profiles whose outcome changes between two rulesets,
+/// with `(format, jobs)` saying how to print and how many threads to use
+/// (default: the number of cores).
+fn rules_impact(
+    old: &Path,
+    new: &Path,
+    profiles: &Path,
+    (format, jobs): (Format, Option<usize>),
+    lang: Lang,
+) -> Result<ExitCode, Stop> {
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let json = matches!(format, Format::Json);
+    let (a, b) = (load_rules(Some(old), lang)?, load_rules(Some(new), lang)?);
+    let mut out = anstream::stdout().lock();
+    let code = impact::impact(&mut out, (&a, &b), profiles, (json, jobs), lang)?;
+    out.flush()?;
+    Ok(code)
+}
+
+/// `rules show`: the catalogue as tables, or as JSON.
+fn rules_show(rules: Option<&Path>, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
+    let rs = load_rules(rules, lang)?;
+    let mut out = anstream::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &rs.catalogue())
+                .map_err(|e| Stop::from(io::Error::from(e)))?;
+            writeln!(out)?;
+        }
+        Format::Text => show::catalogue(&mut out, &rs, lang)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The `--as-of` date, or today in Beijing time.
 fn parse_as_of(value: Option<&str>, lang: Lang) -> Result<jiff::civil::Date, Failure> {
     match value {
@@ -402,6 +428,7 @@ fn parse_as_of(value: Option<&str>, lang: Lang) -> Result<jiff::civil::Date, Fai
     }
 }
 
+/// Today in Beijing time (UTC+8), the clock WeChat's review keeps.
 fn today() -> jiff::civil::Date {
     livegate_core::dates::today()
 }

@@ -291,47 +291,10 @@ fn parse_env<T: std::str::FromStr>(
 
 /// Flags, then environment, then file, then defaults.
 pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, Failure> {
-    let file_path = args
-        .db
-        .config
-        .clone()
-        .or_else(|| env("LIVEGATE_CONFIG").map(PathBuf::from));
-    let file = match &file_path {
-        None => FileConfig::default(),
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| fail("bad_config", format!("{}: {e}", p.display())))?;
-            toml::from_str(&text)
-                .map_err(|e| fail("bad_config", format!("{}: {e}", p.display())))?
-        }
-    };
-    let log_format = match args.log_format {
-        Some(f) => f,
-        None => match env("LIVEGATE_LOG_FORMAT").as_deref() {
-            Some("json") => LogFormat::Json,
-            Some("text") => LogFormat::Text,
-            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_LOG_FORMAT={other}"))),
-            None => file.log_format.unwrap_or(LogFormat::Text),
-        },
-    };
-    let file_store = match args.file_store {
-        Some(f) => f,
-        None => match env("LIVEGATE_FILE_STORE").as_deref() {
-            Some("dir") => FileStoreArg::Dir,
-            Some("database") => FileStoreArg::Database,
-            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_FILE_STORE={other}"))),
-            None => file.file_store.unwrap_or(FileStoreArg::Dir),
-        },
-    };
-    let level = args
-        .log_level
-        .clone()
-        .or_else(|| env("LIVEGATE_LOG_LEVEL"))
-        .or(file.log_level)
-        .unwrap_or_else(|| "info".into());
-    let log_level = level
-        .parse::<tracing::Level>()
-        .map_err(|_| fail("bad_value", format!("log level `{level}`")))?;
+    let file = file_config(args, env)?;
+    let log_format = log_format(args, env, &file)?;
+    let file_store = file_store(args, env, &file)?;
+    let log_level = log_level(args, env, &file)?;
     Ok(Config {
         listen: args
             .listen
@@ -355,24 +318,27 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             .unwrap_or_else(|| PathBuf::from("livegate-data")),
         log_format,
         log_level,
-        rate_limit: match args.rate_limit {
-            Some(n) => n,
-            None => parse_env(env, "LIVEGATE_RATE_LIMIT")?
-                .or(file.rate_limit)
-                .unwrap_or(1000),
-        },
-        rate_burst: match args.rate_burst {
-            Some(n) => n,
-            None => parse_env(env, "LIVEGATE_RATE_BURST")?
-                .or(file.rate_burst)
-                .unwrap_or(2000),
-        },
-        request_timeout: match args.request_timeout {
-            Some(n) => n,
-            None => parse_env(env, "LIVEGATE_REQUEST_TIMEOUT")?
-                .or(file.request_timeout)
-                .unwrap_or(30),
-        },
+        rate_limit: number(
+            args.rate_limit,
+            env,
+            "LIVEGATE_RATE_LIMIT",
+            file.rate_limit,
+            1000,
+        )?,
+        rate_burst: number(
+            args.rate_burst,
+            env,
+            "LIVEGATE_RATE_BURST",
+            file.rate_burst,
+            2000,
+        )?,
+        request_timeout: number(
+            args.request_timeout,
+            env,
+            "LIVEGATE_REQUEST_TIMEOUT",
+            file.request_timeout,
+            30,
+        )?,
         rules: args
             .rules
             .clone()
@@ -384,19 +350,107 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             .clone()
             .or_else(|| env("LIVEGATE_PUBLIC_URL"))
             .or(file.public_url),
-        session_hours: match args.session_hours {
-            Some(n) => n,
-            None => parse_env(env, "LIVEGATE_SESSION_HOURS")?
-                .or(file.session_hours)
-                .unwrap_or(12),
-        },
-        header_timeout: match args.header_timeout {
-            Some(n) => n,
-            None => parse_env(env, "LIVEGATE_HEADER_TIMEOUT")?
-                .or(file.header_timeout)
-                .unwrap_or(10),
+        session_hours: number(
+            args.session_hours,
+            env,
+            "LIVEGATE_SESSION_HOURS",
+            file.session_hours,
+            12,
+        )?,
+        header_timeout: number(
+            args.header_timeout,
+            env,
+            "LIVEGATE_HEADER_TIMEOUT",
+            file.header_timeout,
+            10,
+        )?,
+    })
+}
+
+/// The TOML file named by `--config` or `LIVEGATE_CONFIG`, or an empty one.
+fn file_config(
+    args: &ServeArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<FileConfig, Failure> {
+    let file_path = args
+        .db
+        .config
+        .clone()
+        .or_else(|| env("LIVEGATE_CONFIG").map(PathBuf::from));
+    match &file_path {
+        None => Ok(FileConfig::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| fail("bad_config", format!("{}: {e}", p.display())))?;
+            toml::from_str(&text).map_err(|e| fail("bad_config", format!("{}: {e}", p.display())))
+        }
+    }
+}
+
+/// The log format: the flag, `LIVEGATE_LOG_FORMAT`, the file, or text.
+fn log_format(
+    args: &ServeArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Result<LogFormat, Failure> {
+    Ok(match args.log_format {
+        Some(f) => f,
+        None => match env("LIVEGATE_LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_LOG_FORMAT={other}"))),
+            None => file.log_format.unwrap_or(LogFormat::Text),
         },
     })
+}
+
+/// Where scans are kept: the flag, `LIVEGATE_FILE_STORE`, the file, or the directory.
+fn file_store(
+    args: &ServeArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Result<FileStoreArg, Failure> {
+    Ok(match args.file_store {
+        Some(f) => f,
+        None => match env("LIVEGATE_FILE_STORE").as_deref() {
+            Some("dir") => FileStoreArg::Dir,
+            Some("database") => FileStoreArg::Database,
+            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_FILE_STORE={other}"))),
+            None => file.file_store.unwrap_or(FileStoreArg::Dir),
+        },
+    })
+}
+
+/// The log level: the flag, `LIVEGATE_LOG_LEVEL`, the file, or info.
+fn log_level(
+    args: &ServeArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Result<tracing::Level, Failure> {
+    let level = args
+        .log_level
+        .clone()
+        .or_else(|| env("LIVEGATE_LOG_LEVEL"))
+        .or_else(|| file.log_level.clone())
+        .unwrap_or_else(|| "info".into());
+    level
+        .parse::<tracing::Level>()
+        .map_err(|_| fail("bad_value", format!("log level `{level}`")))
+}
+
+/// A number setting: the flag, else the environment variable `key`, else
+/// the file's value, else `default`.
+fn number<T: std::str::FromStr>(
+    flag: Option<T>,
+    env: &dyn Fn(&str) -> Option<String>,
+    key: &str,
+    file: Option<T>,
+    default: T,
+) -> Result<T, Failure> {
+    match flag {
+        Some(n) => Ok(n),
+        None => Ok(parse_env(env, key)?.or(file).unwrap_or(default)),
+    }
 }
 
 fn process_env(key: &str) -> Option<String> {
@@ -524,53 +578,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
 /// `livegate admin …`.
 pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
     match cmd {
-        AdminCommand::CreateTenant { name, db } => {
-            let cfg = db_config(&db)?;
-            runtime()?.block_on(async {
-                let store = open(&cfg).await?;
-                let t = match store.create_tenant(&name).await {
-                    Ok(t) => t,
-                    Err(livegate_store::StoreError::Duplicate(_)) => {
-                        return Err(fail("tenant_exists", &name));
-                    }
-                    Err(e) => return Err(fail("db_failed", e)),
-                };
-                store.close().await;
-                println!("{}", t.id);
-                Ok(ExitCode::SUCCESS)
-            })
-        }
+        AdminCommand::CreateTenant { name, db } => create_tenant(&name, &db),
         AdminCommand::CreateToken {
             tenant,
             role,
             label,
             expires,
             db,
-        } => {
-            let expires_at = match &expires {
-                None => None,
-                Some(w) => {
-                    let days = livegate_server::routes::parse_window(w)
-                        .filter(|d| *d > 0)
-                        .ok_or_else(|| fail("bad_window", w))?;
-                    Some(clock::rfc3339_after(days as u64 * 86_400))
-                }
-            };
-            let cfg = db_config(&db)?;
-            runtime()?.block_on(async {
-                let store = open_existing(&cfg).await?;
-                let t = find_tenant(&store, &tenant).await?;
-                let opts = livegate_store::TokenOptions { label, expires_at };
-                let (_, secret) = store
-                    .create_token_with(&t, role.into(), opts)
-                    .await
-                    .map_err(|e| fail("db_failed", e))?;
-                store.close().await;
-                println!("{secret}");
-                eprintln!("{}", msg("token_once"));
-                Ok(ExitCode::SUCCESS)
-            })
-        }
+        } => create_token(&tenant, role, label, expires.as_deref(), &db),
         AdminCommand::Backup { to, db } => {
             let cfg = db_config(&db)?;
             runtime()?.block_on(crate::backup::backup(&cfg, &to))
@@ -579,83 +594,146 @@ pub fn admin(cmd: AdminCommand) -> Result<ExitCode, Failure> {
             let cfg = db_config(&db)?;
             runtime()?.block_on(crate::backup::restore(&cfg, &from, force))
         }
-        AdminCommand::DeleteTenant { tenant, yes, db } => {
-            if !yes {
-                return Err(fail("delete_needs_yes", &tenant));
-            }
-            let cfg = db_config(&db)?;
-            runtime()?.block_on(async {
-                let store = open_existing(&cfg).await?;
-                let t = find_tenant(&store, &tenant).await?;
-                let erased = store.delete_tenant(&t).await.map_err(|e| fail("db_failed", e))?;
-                // The service is the caller's to stop: no upload can race this.
-                let removed = livegate_server::retention::release_in(
-                    &store,
-                    &cfg.data_dir,
-                    std::time::Duration::ZERO,
-                    &erased.scans,
-                )
-                .await;
-                store.close().await;
-                println!(
-                    "{}",
-                    serde_json::json!({"tenant": t, "applicants": erased.applicants, "documents": erased.documents,
-                        "evaluations": erased.evaluations, "tokens": erased.tokens, "scans_removed": removed})
-                );
-                Ok(ExitCode::SUCCESS)
-            })
-        }
-        AdminCommand::Gc { dry_run, db } => {
-            let cfg = db_config(&db)?;
-            runtime()?.block_on(async {
-                let store = open_existing(&cfg).await?;
-                let grace = livegate_server::Settings::default().file_grace;
-                let removed = livegate_server::retention::gc(&store, &cfg.data_dir, grace, dry_run)
-                    .await
-                    .map_err(|e| fail("db_failed", e))?;
-                store.close().await;
-                for r in &removed {
-                    println!("{r}");
-                }
-                let key = if dry_run {
-                    "gc_would_remove"
-                } else {
-                    "gc_removed"
-                };
-                eprintln!("{}: {}", msg(key), removed.len());
-                Ok(ExitCode::SUCCESS)
-            })
-        }
-        AdminCommand::ListTokens { tenant, format, db } => {
-            let cfg = db_config(&db)?;
-            runtime()?.block_on(async {
-                let store = open_existing(&cfg).await?;
-                let t = find_tenant(&store, &tenant).await?;
-                let tokens = store
-                    .list_tokens(&t)
-                    .await
-                    .map_err(|e| fail("db_failed", e))?;
-                store.close().await;
-                print_tokens(&tokens, format);
-                Ok(ExitCode::SUCCESS)
-            })
-        }
-        AdminCommand::RevokeToken { id, tenant, db } => {
-            let cfg = db_config(&db)?;
-            runtime()?.block_on(async {
-                let store = open_existing(&cfg).await?;
-                let t = find_tenant(&store, &tenant).await?;
-                match store.revoke_token(&t, &id, None).await {
-                    Ok(()) => {}
-                    Err(livegate_store::StoreError::NotFound) => return Err(fail("no_token", &id)),
-                    Err(e) => return Err(fail("db_failed", e)),
-                }
-                store.close().await;
-                eprintln!("{}", msg("token_revoked"));
-                Ok(ExitCode::SUCCESS)
-            })
-        }
+        AdminCommand::DeleteTenant { tenant, yes, db } => delete_tenant(&tenant, yes, &db),
+        AdminCommand::Gc { dry_run, db } => gc(dry_run, &db),
+        AdminCommand::ListTokens { tenant, format, db } => list_tokens(&tenant, format, &db),
+        AdminCommand::RevokeToken { id, tenant, db } => revoke_token(&id, &tenant, &db),
     }
+}
+
+/// `admin create-tenant`: creates the tenant and prints its id.
+fn create_tenant(name: &str, db: &DbArgs) -> Result<ExitCode, Failure> {
+    let cfg = db_config(db)?;
+    runtime()?.block_on(async {
+        let store = open(&cfg).await?;
+        let t = match store.create_tenant(name).await {
+            Ok(t) => t,
+            Err(livegate_store::StoreError::Duplicate(_)) => {
+                return Err(fail("tenant_exists", name));
+            }
+            Err(e) => return Err(fail("db_failed", e)),
+        };
+        store.close().await;
+        println!("{}", t.id);
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `admin create-token`: creates a token for the tenant and prints its secret, once.
+fn create_token(
+    tenant: &str,
+    role: RoleArg,
+    label: Option<String>,
+    expires: Option<&str>,
+    db: &DbArgs,
+) -> Result<ExitCode, Failure> {
+    let expires_at = match expires {
+        None => None,
+        Some(w) => {
+            let days = livegate_server::routes::parse_window(w)
+                .filter(|d| *d > 0)
+                .ok_or_else(|| fail("bad_window", w))?;
+            Some(clock::rfc3339_after(days as u64 * 86_400))
+        }
+    };
+    let cfg = db_config(db)?;
+    runtime()?.block_on(async {
+        let store = open_existing(&cfg).await?;
+        let t = find_tenant(&store, tenant).await?;
+        let opts = livegate_store::TokenOptions { label, expires_at };
+        let (_, secret) = store
+            .create_token_with(&t, role.into(), opts)
+            .await
+            .map_err(|e| fail("db_failed", e))?;
+        store.close().await;
+        println!("{secret}");
+        eprintln!("{}", msg("token_once"));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `admin delete-tenant`: deletes the tenant and its scans, and says what went.
+fn delete_tenant(tenant: &str, yes: bool, db: &DbArgs) -> Result<ExitCode, Failure> {
+    if !yes {
+        return Err(fail("delete_needs_yes", tenant));
+    }
+    let cfg = db_config(db)?;
+    runtime()?.block_on(async {
+        let store = open_existing(&cfg).await?;
+        let t = find_tenant(&store, tenant).await?;
+        let erased = store.delete_tenant(&t).await.map_err(|e| fail("db_failed", e))?;
+        // The service is the caller's to stop: no upload can race this.
+        let removed = livegate_server::retention::release_in(
+            &store,
+            &cfg.data_dir,
+            std::time::Duration::ZERO,
+            &erased.scans,
+        )
+        .await;
+        store.close().await;
+        println!(
+            "{}",
+            serde_json::json!({"tenant": t, "applicants": erased.applicants, "documents": erased.documents,
+                "evaluations": erased.evaluations, "tokens": erased.tokens, "scans_removed": removed})
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `admin gc`: removes (or with `dry_run` only lists) the scans nothing references.
+fn gc(dry_run: bool, db: &DbArgs) -> Result<ExitCode, Failure> {
+    let cfg = db_config(db)?;
+    runtime()?.block_on(async {
+        let store = open_existing(&cfg).await?;
+        let grace = livegate_server::Settings::default().file_grace;
+        let removed = livegate_server::retention::gc(&store, &cfg.data_dir, grace, dry_run)
+            .await
+            .map_err(|e| fail("db_failed", e))?;
+        store.close().await;
+        for r in &removed {
+            println!("{r}");
+        }
+        let key = if dry_run {
+            "gc_would_remove"
+        } else {
+            "gc_removed"
+        };
+        eprintln!("{}: {}", msg(key), removed.len());
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `admin list-tokens`: prints the tenant's tokens, never their secrets.
+fn list_tokens(tenant: &str, format: OutFormat, db: &DbArgs) -> Result<ExitCode, Failure> {
+    let cfg = db_config(db)?;
+    runtime()?.block_on(async {
+        let store = open_existing(&cfg).await?;
+        let t = find_tenant(&store, tenant).await?;
+        let tokens = store
+            .list_tokens(&t)
+            .await
+            .map_err(|e| fail("db_failed", e))?;
+        store.close().await;
+        print_tokens(&tokens, format);
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `admin revoke-token`: revokes one of the tenant's tokens.
+fn revoke_token(id: &str, tenant: &str, db: &DbArgs) -> Result<ExitCode, Failure> {
+    let cfg = db_config(db)?;
+    runtime()?.block_on(async {
+        let store = open_existing(&cfg).await?;
+        let t = find_tenant(&store, tenant).await?;
+        match store.revoke_token(&t, id, None).await {
+            Ok(()) => {}
+            Err(livegate_store::StoreError::NotFound) => return Err(fail("no_token", id)),
+            Err(e) => return Err(fail("db_failed", e)),
+        }
+        store.close().await;
+        eprintln!("{}", msg("token_revoked"));
+        Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// A tenant's id, by id or name.

@@ -8,7 +8,8 @@ use crate::catalog::msg;
 use crate::l10n::Lang;
 use crate::pipeline::{Options, evaluate};
 use crate::profile::parse_profile;
-use crate::ruleset::{Ruleset, RulesetTest};
+use crate::report::Report;
+use crate::ruleset::{Expect, Ruleset, RulesetTest};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestOutcome {
@@ -30,22 +31,26 @@ pub fn run_tests(rs: &Ruleset, lang: Lang) -> Vec<TestOutcome> {
 }
 
 fn run_one(rs: &Ruleset, t: &RulesetTest, lang: Lang) -> TestOutcome {
-    let mut failures = Vec::new();
-    let fail = |key: &str, vars: &[(&str, &str)]| msg(key, lang, vars);
     let as_of = t.as_of.as_deref().and_then(|d| d.parse().ok());
     let report = parse_profile(&t.profile).and_then(|p| evaluate(rs, &p, &Options { lang, as_of }));
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => {
-            failures.push(fail("test_error", &[("error", &e.to_string())]));
-            return TestOutcome {
-                name: t.name.clone(),
-                line: t.line,
-                failures,
-            };
+    let mut failures = Vec::new();
+    match report {
+        Ok(report) => {
+            check_outcome(&report, &t.expect, lang, &mut failures);
+            check_lists(&report, &t.expect, lang, &mut failures);
         }
-    };
-    let ex = &t.expect;
+        Err(e) => failures.push(msg("test_error", lang, &[("error", &e.to_string())])),
+    }
+    TestOutcome {
+        name: t.name.clone(),
+        line: t.line,
+        failures,
+    }
+}
+
+/// Checks the verdict, path statuses, findings and plan's path against `ex`.
+fn check_outcome(report: &Report, ex: &Expect, lang: Lang, failures: &mut Vec<String>) {
+    let fail = |key: &str, vars: &[(&str, &str)]| msg(key, lang, vars);
     if let Some(v) = &ex.verdict {
         let got = report.verdict.as_str();
         if got != v {
@@ -77,20 +82,17 @@ fn run_one(rs: &Ruleset, t: &RulesetTest, lang: Lang) -> TestOutcome {
             failures.push(fail("test_plan_path", &[("expected", p), ("got", got)]));
         }
     }
+}
+
+/// Checks each path's missing documents and categories to add against `ex`.
+fn check_lists(report: &Report, ex: &Expect, lang: Lang, failures: &mut Vec<String>) {
     for (path, docs) in &ex.missing_documents {
         let got = report
             .path(path)
             .map(|p| p.missing_documents.clone())
             .unwrap_or_default();
         if &got != docs {
-            failures.push(fail(
-                "test_missing",
-                &[
-                    ("path", path),
-                    ("expected", &docs.join(", ")),
-                    ("got", &got.join(", ")),
-                ],
-            ));
+            failures.push(list_mismatch("test_missing", path, docs, &got, lang));
         }
     }
     for (path, ids) in &ex.adds {
@@ -105,19 +107,20 @@ fn run_one(rs: &Ruleset, t: &RulesetTest, lang: Lang) -> TestOutcome {
             })
             .unwrap_or_default();
         if &got != ids {
-            failures.push(fail(
-                "test_adds",
-                &[
-                    ("path", path),
-                    ("expected", &ids.join(", ")),
-                    ("got", &got.join(", ")),
-                ],
-            ));
+            failures.push(list_mismatch("test_adds", path, ids, &got, lang));
         }
     }
-    TestOutcome {
-        name: t.name.clone(),
-        line: t.line,
-        failures,
-    }
+}
+
+/// The failure message `key` for a path's list that is not the expected one.
+fn list_mismatch(key: &str, path: &str, expected: &[String], got: &[String], lang: Lang) -> String {
+    msg(
+        key,
+        lang,
+        &[
+            ("path", path),
+            ("expected", &expected.join(", ")),
+            ("got", &got.join(", ")),
+        ],
+    )
 }

@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// What a path's requirements add up to: its furthest status, the actions
+/// that open it and the longest review still ahead.
+struct Tally {
+    status: PathStatus,
+    actions: usize,
+    review_days: Option<u32>,
+}
+
 impl<'r> Decider<'r> {
     /// The path opened by `ways` together (their categories, each once),
     /// with the rules' extra requirements and prohibitions.
@@ -14,65 +22,13 @@ impl<'r> Decider<'r> {
         r: &Resolved,
         docs: &mut Bits,
     ) -> PathDecision {
-        let rs = self.rs;
-        let (extra, prohibit) = (&fx.extra, &fx.prohibit);
-        let mut requirements: Vec<Requirement> = Vec::with_capacity(2 + extra.len());
-        for &w in ways {
-            for &c in &rs.paths[path].ways[w].categories {
-                if requirements.iter().any(|q| q.category == Some(c)) {
-                    continue;
-                }
-                requirements.push(Requirement {
-                    by: RequiredBy::Way(w),
-                    eval: self.eval_category(c, r.status[c], r),
-                    category: Some(c),
-                    options: Vec::new(),
-                });
-            }
-        }
-        for &(rule, req) in extra.iter() {
-            let same = |x: &Requirement| match (req, x.category, x.by) {
-                (CategoryReq::Category(c), Some(xc), _) => *c == xc,
-                (_, None, RequiredBy::Rule(xr)) => rs.rules[xr].require.as_ref() == Some(req),
-                _ => false,
-            };
-            if requirements.iter().any(same) {
-                continue;
-            }
-            let category = match req {
-                CategoryReq::Category(c) => Some(*c),
-                CategoryReq::FirstLevel(_) => None,
-            };
-            requirements.push(Requirement {
-                by: RequiredBy::Rule(rule),
-                eval: self.eval_req(req, r),
-                category,
-                options: Vec::new(),
-            });
-        }
-        let mut status = PathStatus::Available;
-        let mut actions = 0;
-        let mut review_days: Option<u32> = None;
-        docs.clear();
-        for q in &requirements {
-            let e = &q.eval;
-            status = status.max(e.state.path_status());
-            actions += usize::from(e.action.is_some());
-            // The documents WeChat will ask for, unknown here: one action more.
-            actions += usize::from(
-                e.state == CategoryState::Actionable
-                    && e.known.is_some_and(|k| !rs.categories[k].documents_sourced),
-            );
-            for a in self.nearest_atoms(e, &r.held) {
-                docs.insert(rs.atoms[a].doc.0);
-            }
-            if e.state != CategoryState::Held
-                && let Some(k) = e.known
-            {
-                review_days = review_days.max(rs.review_days[k]);
-            }
-        }
-        actions += docs.len() as usize;
+        let prohibit = &fx.prohibit;
+        let requirements = self.requirements(path, ways, &fx.extra, r);
+        let Tally {
+            mut status,
+            mut actions,
+            review_days,
+        } = self.tally(&requirements, r, docs);
         if !prohibit.is_empty() {
             status = status.max(PathStatus::Actionable);
             actions += prohibit.len();
@@ -93,6 +49,85 @@ impl<'r> Decider<'r> {
             review_days,
             setup: 0,
             go_live: None,
+        }
+    }
+
+    /// What `ways` require: their categories, then the rules' extras, each once.
+    fn requirements(
+        &self,
+        path: usize,
+        ways: &[usize],
+        extra: &[(usize, &CategoryReq)],
+        r: &Resolved,
+    ) -> Vec<Requirement> {
+        let rs = self.rs;
+        let mut requirements: Vec<Requirement> = Vec::with_capacity(2 + extra.len());
+        for &w in ways {
+            for &c in &rs.paths[path].ways[w].categories {
+                if requirements.iter().any(|q| q.category == Some(c)) {
+                    continue;
+                }
+                requirements.push(Requirement {
+                    by: RequiredBy::Way(w),
+                    eval: self.eval_category(c, r.status[c], r),
+                    category: Some(c),
+                    options: Vec::new(),
+                });
+            }
+        }
+        for &(rule, req) in extra {
+            let same = |x: &Requirement| match (req, x.category, x.by) {
+                (CategoryReq::Category(c), Some(xc), _) => *c == xc,
+                (_, None, RequiredBy::Rule(xr)) => rs.rules[xr].require.as_ref() == Some(req),
+                _ => false,
+            };
+            if requirements.iter().any(same) {
+                continue;
+            }
+            let category = match req {
+                CategoryReq::Category(c) => Some(*c),
+                CategoryReq::FirstLevel(_) => None,
+            };
+            requirements.push(Requirement {
+                by: RequiredBy::Rule(rule),
+                eval: self.eval_req(req, r),
+                category,
+                options: Vec::new(),
+            });
+        }
+        requirements
+    }
+
+    /// The status, actions and review days of `requirements` (documents in `docs`).
+    fn tally(&self, requirements: &[Requirement], r: &Resolved, docs: &mut Bits) -> Tally {
+        let rs = self.rs;
+        let mut status = PathStatus::Available;
+        let mut actions = 0;
+        let mut review_days: Option<u32> = None;
+        docs.clear();
+        for q in requirements {
+            let e = &q.eval;
+            status = status.max(e.state.path_status());
+            actions += usize::from(e.action.is_some());
+            // The documents WeChat will ask for, unknown here: one action more.
+            actions += usize::from(
+                e.state == CategoryState::Actionable
+                    && e.known.is_some_and(|k| !rs.categories[k].documents_sourced),
+            );
+            for a in self.nearest_atoms(e, &r.held) {
+                docs.insert(rs.atoms[a].doc.0);
+            }
+            if e.state != CategoryState::Held
+                && let Some(k) = e.known
+            {
+                review_days = review_days.max(rs.review_days[k]);
+            }
+        }
+        actions += docs.len() as usize;
+        Tally {
+            status,
+            actions,
+            review_days,
         }
     }
 
