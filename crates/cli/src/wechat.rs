@@ -92,7 +92,11 @@ pub fn import(a: ImportArgs) -> Result<ExitCode, Stop> {
     if !a.force && a.output.exists() {
         return Err(Failure(msg("fragment_exists", lang, &[("path", &out_name)])).into());
     }
-    let rs = crate::load_rules(a.rules.as_deref(), lang)?;
+    // The ruleset's text is read once: `--rules -` is standard input.
+    let (rules_text, origin) = ruleset_text(a.rules.as_deref(), lang)?;
+    let rs = crate::load_ruleset(&rules_text, &origin, a.rules.as_deref(), &[], None)
+        .map(|l| l.ruleset)
+        .map_err(|e| Failure(format!("{}\n{e}", msg("invalid_ruleset", lang, &[]))))?;
     let probe_name = format!("<{out_name}>");
     let text = read_input(&a.file, lang)?;
     let from = display(&a.file);
@@ -106,7 +110,8 @@ pub fn import(a: ImportArgs) -> Result<ExitCode, Stop> {
     })?;
     let toml = livegate_core::wechat_import::to_toml(&imported.fragment)
         .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e)])))?;
-    check_loads(a.rules.as_deref(), &toml, &probe_name, lang)?;
+    let ruleset = (rules_text.as_str(), origin.as_str(), a.rules.as_deref());
+    check_loads(ruleset, &toml, &probe_name, lang)?;
     write_whole(&a.output, &toml)?;
     let mut err = anstream::stderr().lock();
     for text in &imported.notes_only {
@@ -132,17 +137,26 @@ pub fn import(a: ImportArgs) -> Result<ExitCode, Stop> {
 
 /// The fragment must load when the ruleset includes it: a fragment that
 /// does not is never written.
-fn check_loads(rules: Option<&Path>, fragment: &str, name: &str, lang: Lang) -> Result<(), Stop> {
-    let (text, origin) = match rules {
+fn check_loads(
+    (text, origin, rules): (&str, &str, Option<&Path>),
+    fragment: &str,
+    name: &str,
+    lang: Lang,
+) -> Result<(), Stop> {
+    crate::load_ruleset(text, origin, rules, &[], Some((name, fragment)))
+        .map(|_| ())
+        .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e.to_string())])).into())
+}
+
+/// The ruleset's text and its name: the file given, or the embedded one.
+fn ruleset_text(rules: Option<&Path>, lang: Lang) -> Result<(String, String), Failure> {
+    Ok(match rules {
         None => (
             livegate_core::DEFAULT_RULESET.to_string(),
             livegate_core::DEFAULT_ORIGIN.to_string(),
         ),
         Some(p) => (read_input(p, lang)?, display(p)),
-    };
-    crate::load_ruleset(&text, &origin, rules, &[], Some((name, fragment)))
-        .map(|_| ())
-        .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e.to_string())])).into())
+    })
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory,

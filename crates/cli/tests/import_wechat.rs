@@ -380,3 +380,27 @@ fn a_conditional_either_imports_to_a_fragment_that_loads() {
     let lint = livegate(&["rules", "lint", rules.to_str().unwrap()]);
     assert_eq!(lint.status.code(), Some(0), "{}", out(&lint));
 }
+
+#[test]
+fn the_ruleset_can_come_from_standard_input() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("catalog.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_livegate"))
+        .args(["rules", "import-wechat", CATALOGUE, "-o"])
+        .arg(&target)
+        .args(["--rules", "-"])
+        .current_dir(ROOT)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let ruleset = std::fs::read(format!("{ROOT}/rules/wechat-live.toml")).unwrap();
+    child.stdin.take().unwrap().write_all(&ruleset).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let made = std::fs::read_to_string(target).unwrap();
+    let committed = std::fs::read_to_string(format!("{ROOT}/{FRAGMENT}")).unwrap();
+    assert_eq!(made, committed);
+}
