@@ -292,8 +292,20 @@ fn parse_env<T: std::str::FromStr>(
 /// Flags, then environment, then file, then defaults.
 pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, Failure> {
     let file = file_config(args, env)?;
-    let log_format = log_format(args, env, &file)?;
-    let file_store = file_store(args, env, &file)?;
+    let log_format = choice(
+        args.log_format,
+        env,
+        "LIVEGATE_LOG_FORMAT",
+        file.log_format,
+        LogFormat::Text,
+    )?;
+    let file_store = choice(
+        args.file_store,
+        env,
+        "LIVEGATE_FILE_STORE",
+        file.file_store,
+        FileStoreArg::Dir,
+    )?;
     let log_level = log_level(args, env, &file)?;
     Ok(Config {
         listen: args
@@ -387,38 +399,23 @@ fn file_config(
     }
 }
 
-/// The log format: the flag, `LIVEGATE_LOG_FORMAT`, the file, or text.
-fn log_format(
-    args: &ServeArgs,
+/// A choice setting (`--log-format`, `--file-store`): the flag, else the
+/// environment variable `key` (one of the flag's values), else the file's
+/// value, else `default`.
+fn choice<T: ValueEnum + Copy>(
+    flag: Option<T>,
     env: &dyn Fn(&str) -> Option<String>,
-    file: &FileConfig,
-) -> Result<LogFormat, Failure> {
-    Ok(match args.log_format {
-        Some(f) => f,
-        None => match env("LIVEGATE_LOG_FORMAT").as_deref() {
-            Some("json") => LogFormat::Json,
-            Some("text") => LogFormat::Text,
-            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_LOG_FORMAT={other}"))),
-            None => file.log_format.unwrap_or(LogFormat::Text),
-        },
-    })
-}
-
-/// Where scans are kept: the flag, `LIVEGATE_FILE_STORE`, the file, or the directory.
-fn file_store(
-    args: &ServeArgs,
-    env: &dyn Fn(&str) -> Option<String>,
-    file: &FileConfig,
-) -> Result<FileStoreArg, Failure> {
-    Ok(match args.file_store {
-        Some(f) => f,
-        None => match env("LIVEGATE_FILE_STORE").as_deref() {
-            Some("dir") => FileStoreArg::Dir,
-            Some("database") => FileStoreArg::Database,
-            Some(other) => return Err(fail("bad_value", format!("LIVEGATE_FILE_STORE={other}"))),
-            None => file.file_store.unwrap_or(FileStoreArg::Dir),
-        },
-    })
+    key: &str,
+    file: Option<T>,
+    default: T,
+) -> Result<T, Failure> {
+    if let Some(v) = flag {
+        return Ok(v);
+    }
+    match env(key) {
+        Some(v) => T::from_str(&v, false).map_err(|_| fail("bad_value", format!("{key}={v}"))),
+        None => Ok(file.unwrap_or(default)),
+    }
 }
 
 /// The log level: the flag, `LIVEGATE_LOG_LEVEL`, the file, or info.
@@ -895,6 +892,31 @@ mod tests {
             ]),
         ));
         assert_eq!(c.database_url.as_deref(), Some("sqlite://z"));
+    }
+
+    #[test]
+    fn choices_come_from_the_environment_by_their_flag_values() {
+        let c = ok(resolve(
+            &ServeArgs::default(),
+            &env_of(&[
+                ("LIVEGATE_LOG_FORMAT", "json"),
+                ("LIVEGATE_FILE_STORE", "database"),
+            ]),
+        ));
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert_eq!(c.file_store, FileStoreArg::Database);
+        let c = ok(resolve(&ServeArgs::default(), &env_of(&[])));
+        assert_eq!(
+            (c.log_format, c.file_store),
+            (LogFormat::Text, FileStoreArg::Dir)
+        );
+        assert!(
+            resolve(
+                &ServeArgs::default(),
+                &env_of(&[("LIVEGATE_FILE_STORE", "s3")])
+            )
+            .is_err()
+        );
     }
 
     #[test]
