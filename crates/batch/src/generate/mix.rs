@@ -16,6 +16,7 @@ pub const DEFAULT_MIX: &str = include_str!("../mix.toml");
 #[serde(deny_unknown_fields)]
 pub struct Mix {
     subjects: BTreeMap<String, u32>,
+    people: People,
     spelling: Spelling,
     statuses: BTreeMap<String, u32>,
     categories: CategoryMix,
@@ -29,6 +30,12 @@ pub struct Mix {
     rules: Qualify,
     unknown: Unknown,
     documents: DocumentMix,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct People {
+    subject_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -228,6 +235,8 @@ pub(super) struct RulePlan {
 #[derive(Debug, Clone)]
 pub(super) struct Plan {
     pub subjects: Vec<(usize, u32)>,
+    /// Subject types that are people (no company name, no credit code).
+    pub people: Vec<usize>,
     pub spelling: Spelling,
     pub statuses: Vec<(Option<&'static str>, u32)>,
     pub categories: CategoryMix,
@@ -320,8 +329,15 @@ impl Plan {
             let scenarios = indexes(&l.scenarios, &s.scenarios, &path, "unknown_scenario")?;
             subject_scenarios.push((subject, scenarios, chance(s.p, &format!("{path}.p"))?));
         }
+        let people = indexes(
+            &l.subject_types,
+            &mix.people.subject_types,
+            "people.subject_types",
+            "unknown_subject",
+        )?;
         Ok(Plan {
             subjects,
+            people,
             spelling: mix.spelling,
             statuses: statuses(&mix.statuses)?,
             categories: mix.categories,

@@ -362,6 +362,12 @@ mod tests {
                 "documents.as_of",
                 "date",
             ),
+            (
+                "subject_types = [\"individual\"]",
+                "subject_types = [\"person\"]",
+                "people.subject_types",
+                "unknown_subject",
+            ),
         ];
         for (from, to, path, fault) in cases {
             assert!(DEFAULT_MIX_TEXT.contains(from), "{from}");

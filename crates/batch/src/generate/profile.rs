@@ -132,7 +132,7 @@ impl Generator<'_> {
     }
 
     fn subject_name(&mut self, subject: usize) -> Option<String> {
-        if self.rs.subject_types[subject].id == "individual" {
+        if self.plan.people.contains(&subject) {
             let w = self.pick(WORDS);
             self.p(0.5).then(|| format!("{w}小店"))
         } else {
@@ -160,7 +160,7 @@ impl Generator<'_> {
         if let Some(n) = name {
             s.insert("name".into(), json!(n));
         }
-        if st.id != "individual" && self.p(0.5) {
+        if !self.plan.people.contains(&subject) && self.p(0.5) {
             let n = self.next_u64() % 1_000_000_000_000;
             s.insert("credit_code".into(), json!(format!("91440300{n:010}")));
         }
