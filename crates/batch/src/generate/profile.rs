@@ -35,7 +35,8 @@ struct Draft {
     goods: Vec<usize>,
     goods_written: Vec<String>,
     services: Vec<usize>,
-    documents: Vec<Value>,
+    /// Each document with its ruleset kind (`None`: a name it does not know).
+    documents: Vec<(Option<usize>, Value)>,
 }
 
 /// A name's spellings: id, Chinese name, aliases, code.
@@ -104,8 +105,8 @@ impl Generator<'_> {
             // The order categories are listed in never matters.
             d.categories.reverse();
         }
-        for doc in &mut d.documents {
-            self.details(doc, subject_name.as_deref());
+        for (kind, doc) in &mut d.documents {
+            self.details(*kind, doc, subject_name.as_deref());
         }
         if self.opts.validity {
             let as_of = self.pick(&self.plan.documents.as_of.clone());
@@ -127,7 +128,8 @@ impl Generator<'_> {
                 .collect();
             p.insert("services".into(), json!(written));
         }
-        p.insert("documents".into(), json!(d.documents));
+        let documents: Vec<Value> = d.documents.into_iter().map(|(_, v)| v).collect();
+        p.insert("documents".into(), Value::Array(documents));
         Value::Object(p)
     }
 
@@ -290,24 +292,15 @@ impl Generator<'_> {
         docs.sort_unstable();
         docs.dedup();
         for doc in docs {
-            if !self.p(q.document) || self.has_document(d, doc) {
+            if !self.p(q.document) || d.documents.iter().any(|(k, _)| *k == Some(doc)) {
                 continue;
             }
             let mut v = json!({"kind": self.document_name(doc)});
             for &a in atoms.iter().filter(|&&a| rs.atoms[a].doc.0 == doc) {
                 self.attribute(&rs.atoms[a], q.constraint, &mut v);
             }
-            d.documents.push(v);
+            d.documents.push((Some(doc), v));
         }
-    }
-
-    fn has_document(&self, d: &Draft, doc: usize) -> bool {
-        d.documents.iter().any(|v| {
-            v["kind"]
-                .as_str()
-                .and_then(|k| self.rs.lookups.documents.get(k))
-                == Some(doc)
-        })
     }
 
     fn document_name(&mut self, doc: usize) -> String {
@@ -412,17 +405,16 @@ impl Generator<'_> {
         }
         let u = self.plan.unknown_documents.clone();
         if self.p(u.p) {
-            d.documents.push(json!({"kind": self.pick(&u.names)}));
+            d.documents
+                .push((None, json!({"kind": self.pick(&u.names)})));
         }
     }
 
     /// A document's number, validity dates and holder.
-    fn details(&mut self, doc: &mut Value, subject: Option<&str>) {
+    fn details(&mut self, kind: Option<usize>, doc: &mut Value, subject: Option<&str>) {
         let m = self.plan.documents.clone();
         if self.p(m.number) {
-            let format = doc["kind"]
-                .as_str()
-                .and_then(|k| self.rs.lookups.documents.get(k))
+            let format = kind
                 .and_then(|k| self.rs.documents[k].number_format.as_ref())
                 .map(|f| f.example.clone());
             let template = match format {
