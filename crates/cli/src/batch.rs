@@ -10,10 +10,10 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use livegate_batch::generate::{GenOptions, Generator, Mix, MixError};
 use livegate_batch::{BatchError, Config, InputFormat, msg};
-use livegate_core::catalog::{io_reason, msg as core_msg};
+use livegate_core::catalog::io_reason;
 use livegate_core::{Lang, Options};
 
-use crate::{Failure, Stop, display, load_rules_with, today};
+use crate::{Failure, Stop, display, load_rules_with};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -145,13 +145,7 @@ fn config(args: &BatchArgs, lang: Lang) -> Result<Config, Failure> {
         }
         None => InputFormat::Jsonl,
     };
-    let as_of = match &args.as_of {
-        Some(d) => d
-            .trim()
-            .parse::<jiff::civil::Date>()
-            .map_err(|_| Failure(core_msg("invalid_date", lang, &[("value", d)])))?,
-        None => today(),
-    };
+    let as_of = crate::parse_as_of(args.as_of.as_deref(), lang)?;
     Ok(Config {
         format,
         summary: args.summary,

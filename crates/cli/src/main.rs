@@ -418,19 +418,12 @@ fn rules_show(rules: Option<&Path>, format: Format, lang: Lang) -> Result<ExitCo
 }
 
 /// The `--as-of` date, or today in Beijing time.
-fn parse_as_of(value: Option<&str>, lang: Lang) -> Result<jiff::civil::Date, Failure> {
+pub(crate) fn parse_as_of(value: Option<&str>, lang: Lang) -> Result<jiff::civil::Date, Failure> {
     match value {
-        Some(d) => d
-            .trim()
-            .parse::<jiff::civil::Date>()
-            .map_err(|_| Failure(msg("invalid_date", lang, &[("value", d)]))),
-        None => Ok(today()),
+        Some(d) => livegate_core::dates::parse_trimmed(d)
+            .ok_or_else(|| Failure(msg("invalid_date", lang, &[("value", d)]))),
+        None => Ok(livegate_core::dates::today()),
     }
-}
-
-/// Today in Beijing time (UTC+8), the clock WeChat's review keeps.
-fn today() -> jiff::civil::Date {
-    livegate_core::dates::today()
 }
 
 fn display(p: &Path) -> String {

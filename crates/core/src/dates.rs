@@ -30,6 +30,12 @@ pub fn parse(value: &str) -> Option<Date> {
     None
 }
 
+/// As [`parse`], with space around the date allowed: the common form is
+/// tried as it is first, since trimming decodes characters.
+pub fn parse_trimmed(value: &str) -> Option<Date> {
+    parse(value).or_else(|| parse(value.trim()))
+}
+
 /// Days since 1970-01-01, as the store keeps dates.
 pub fn to_days(date: Date) -> i64 {
     let epoch = Date::constant(1970, 1, 1);
@@ -59,6 +65,16 @@ mod tests {
             "2026-11-2x",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn space_around_a_date_is_allowed_and_nothing_else_is() {
+        let d = Some(Date::constant(2026, 11, 28));
+        assert_eq!(parse_trimmed("2026-11-28"), d);
+        assert_eq!(parse_trimmed(" 2026-11-28\n"), d);
+        for bad in ["2026-11-28T08:00", "+002026-11-28", "2026-02-30", ""] {
+            assert_eq!(parse_trimmed(bad), None, "{bad}");
         }
     }
 

@@ -188,15 +188,7 @@ pub(crate) fn parse_date(
     path: impl FnOnce() -> String,
     lang: Lang,
 ) -> Result<Date, ProfileError> {
-    // The common form as it is, before trimming (which decodes characters).
-    if let Some(date) = crate::dates::parse(value) {
-        return Ok(date);
-    }
-    let v = value.trim();
-    if let Some(date) = crate::dates::parse(v) {
-        return Ok(date);
-    }
-    v.parse::<Date>().map_err(|_| ProfileError {
+    crate::dates::parse_trimmed(value).ok_or_else(|| ProfileError {
         kind: crate::err::ErrorKind::Value,
         path: path(),
         line: None,
