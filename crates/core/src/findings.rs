@@ -20,6 +20,7 @@ use crate::ids::{DocKind, Entry};
 use crate::l10n::fill;
 use crate::report::build::Renderer;
 use crate::report::*;
+use crate::ruleset::Lookup;
 use jiff::civil::Date;
 
 /// Declares [`CheckKind`] and its table of ids from one list.
@@ -321,47 +322,36 @@ impl Renderer<'_> {
     }
 
     fn unknown_scenario(&self, index: &usize) -> Vec<Finding> {
-        let rs = self.rs;
-        let p = self.p;
-        let lang = self.lang;
-        let v = &p.scenarios[*index];
-        let field = msg("field_scenarios", lang, &[]);
-        self.unknown(
-            CheckKind::UnknownValue,
-            &field,
-            v,
-            rs.lookups.scenarios.nearest(v),
-            format!("scenarios[{index}]"),
-        )
+        let l = &self.rs.lookups.scenarios;
+        self.unknown_in_list("scenarios", &self.p.scenarios, l, *index)
     }
 
     fn unknown_goods(&self, index: &usize) -> Vec<Finding> {
-        let rs = self.rs;
-        let p = self.p;
-        let lang = self.lang;
-        let v = &p.goods[*index];
-        let field = msg("field_goods", lang, &[]);
-        self.unknown(
-            CheckKind::UnknownValue,
-            &field,
-            v,
-            rs.lookups.goods.nearest(v),
-            format!("goods[{index}]"),
-        )
+        self.unknown_in_list("goods", &self.p.goods, &self.rs.lookups.goods, *index)
     }
 
     fn unknown_service(&self, index: &usize) -> Vec<Finding> {
-        let rs = self.rs;
-        let p = self.p;
-        let lang = self.lang;
-        let v = &p.services[*index];
-        let field = msg("field_services", lang, &[]);
+        let l = &self.rs.lookups.services;
+        self.unknown_in_list("services", &self.p.services, l, *index)
+    }
+
+    /// A value of one of the profile's lists (`scenarios`, `goods`,
+    /// `services`) that the ruleset does not know, with the nearest name.
+    fn unknown_in_list(
+        &self,
+        list: &str,
+        values: &[String],
+        lookup: &Lookup,
+        index: usize,
+    ) -> Vec<Finding> {
+        let v = &values[index];
+        let field = msg(&format!("field_{list}"), self.lang, &[]);
         self.unknown(
             CheckKind::UnknownValue,
             &field,
             v,
-            rs.lookups.services.nearest(v),
-            format!("services[{index}]"),
+            lookup.nearest(v),
+            format!("{list}[{index}]"),
         )
     }
 
