@@ -44,6 +44,8 @@ describe("batch pre-check", () => {
     assert.equal(await status.getAttribute("data-errors"), "3");
     const lines = await page.locator("table.bad-lines tbody tr td:first-child").allTextContents();
     assert.deepEqual(lines.map(Number), [11, 501, 1000], "the bad lines, by line number (the header is line 1)");
+    const kinds = await page.locator("table.bad-lines tbody tr td:nth-child(2)").allTextContents();
+    assert.deepEqual(kinds, ["资料有误", "资料有误", "表格行有误"], "each fault's kind in words, not its id");
     const [jsonl] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载结果（JSONL）" }).click()]);
     const records = readFileSync(await jsonl.path(), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(records.length, 1000);
@@ -52,6 +54,14 @@ describe("batch pre-check", () => {
     const [summary] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载汇总（CSV）" }).click()]);
     assert.equal(readFileSync(await summary.path(), "utf8").trim().split("\n").length, 1001);
     await shoot(page, "batch-result");
+    await Promise.all([page.waitForNavigation(), page.locator("a.lang").click()]);
+    const english = await page.locator("table.bad-lines tbody tr td:nth-child(2)").allTextContents();
+    assert.deepEqual(english, ["Invalid profile", "Invalid profile", "Invalid row"]);
+    const messages = await page.locator("table.bad-lines tbody tr td:nth-child(3)").allTextContents();
+    assert.equal(messages.length, 3);
+    for (const m of messages) assert.ok(!/[\u4e00-\u9fff]/.test(m), `an English reader gets the fault in English: ${m}`);
+    assert.deepEqual((await page.locator("table.bad-lines tbody tr td:first-child").allTextContents()).map(Number), [11, 501, 1000]);
+    await shoot(page, "batch-result-en");
     await page.close();
   });
 

@@ -95,6 +95,10 @@ describe("pre-check wizard", () => {
     assert.ok(await page.getByRole("button", { name: "复制资料 JSON" }).isVisible());
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.locator("form#precheck").isVisible(), false, "print shows the result, not the form");
+    await page.emulateMedia({ media: "screen" });
+    await Promise.all([page.waitForNavigation(), page.locator("a.lang").click()]);
+    assert.equal(await page.locator("html").getAttribute("lang"), "en");
+    await shoot(page, "wizard-result-en");
     await page.close();
   });
 

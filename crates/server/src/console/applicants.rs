@@ -103,7 +103,7 @@ fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
                         @for s in [PathStatus::Available, PathStatus::Pending, PathStatus::Actionable, PathStatus::Blocked] {
                             @let v = format!("{}={}", p.id, s.as_str());
                             option value=(v) selected[cur("path_status") == v] {
-                                (p.name.get(l)) "：" (rm(l, &format!("status_{}", s.as_str())))
+                                (p.name.get(l)) (rm(l, "colon")) (rm(l, &format!("status_{}", s.as_str())))
                             }
                         }
                     }

@@ -216,14 +216,14 @@ fn running(l: Lang, done: u64) -> Markup {
 
 fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &JobMeta) -> Markup {
     let l = cx.lang;
-    let errors = batch_jobs::errors(dir, 500);
+    let errors = batch_jobs::errors(dir, batch_jobs::SHOWN_ERRORS, l);
     let ok = meta.records - meta.errors;
     html! {
         p role="status" data-records=(ok) data-errors=(meta.errors) {
             (tf(l, "batch_counts", &[("records", &ok.to_string()), ("errors", &meta.errors.to_string())]))
         }
         ul { @for (v, n) in Verdict::ALL.iter().zip(meta.verdicts) {
-            li { (verdict_mark(*v)) " " (rm(l, &format!("verdict_{}", v.as_str()))) "：" (n) }
+            li { (verdict_mark(*v)) " " (rm(l, &format!("verdict_{}", v.as_str()))) (rm(l, "colon")) (n) }
         } }
         @if !meta.missing.is_empty() {
             h2 { (t(l, "chart_missing")) }
@@ -245,9 +245,22 @@ fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &JobMeta) -
         @if !errors.is_empty() {
             div.table-wrap tabindex="0" { table.bad-lines {
                 thead { tr { th scope="col" { (t(l, "batch_line")) } th scope="col" { (t(l, "batch_error_kind")) } th scope="col" { (t(l, "batch_error")) } } }
-                tbody { @for (line, kind, message) in &errors { tr { td { (line) } td { code { (kind) } } td { (message) } } } }
+                tbody { @for (line, kind, message) in &errors { tr { td { (line) } td data-kind=(kind) { (kind_name(l, kind)) } td { (message) } } } }
             } }
         }
+    }
+}
+
+/// An error record's kind in words; its id stays in the results file and
+/// in `data-kind`.
+fn kind_name(l: Lang, kind: &str) -> String {
+    match kind {
+        "invalid_json" => t(l, "batch_kind_invalid_json"),
+        "invalid_profile" => t(l, "batch_kind_invalid_profile"),
+        "invalid_row" => t(l, "batch_kind_invalid_row"),
+        "line_too_long" => t(l, "batch_kind_line_too_long"),
+        "not_utf8" => t(l, "batch_kind_not_utf8"),
+        other => other.to_string(),
     }
 }
 

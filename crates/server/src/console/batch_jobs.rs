@@ -15,6 +15,17 @@ use livegate_core::{Lang, Options, Ruleset};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A language as the error files are named: `errors-zh.jsonl`.
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// How many bad lines a finished job's page lists.
+pub const SHOWN_ERRORS: usize = 500;
+
 /// What `job.json` keeps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JobMeta {
@@ -104,6 +115,11 @@ pub fn run(rs: &Ruleset, jobs: &Jobs, dir: &Path, mut meta: JobMeta, lang: Lang)
     let counter = jobs.start(&meta.id);
     let outcome = evaluate(rs, dir, &meta, lang, &counter).and_then(|t| {
         write_summary_csv(rs, dir)?;
+        let other = match lang {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        write_errors_in(rs, dir, &meta, other)?;
         Ok(t)
     });
     match outcome {
@@ -165,6 +181,71 @@ fn evaluate(
     Ok(totals)
 }
 
+/// The lines of the job's first [`SHOWN_ERRORS`] errors in `lang` too,
+/// in `errors-<lang>.jsonl`, so a reader of the other language sees the
+/// faults in theirs: those lines (after the CSV header) are run again.
+fn write_errors_in(rs: &Ruleset, dir: &Path, meta: &JobMeta, lang: Lang) -> Result<(), String> {
+    let wanted: Vec<u64> = errors_from(&dir.join("results.jsonl"), SHOWN_ERRORS)
+        .into_iter()
+        .map(|(line, ..)| line)
+        .collect();
+    let (input, numbers) = lines_of(&input_path(dir, meta.csv), &wanted, meta.csv)?;
+    let cfg = Config {
+        format: if meta.csv {
+            InputFormat::Csv
+        } else {
+            InputFormat::Jsonl
+        },
+        summary: true,
+        jobs: 1,
+        options: Options { lang, as_of: None },
+        ..Config::default()
+    };
+    let mut out = Vec::new();
+    livegate_batch::run(rs, input.as_slice(), &mut out, &cfg, &|_| {})
+        .map_err(|e| format!("{e:?}"))?;
+    let mut file = BufWriter::new(
+        std::fs::File::create(dir.join(format!("errors-{}.jsonl", lang_code(lang))))
+            .map_err(|e| e.to_string())?,
+    );
+    for rec in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let mut v: Value = serde_json::from_slice(rec).map_err(|e| e.to_string())?;
+        let again = v.get("line").and_then(Value::as_u64).unwrap_or(0) as usize;
+        if v.get("error").is_none() || again == 0 || again > numbers.len() {
+            continue;
+        }
+        v["line"] = numbers[again - 1].into();
+        writeln!(file, "{v}").map_err(|e| e.to_string())?;
+    }
+    file.flush().map_err(|e| e.to_string())
+}
+
+/// The input's lines numbered `wanted` (ascending), preceded for a CSV by
+/// everything up to its header; and each written line's number in the input.
+fn lines_of(path: &Path, wanted: &[u64], csv: bool) -> Result<(Vec<u8>, Vec<u64>), String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // No cap: a line too long for the batch is copied whole, to be refused
+    // again in the other language.
+    let mut reader = livegate_batch::lines::LineReader::new(BufReader::new(file), usize::MAX);
+    let mut line = livegate_batch::lines::Line::default();
+    let (mut out, mut numbers) = (Vec::new(), Vec::new());
+    let mut header = csv;
+    let mut next = wanted.iter().peekable();
+    while next.peek().is_some() && reader.next_into(&mut line).map_err(|e| e.to_string())? {
+        let take = header || next.peek() == Some(&&line.number);
+        if take {
+            if !header {
+                next.next();
+            }
+            header &= line.bytes.iter().all(u8::is_ascii_whitespace);
+            out.extend_from_slice(&line.bytes);
+            out.push(b'\n');
+            numbers.push(line.number);
+        }
+    }
+    Ok((out, numbers))
+}
+
 /// `summary.csv`: a row per record, from `results.jsonl`, streamed.
 fn write_summary_csv(rs: &Ruleset, dir: &Path) -> Result<(), String> {
     let input = std::fs::File::open(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
@@ -221,8 +302,17 @@ fn csv_row(rs: &Ruleset, rec: &Value) -> Vec<String> {
 }
 
 /// The first `limit` error records of a finished job.
-pub fn errors(dir: &Path, limit: usize) -> Vec<(u64, String, String)> {
-    let Ok(file) = std::fs::File::open(dir.join("results.jsonl")) else {
+pub fn errors(dir: &Path, limit: usize, lang: Lang) -> Vec<(u64, String, String)> {
+    let own = dir.join(format!("errors-{}.jsonl", lang_code(lang)));
+    if own.exists() {
+        return errors_from(&own, limit);
+    }
+    errors_from(&dir.join("results.jsonl"), limit)
+}
+
+/// The error records of a records file: line, kind and message.
+fn errors_from(path: &Path, limit: usize) -> Vec<(u64, String, String)> {
+    let Ok(file) = std::fs::File::open(path) else {
         return Vec::new();
     };
     BufReader::new(file)

@@ -285,7 +285,7 @@ fn attribute(l: Lang, rs: &Ruleset, a: usize, f: &Form, new: bool) -> Markup {
         .collect();
     html! {
         fieldset.sub {
-            legend { (attr.name.get(l)) @if new { span.hint { " (" (tf(l, "attribute_for", &[("documents", &owners.join("、"))])) ")" } } }
+            legend { (attr.name.get(l)) @if new { span.hint { " (" (tf(l, "attribute_for", &[("documents", &owners.join(&super::report::rm(l, "list_sep")))])) ")" } } }
             div.choices { @for v in &attr.values {
                 label.choice {
                     input type="checkbox" name=(name) value=(v.id) checked[f.has(&name, &v.id)];

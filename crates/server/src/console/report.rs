@@ -75,7 +75,7 @@ pub fn result(l: Lang, rs: &Ruleset, r: &Report) -> Markup {
     html! {
         section.result aria-labelledby="result-title" data-verdict=(r.verdict.as_str()) {
             h2 id="result-title" { (t(l, "result_title")) }
-            p.verdict { (rm(l, "verdict")) ": " (verdict_badge(l, r.verdict)) }
+            p.verdict { (rm(l, "verdict")) (rm(l, "colon")) (verdict_badge(l, r.verdict)) }
             @if !r.assumed_approved.is_empty() {
                 p.hint { (msg("assumed_approved", l, &[("categories", &r.assumed_approved.join(&rm(l, "list_sep")))])) }
             }
@@ -120,17 +120,18 @@ fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
                 p.unserved { (msg("scenario_unserved", l, &[("scenarios", &names.join(&rm(l, "list_sep")))])) }
             }
             @if !p.required_categories.is_empty() {
-                p { (rm(l, "required_categories")) ": " (p.required_categories.join(&rm(l, "list_sep"))) }
+                p { (rm(l, "required_categories")) (rm(l, "colon")) (p.required_categories.join(&rm(l, "list_sep"))) }
             }
             @for a in nearest { (nearest_alternative(l, rs, a)) }
             @if let Some(d) = p.review_days {
                 p { (msg("review_days", l, &[("days", &d.to_string())])) }
             }
             @if !p.setup.is_empty() {
-                p { (rm(l, "setup_title")) "：" }
+                p { (rm(l, "setup_title")) (rm(l, "colon")) }
                 ol.setup { @for s in &p.setup {
                     li data-step=(s.id) {
-                        (s.name) " （" (livegate_core::text::step_duration(s.days, s.working_days, l)) "）"
+                        @let took = livegate_core::text::step_duration(s.days, s.working_days, l);
+                        (msg("with_duration", l, &[("name", &s.name), ("duration", &took)]))
                         @if let Some(n) = &s.note { br; span.hint { (n) } }
                         " " (source_link(l, &s.source))
                     }
