@@ -119,7 +119,10 @@ pub fn run(rs: &Ruleset, jobs: &Jobs, dir: &Path, mut meta: JobMeta, lang: Lang)
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         };
-        write_errors_in(rs, dir, &meta, other)?;
+        // Without it the page shows the faults in the job's language.
+        if let Err(e) = write_errors_in(rs, dir, &meta, other) {
+            tracing::warn!(error = %e, job = %meta.id, "batch job: the bad lines in the other language");
+        }
         Ok(t)
     });
     match outcome {
