@@ -32,11 +32,12 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// The most allocations a decision may make on average: 26.7 measured on
-/// 2026-11-29 on the profiles of the vocabulary-driven generator
-/// (BENCHMARKS.md), with a little room. Lower it when the engine allocates
-/// less.
-const CEILING: f64 = 28.0;
+/// The most allocations a decision may make on average: 28.7 measured on
+/// 2026-12-03 on the profiles of the vocabulary-driven generator, after
+/// the ruleset took WeChat's current catalogue (26.7 on 2026-11-29 before
+/// it: more documents, and the ranking's set of the documents given), with
+/// a little room. Lower it when the engine allocates less.
+const CEILING: f64 = 30.0;
 
 #[test]
 fn a_decision_allocates_no_more_than_it_did() {

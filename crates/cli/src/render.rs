@@ -191,6 +191,9 @@ fn category(
     for a in alts {
         alternative(out, a, lang)?;
     }
+    if let Some(r) = &c.nearest_reason {
+        writeln!(out, "      {DIM}{}{DIM:#}", r.message)?;
+    }
     Ok(())
 }
 
@@ -201,8 +204,18 @@ fn alternative(out: &mut impl Write, a: &AlternativeReport, lang: Lang) -> io::R
         msg("alt_not_applicable", lang, &[])
     } else if a.satisfied {
         msg("alt_satisfied", lang, &[])
-    } else {
+    } else if a.missing_from_authority.is_empty() {
         msg("alt_missing", lang, &[("n", &a.missing.len().to_string())])
+    } else {
+        let (n, k) = (
+            a.missing.len().to_string(),
+            a.missing_from_authority.len().to_string(),
+        );
+        msg(
+            "alt_missing_authority",
+            lang,
+            &[("n", &n), ("authority", &k)],
+        )
     };
     let style = if a.nearest { BOLD } else { DIM };
     writeln!(out, "      {style}{pointer} {} — {how}{style:#}", a.label)
@@ -220,7 +233,11 @@ fn path_tail(out: &mut impl Write, p: &PathReport, lang: Lang) -> io::Result<()>
             join(&p.required_categories, lang)
         )?;
     }
-    let docs: Vec<_> = p.actions.iter().filter(|a| a.document.is_some()).collect();
+    let docs: Vec<_> = p
+        .actions
+        .iter()
+        .filter(|a| a.document.is_some() || a.id == "confirm_documents")
+        .collect();
     if !docs.is_empty() {
         writeln!(out, "    {}:", m("to_prepare"))?;
         for a in docs {
@@ -307,6 +324,9 @@ fn plan(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
             }
             for (i, a) in r.plan.iter().enumerate() {
                 writeln!(out, "  {}. {}", i + 1, a.message)?;
+            }
+            if let Some(why) = &r.plan_reason {
+                writeln!(out, "  {DIM}{}{DIM:#}", why.message)?;
             }
         }
         None => {

@@ -80,6 +80,10 @@ pub struct ImportArgs {
     /// Overwrite an existing fragment.
     #[arg(long)]
     force: bool,
+    /// The day the response was read from WeChat, written as each
+    /// category's `verified` (default: today in Beijing time).
+    #[arg(long, value_name = "DATE")]
+    verified: Option<String>,
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
 }
@@ -98,9 +102,11 @@ pub fn import(a: ImportArgs) -> Result<ExitCode, Stop> {
         .map(|l| l.ruleset)
         .map_err(|e| Failure(format!("{}\n{e}", msg("invalid_ruleset", lang, &[]))))?;
     let probe_name = format!("<{out_name}>");
+    let day = crate::parse_as_of(a.verified.as_deref(), lang)?;
     let text = read_input(&a.file, lang)?;
     let from = display(&a.file);
-    let imported = livegate_core::wechat_import::import(&text, &from, &rs).map_err(|e| {
+    let imported = livegate_core::wechat_import::import_on(&text, &from, &rs, Some(day));
+    let imported = imported.map_err(|e| {
         let error = e.localized(lang);
         Failure(msg(
             "invalid_catalogue",

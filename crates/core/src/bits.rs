@@ -41,6 +41,26 @@ impl Bits {
             .sum()
     }
 
+    /// How many bits of `self` are neither in `held` nor outside `within`:
+    /// the missing documents of one kind (those an authority issues).
+    pub fn count_missing_within(&self, held: &Bits, within: &Bits) -> u32 {
+        self.0
+            .iter()
+            .zip(held.0.iter())
+            .zip(within.0.iter())
+            .map(|((a, h), w)| (a & !h & w).count_ones())
+            .sum()
+    }
+
+    /// How many bits of `self` are in `held`: the documents already there.
+    pub fn count_held(&self, held: &Bits) -> u32 {
+        self.0
+            .iter()
+            .zip(held.0.iter())
+            .map(|(a, h)| (a & h).count_ones())
+            .sum()
+    }
+
     /// The bits of `self` that are not in `held`, in increasing order.
     pub fn missing<'a>(&'a self, held: &'a Bits) -> impl Iterator<Item = usize> + 'a {
         self.0
@@ -94,6 +114,11 @@ mod tests {
         held.insert(63);
         held.insert(129);
         assert_eq!(need.count_missing(&held), 2);
+        assert_eq!(need.count_held(&held), 2);
+        let mut within = Bits::new(130);
+        within.insert(64);
+        within.insert(129);
+        assert_eq!(need.count_missing_within(&held, &within), 1);
         assert_eq!(need.missing(&held).collect::<Vec<_>>(), vec![0, 64]);
         assert!(!need.is_subset(&held));
         held.union_with(&need);

@@ -149,6 +149,7 @@ pub fn diff(old: &Ruleset, new: &Ruleset, lang: Lang) -> Vec<Change> {
     vocabularies(&mut o, old, new);
     attribute_values(&mut o, old, new);
     documents(&mut o, old, new);
+    first_levels(&mut o, old, new);
     categories(&mut o, old, new);
     paths(&mut o, old, new);
     rules(&mut o, old, new);
@@ -291,6 +292,35 @@ fn documents(o: &mut Out, old: &Ruleset, new: &Ruleset) {
             &fmt(od),
             &fmt(d),
         );
+        let issuer = |d: &DocumentKind| {
+            let may_differ = if d.holder_may_differ { " *" } else { "" };
+            format!("{}{may_differ}", d.issued_by.as_str())
+        };
+        o.field(
+            "document",
+            &d.id,
+            &name,
+            "what_issued_by",
+            &issuer(od),
+            &issuer(d),
+        );
+    }
+}
+
+/// The first levels and their older names: which names mean one category.
+fn first_levels(o: &mut Out, old: &Ruleset, new: &Ruleset) {
+    let name = |f: &crate::ruleset::FirstLevel| (f.name.clone(), f.name.clone());
+    o.added_removed(
+        "first_level",
+        "area_first_level",
+        &named(&old.first_levels, name),
+        &named(&new.first_levels, name),
+    );
+    for f in &new.first_levels {
+        if let Some(of) = old.first_levels.iter().find(|x| x.name == f.name) {
+            let (a, b) = (of.aliases.join(" | "), f.aliases.join(" | "));
+            o.field("first_level", &f.name, &f.name, "what_aliases", &a, &b);
+        }
     }
 }
 
@@ -356,6 +386,14 @@ fn category_fields(o: &mut Out, (old, oc): (&Ruleset, &Category), (new, c): (&Ru
     );
     f(o, "what_documents_sourced", &sourced_old, &sourced_new);
     f(o, "what_source", &oc.source, &c.source);
+    f(
+        o,
+        "what_qualification_source",
+        &oc.qualification_source,
+        &c.qualification_source,
+    );
+    let day = |v: &Option<String>| v.clone().unwrap_or_default();
+    f(o, "what_verified", &day(&oc.verified), &day(&c.verified));
     f(o, "what_wechat_ids", &ids(oc), &ids(c));
     if oc.alternatives.len() != c.alternatives.len() {
         let (a, b) = (
@@ -562,6 +600,15 @@ fn rule_fields(o: &mut Out, (old, or): (&Ruleset, &Rule), (new, r): (&Ruleset, &
     f(o, "what_action", &action(or), &action(r));
     f(o, "what_days", &days(or.days), &days(r.days));
     f(o, "what_require", &req(old, or), &req(new, r));
+    let spared = |rs: &Ruleset, r: &Rule| {
+        let v: Vec<String> = r
+            .spare_ways
+            .iter()
+            .map(|&(p, w)| format!("{}.{}", rs.paths[p].id, rs.paths[p].ways[w].id))
+            .collect();
+        v.join(" | ")
+    };
+    f(o, "what_spare_ways", &spared(old, or), &spared(new, r));
     if when_key(old, or, lang) != when_key(new, r, lang) {
         o.push(
             ChangeKind::Changed,

@@ -86,6 +86,14 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
     if !opens.is_empty() {
         intro.push(msg("doc_opens", lang, &[("paths", &join(&opens, lang))]));
     }
+    let older = older_names(rs, c);
+    if !older.is_empty() {
+        intro.push(msg(
+            "doc_older_names",
+            lang,
+            &[("names", &join(&older, lang))],
+        ));
+    }
     let scen: Vec<String> = c
         .scenarios
         .iter()
@@ -109,6 +117,11 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
         rows.push(Row {
             head: m("col_qualification"),
             lines: vec![m("doc_unsourced")],
+        });
+    } else if c.alternatives.is_empty() {
+        rows.push(Row {
+            head: m("col_qualification"),
+            lines: vec![m("doc_no_qualification")],
         });
     }
     let n = c.alternatives.len().to_string();
@@ -143,9 +156,17 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
             lines: notes,
         });
     }
+    let mut sources = vec![c.source.clone()];
+    if c.qualification_source != c.source {
+        let q = &c.qualification_source;
+        sources.push(msg("doc_qualification_source", lang, &[("source", q)]));
+    }
+    if let Some(day) = &c.verified {
+        sources.push(msg("doc_verified", lang, &[("date", day)]));
+    }
     rows.push(Row {
         head: m("source"),
-        lines: vec![c.source.clone()],
+        lines: sources,
     });
     Section {
         title: format!("{} - {}", c.first, c.second),
@@ -153,6 +174,23 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
         intro,
         rows,
     }
+}
+
+/// The category's label under the older names of its first level.
+fn older_names(rs: &Ruleset, c: &Category) -> Vec<String> {
+    let mut out: Vec<String> = rs
+        .first_levels
+        .iter()
+        .filter(|f| f.name == c.first)
+        .flat_map(|f| &f.aliases)
+        .map(|a| format!("{a}/{}", c.second))
+        .collect();
+    for a in &c.aliases {
+        if !out.contains(a) && *a != c.label() {
+            out.push(a.clone());
+        }
+    }
+    out
 }
 
 /// What every renderer (markdown, HTML, the console) lays out.

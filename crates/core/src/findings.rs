@@ -493,7 +493,7 @@ impl Renderer<'_> {
             CheckKind::DocumentsUnsourced,
             &[
                 ("categories", &list),
-                ("source", &rs.categories[categories[0]].source),
+                ("source", &rs.categories[categories[0]].qualification_source),
             ],
             |f| f.subject = Some(first.clone()),
         )

@@ -130,6 +130,10 @@ pub struct ProfileCategory {
     /// Why WeChat's review rejected it (`getcategory`'s `audit_reason`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_reason: Option<String>,
+    /// For a category whose documents the ruleset does not list: the
+    /// person confirms they hold what WeChat's page asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_confirmed: Option<bool>,
 }
 
 impl ProfileCategory {

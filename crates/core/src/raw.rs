@@ -31,6 +31,10 @@ pub struct RawRuleset {
     pub documents: Vec<RawDocument>,
     #[serde(default)]
     pub groups: Vec<RawGroup>,
+    /// First-level category names WeChat has used: the current name and
+    /// its older ones, so that a category written either way is one.
+    #[serde(default)]
+    pub first_levels: Vec<RawFirstLevel>,
     #[serde(default)]
     pub categories: Vec<RawCategory>,
     #[serde(default)]
@@ -150,6 +154,19 @@ pub struct RawFragmentMeta {
     pub imported_from: Option<S>,
 }
 
+/// A first level (一级类目) as WeChat names it today, with the names it
+/// had before.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFirstLevel {
+    pub name: S,
+    #[serde(default)]
+    pub aliases: Vec<S>,
+    /// Where the current name and the older ones are read.
+    #[serde(default)]
+    pub sources: Vec<S>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSubjectType {
@@ -195,6 +212,20 @@ pub struct RawDocument {
     /// What the document is, in the words of the source (examples of it).
     #[serde(default)]
     pub description: Option<Spanned<Text>>,
+    /// Who makes it: `authority` (a licence, filing or approval to apply
+    /// for), `registration` (the subject's own registration certificate:
+    /// a business licence, a credit code certificate), `applicant`
+    /// (written by the applicant: rules, agreements, letters, forms,
+    /// screenshots) or `partner` (another party's document the applicant
+    /// obtains from it). Ranks the nearest alternative; `authority` when
+    /// absent.
+    #[serde(default)]
+    pub issued_by: Option<S>,
+    /// WeChat asks for this document as another party holds it (a
+    /// manufacturer's permit, a partner's licence): its holder need not be
+    /// the subject. Always so for `issued_by = "partner"`.
+    #[serde(default)]
+    pub holder_may_differ: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -259,6 +290,13 @@ pub struct RawCategory {
     /// 0): no alternatives, and no warning for it.
     #[serde(default)]
     pub no_qualification: Option<Spanned<bool>>,
+    /// Where the qualification (or its absence) was read, when another
+    /// page than `source`: WeChat's category catalogue.
+    #[serde(default)]
+    pub qualification_source: Option<S>,
+    /// The day the qualification was last checked against that source.
+    #[serde(default)]
+    pub verified: Option<Spanned<toml::value::Datetime>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -323,6 +361,9 @@ pub struct RawWay {
     /// its categories.
     #[serde(default)]
     pub scenarios: Option<Vec<S>>,
+    /// The regions whose subjects this way serves; every region when absent.
+    #[serde(default)]
+    pub regions: Option<Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -341,6 +382,10 @@ pub struct RawRule {
     pub require_category: Option<S>,
     #[serde(default)]
     pub paths: Option<Vec<S>>,
+    /// Ways (`PATH.WAY`) a `block` leaves open: the path stays open
+    /// through them alone.
+    #[serde(default)]
+    pub spare_ways: Vec<S>,
     #[serde(default)]
     pub days: Option<u32>,
     pub message: Spanned<Text>,

@@ -63,6 +63,53 @@ pub struct DocumentKind {
     pub number_format: Option<NumberFormat>,
     /// What the document is, in the source's words (its examples).
     pub description: Option<Text>,
+    /// Who makes it: an authority, the applicant, or a partner.
+    pub issued_by: IssuedBy,
+    /// Its holder need not be the subject (WeChat asks for another party's).
+    pub holder_may_differ: bool,
+}
+
+/// Who makes a document: what ranks one alternative nearer than another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssuedBy {
+    /// A licence, filing or approval to apply for from an authority: the
+    /// slowest to get.
+    #[default]
+    Authority,
+    /// The subject's own registration certificate, which it holds by being
+    /// registered (a business licence, a credit code certificate).
+    Registration,
+    /// Written by the applicant itself.
+    Applicant,
+    /// Another party's document, obtained from it.
+    Partner,
+}
+
+impl IssuedBy {
+    pub const ALL: [(&'static str, IssuedBy); 4] = [
+        ("authority", IssuedBy::Authority),
+        ("registration", IssuedBy::Registration),
+        ("applicant", IssuedBy::Applicant),
+        ("partner", IssuedBy::Partner),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssuedBy::Authority => "authority",
+            IssuedBy::Registration => "registration",
+            IssuedBy::Applicant => "applicant",
+            IssuedBy::Partner => "partner",
+        }
+    }
+}
+
+/// A first level as WeChat names it today, and the names it had before.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstLevel {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub sources: Vec<String>,
 }
 
 /// The format a document's number must have (a reviewer checks it).
@@ -185,9 +232,14 @@ pub struct Category {
     pub source: String,
     pub alternatives: Vec<Alternative>,
     /// Whether a source gives its documents (its `alternatives`). When not,
-    /// the category is never taken as qualified on documents, and adding it
-    /// counts one action more for the documents WeChat will ask for.
+    /// the category is never taken as qualified on documents unless the
+    /// person confirms they hold what WeChat asks for, and adding it
+    /// counts one action more for those documents.
     pub documents_sourced: bool,
+    /// Where the qualification (or its absence) was read.
+    pub qualification_source: String,
+    /// The day the qualification was last checked against its source.
+    pub verified: Option<String>,
 }
 
 impl Category {
@@ -214,6 +266,19 @@ pub struct Way {
     /// The scenarios this way opens the path for (its categories' by
     /// default). With declared scenarios, a path needs a way for each.
     pub scenarios: Vec<usize>,
+    /// The regions whose subjects it serves; `None`: every region.
+    pub regions: Option<Vec<usize>>,
+}
+
+impl Way {
+    /// Whether the way serves a subject of this type and region.
+    pub fn serves(&self, subject_bit: SubjectMask, region: Option<usize>) -> bool {
+        self.subjects.is_none_or(|s| s & subject_bit != 0)
+            && self
+                .regions
+                .as_ref()
+                .is_none_or(|rs| region.is_some_and(|r| rs.contains(&r)))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -319,6 +384,8 @@ pub struct Rule {
     pub require: Option<CategoryReq>,
     /// `None`: every path.
     pub paths: Option<Vec<usize>>,
+    /// Ways a `block` leaves open, as (path, way).
+    pub spare_ways: Vec<(usize, usize)>,
     pub days: Option<u32>,
     pub message: Text,
     pub source: String,
@@ -329,6 +396,11 @@ pub struct Rule {
 impl Rule {
     pub fn applies_to_path(&self, path: usize) -> bool {
         self.paths.as_ref().is_none_or(|p| p.contains(&path))
+    }
+
+    /// Whether a `block` leaves path `path` open through some way.
+    pub fn spares(&self, path: usize) -> bool {
+        self.spare_ways.iter().any(|&(p, _)| p == path)
     }
 }
 
@@ -343,7 +415,12 @@ pub struct Check {
 }
 
 /// The actions the engine itself proposes; a rule may name further ones.
-pub const ENGINE_ACTIONS: [&str; 3] = ["add_category", "resubmit_category", "provide_document"];
+pub const ENGINE_ACTIONS: [&str; 4] = [
+    "add_category",
+    "resubmit_category",
+    "confirm_documents",
+    "provide_document",
+];
 
 /// Lookup from every name a profile may use (id, Chinese and English name,
 /// aliases, code) to an index. Keys are normalised with [`normalize`].
@@ -410,6 +487,8 @@ pub struct Lookups {
     pub values: Vec<Lookup>,
     /// `first/second`, id and aliases.
     pub categories: Lookup,
+    /// First-level names, current and older, to their [`FirstLevel`].
+    pub first_levels: Lookup,
     /// Setup steps by id and name.
     pub steps: Lookup,
 }
@@ -427,9 +506,14 @@ pub struct Ruleset {
     pub attributes: Vec<Attribute>,
     pub documents: Vec<DocumentKind>,
     pub groups: Vec<Group>,
+    /// First levels with their older names.
+    pub first_levels: Vec<FirstLevel>,
     pub atoms: Vec<Atom>,
     /// For each document kind, the atoms that name it.
     pub atoms_by_doc: Vec<Vec<usize>>,
+    /// The atoms whose document an authority issues: what ranks an
+    /// alternative as further away than its count of documents.
+    pub authority_atoms: Bits,
     pub categories: Vec<Category>,
     pub paths: Vec<Path>,
     /// Every path's setup steps, in path order.
@@ -465,6 +549,16 @@ impl Ruleset {
         })
     }
 
+    /// A first level as WeChat names it today (`医疗` → `医疗服务`); a name
+    /// the ruleset does not know stays as it is.
+    pub fn current_first<'a>(&'a self, first: &'a str) -> &'a str {
+        let first = first.trim();
+        match self.lookups.first_levels.get(first) {
+            Some(i) => &self.first_levels[i].name,
+            None => first,
+        }
+    }
+
     pub fn check(&self, kind: CheckKind) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(move |c| c.kind == kind)
     }
@@ -488,6 +582,7 @@ impl Ruleset {
             "attributes": &self.attributes,
             "documents": &self.documents,
             "groups": &self.groups,
+            "first_levels": &self.first_levels,
             "atoms": &self.atoms,
             "categories": &self.categories,
             "paths": &self.paths,

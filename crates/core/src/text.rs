@@ -57,6 +57,17 @@ impl Ruleset {
                 &[("subjects", &self.subject_names(s, lang))],
             ));
         }
+        if let Some(regions) = &w.regions {
+            let names: Vec<String> = regions
+                .iter()
+                .map(|&r| self.regions[r].name.get(lang).to_string())
+                .collect();
+            parts.push(msg(
+                "way_regions",
+                lang,
+                &[("regions", &join(&names, lang))],
+            ));
+        }
         if !w.categories.is_empty() {
             let cats: Vec<String> = w
                 .categories

@@ -112,6 +112,7 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
                 wechat_first: Some(c.first),
                 wechat_second: Some(c.second),
                 audit_reason: c.audit_reason.filter(|r| !r.trim().is_empty()),
+                documents_confirmed: None,
             })
         })
         .collect()
@@ -120,7 +121,15 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
 /// A profile's categories replaced by WeChat's: WeChat lists every category
 /// added to the mini program, so the profile keeps only the ones it plans
 /// (status `planned`) that WeChat does not list yet.
-pub fn merge_categories(profile: &mut Profile, wechat: Vec<ProfileCategory>) {
+pub fn merge_categories(profile: &mut Profile, mut wechat: Vec<ProfileCategory>) {
+    // What the person confirmed of a category stays with it.
+    for w in &mut wechat {
+        w.documents_confirmed = profile
+            .categories
+            .iter()
+            .find(|c| c.label() == w.label())
+            .and_then(|c| c.documents_confirmed);
+    }
     let planned: Vec<ProfileCategory> = profile
         .categories
         .drain(..)

@@ -126,6 +126,10 @@ pub struct FragCategory {
     pub scope: Option<FragText>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub no_qualification: bool,
+    /// The day the qualification was read from WeChat's response (written
+    /// by [`to_toml`] as a TOML date).
+    #[serde(skip)]
+    pub verified: Option<toml::value::Datetime>,
     /// Written as tables of their own after the category's.
     #[serde(skip)]
     pub alternatives: Vec<FragAlternative>,
@@ -187,6 +191,26 @@ fn error(path: String, message: String) -> ProfileError {
 /// id, an unknown `father` or child, or a cycle in `children` is an error
 /// naming the JSON path.
 pub fn import(text: &str, imported_from: &str, rs: &Ruleset) -> Result<Imported, ProfileError> {
+    import_on(text, imported_from, rs, None)
+}
+
+/// As [`import`], each category marked as verified on `day` (when the
+/// response was read), for `rules lint` to tell when it grows stale.
+pub fn import_on(
+    text: &str,
+    imported_from: &str,
+    rs: &Ruleset,
+    day: Option<jiff::civil::Date>,
+) -> Result<Imported, ProfileError> {
+    let mut imported = import_nodes(text, imported_from, rs)?;
+    let day = day.and_then(|d| d.to_string().parse::<toml::value::Datetime>().ok());
+    for c in &mut imported.fragment.categories {
+        c.verified = day;
+    }
+    Ok(imported)
+}
+
+fn import_nodes(text: &str, imported_from: &str, rs: &Ruleset) -> Result<Imported, ProfileError> {
     let nodes = parse(text)?;
     check_tree(&nodes)?;
     let mut b = Builder::new(rs);
@@ -351,6 +375,7 @@ impl<'a> Builder<'a> {
             source: GETALLCATEGORIES.to_string(),
             scope,
             no_qualification: n.sensitive_type != 1,
+            verified: None,
             alternatives,
         });
         let cats = &mut self.out.fragment.categories;
@@ -625,7 +650,11 @@ pub fn to_toml(f: &Fragment) -> Result<String, String> {
         out += &table("[documents]", d)?;
     }
     for c in &f.categories {
-        out += &table("[categories]", c)?;
+        let mut t = as_table("[categories]", c)?;
+        if let Some(day) = c.verified {
+            t.insert("verified".into(), toml::Value::Datetime(day));
+        }
+        out += &write_table("[categories]", &t);
         for a in &c.alternatives {
             out += &table("[categories.alternatives]", a)?;
         }
@@ -635,16 +664,23 @@ pub fn to_toml(f: &Fragment) -> Result<String, String> {
 
 /// `[name]` and one `key = value` line per field, values inline.
 fn table<T: Serialize>(name: &str, v: &T) -> Result<String, String> {
-    let value = toml::Value::try_from(v).map_err(|e| e.to_string())?;
-    let toml::Value::Table(t) = value else {
-        return Err(format!("{name} is not a table"));
-    };
+    Ok(write_table(name, &as_table(name, v)?))
+}
+
+fn as_table<T: Serialize>(name: &str, v: &T) -> Result<toml::Table, String> {
+    match toml::Value::try_from(v).map_err(|e| e.to_string())? {
+        toml::Value::Table(t) => Ok(t),
+        _ => Err(format!("{name} is not a table")),
+    }
+}
+
+fn write_table(name: &str, t: &toml::Table) -> String {
     let mut out = format!("[{name}]\n");
-    for (k, v) in &t {
+    for (k, v) in t {
         out += &format!("{k} = {v}\n");
     }
     out.push('\n');
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

@@ -53,6 +53,19 @@ pub(super) struct Spelling {
 pub(super) struct CategoryMix {
     pub slash: f64,
     pub reverse: f64,
+    /// The share of listed categories whose documents the ruleset does not
+    /// list that the merchant says it holds (`documents_confirmed`).
+    #[serde(default)]
+    pub confirmed: f64,
+}
+
+impl CategoryMix {
+    fn checked(self) -> Result<CategoryMix, MixError> {
+        chance(self.slash, "categories.slash")?;
+        chance(self.reverse, "categories.reverse")?;
+        chance(self.confirmed, "categories.confirmed")?;
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -340,7 +353,7 @@ impl Plan {
             people,
             spelling: mix.spelling,
             statuses: statuses(&mix.statuses)?,
-            categories: mix.categories,
+            categories: mix.categories.checked()?,
             businesses: businesses(rs, &mix.businesses)?,
             subject_scenarios,
             goods: weighted_ids(&l.goods, &mix.goods, "goods", "unknown_goods")?,

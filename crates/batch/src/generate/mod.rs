@@ -283,7 +283,7 @@ mod tests {
         let mut categories = std::collections::BTreeSet::new();
         let mut documents = std::collections::BTreeSet::new();
         let mut subjects = std::collections::BTreeSet::new();
-        for l in lines(&rs, GenOptions::default(), 20_000) {
+        for l in lines(&rs, GenOptions::default(), 60_000) {
             let p = parse_profile(&l).expect("a generated profile parses");
             let d = livegate_core::decide(&rs, &p, None, Lang::En).expect("it decides");
             subjects.insert(d.subject);

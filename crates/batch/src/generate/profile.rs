@@ -227,7 +227,10 @@ impl Generator<'_> {
         let cat = &rs.categories[c];
         if self.p(listed) {
             let (first, second) = self.category_levels(c);
-            let v = self.written_category(&first, &second);
+            let mut v = self.written_category(&first, &second);
+            if !cat.documents_sourced && self.p(self.plan.categories.confirmed) {
+                v["documents_confirmed"] = json!(true);
+            }
             d.categories.push(v);
             d.listed.push(c);
         }
@@ -241,14 +244,22 @@ impl Generator<'_> {
         }
     }
 
-    /// A category's levels: as the ruleset writes them, or an alias.
+    /// A category's levels: as the ruleset writes them, or an alias (one
+    /// of its own, or its first level's older name).
     fn category_levels(&mut self, c: usize) -> (String, String) {
-        let cat = &self.rs.categories[c];
+        let rs = self.rs;
+        let cat = &rs.categories[c];
         let s = self.plan.spelling;
-        if !cat.aliases.is_empty()
-            && self.weighted(&[(false, s.id + s.name + s.code), (true, s.alias)])
+        let older = rs
+            .first_levels
+            .iter()
+            .filter(|f| f.name == cat.first)
+            .flat_map(|f| &f.aliases)
+            .map(|a| format!("{a}/{}", cat.second));
+        let aliases: Vec<String> = cat.aliases.iter().cloned().chain(older).collect();
+        if !aliases.is_empty() && self.weighted(&[(false, s.id + s.name + s.code), (true, s.alias)])
         {
-            let alias = &cat.aliases[self.below(cat.aliases.len())];
+            let alias = &aliases[self.below(aliases.len())];
             if let Some((first, second)) = alias.split_once('/') {
                 return (first.to_string(), second.to_string());
             }

@@ -18,15 +18,72 @@ struct AltCx<'a, 'r> {
     all_subjects: SubjectMask,
 }
 
+/// The first levels: each name, current or older, is one first level.
+pub(super) struct Firsts {
+    pub list: Vec<FirstLevel>,
+    pub lookup: Lookup,
+}
+
+impl Firsts {
+    /// A label written with every name of its first level: `医疗/互联网医院`
+    /// and `医疗服务/互联网医院` for the same category.
+    fn variants(&self, label: &str) -> Vec<String> {
+        let Some((first, rest)) = label.split_once('/') else {
+            return vec![label.to_string()];
+        };
+        match self.lookup.get(first.trim()) {
+            Some(f) => {
+                let fl = &self.list[f];
+                std::iter::once(&fl.name)
+                    .chain(&fl.aliases)
+                    .map(|n| format!("{n}/{rest}"))
+                    .collect()
+            }
+            None => vec![label.to_string()],
+        }
+    }
+}
+
 impl Cx<'_> {
+    /// The first levels and their older names; a name is one first level's.
+    pub(super) fn first_levels(&mut self, raw: &[RawFirstLevel]) -> Firsts {
+        let mut list = Vec::new();
+        let mut lookup = Lookup::default();
+        let mut seen = HashSet::new();
+        for (i, f) in raw.iter().enumerate() {
+            let k = format!("first_levels[{i}]");
+            for n in std::iter::once(&f.name).chain(&f.aliases) {
+                let name = n.get_ref().trim();
+                if name.is_empty() || name.contains('/') {
+                    self.error(n.span(), &k, "a first level is a name without `/`");
+                } else if !seen.insert(normalize(name)) {
+                    self.error(n.span(), &k, format!("first level `{name}` is named twice"));
+                }
+                lookup.insert(name, i);
+            }
+            list.push(FirstLevel {
+                name: f.name.get_ref().trim().to_string(),
+                aliases: f
+                    .aliases
+                    .iter()
+                    .map(|a| a.get_ref().trim().to_string())
+                    .collect(),
+                sources: self.sources(&f.sources, &format!("{k}.sources")),
+            });
+        }
+        Firsts { list, lookup }
+    }
+
     /// Categories from the ruleset and its included fragments, looked up
-    /// by `first/second`, id and aliases.
+    /// by `first/second` (under every name of the first level), id and
+    /// aliases.
     pub(super) fn categories(
         &mut self,
         raw: &[RawCategory],
         v: &Vocab,
         ex: &mut ExprCx,
         groups: &[Group],
+        firsts: &Firsts,
     ) -> (Vec<Category>, Lookup) {
         let scenario_ids = ids(&v.scenarios, |s| &s.id);
         let subject_ids = ids(&v.subject_types, |s| &s.id);
@@ -45,15 +102,34 @@ impl Cx<'_> {
             let id = self.id(&c.id, &format!("{k}.id"), &mut seen);
             let label = format!("{}/{}", c.first.get_ref(), c.second.get_ref());
             self.check_label(c, &k, &label, &mut seen_labels);
-            lookup.insert(&label, i);
+            self.check_current_first(c, &k, firsts);
+            for l in firsts.variants(&label) {
+                lookup.insert(&l, i);
+            }
             lookup.insert(&id, i);
             for a in &c.aliases {
-                lookup.insert(a.get_ref(), i);
+                for l in firsts.variants(a.get_ref()) {
+                    lookup.insert(&l, i);
+                }
             }
             categories.push(self.category(c, &k, id, &scenario_ids, &mut acx));
         }
         self.leave();
         (categories, lookup)
+    }
+
+    /// A category names its first level as WeChat does today.
+    fn check_current_first(&mut self, c: &RawCategory, k: &str, firsts: &Firsts) {
+        let first = c.first.get_ref().trim();
+        if let Some(f) = firsts.lookup.get(first)
+            && firsts.list[f].name != first
+        {
+            let m = format!(
+                "`{first}` is an older name of the first level `{}`: write the current one (the older name still matches)",
+                firsts.list[f].name
+            );
+            self.warn(c.first.span(), format!("{k}.first"), m);
+        }
     }
 
     fn check_label(&mut self, c: &RawCategory, k: &str, label: &str, seen: &mut HashSet<String>) {
@@ -111,6 +187,11 @@ impl Cx<'_> {
             alternatives.push(alt);
         }
         let unsourced = self.qualification_kind(c, k, alternatives.is_empty());
+        let qualification_source = match &c.qualification_source {
+            Some(q) => self.source(Some(q), q.span(), &format!("{k}.qualification_source")),
+            None => source.clone(),
+        };
+        let verified = c.verified.as_ref().and_then(|d| self.verified(d, k));
         Category {
             id,
             first: c.first.get_ref().clone(),
@@ -123,7 +204,21 @@ impl Cx<'_> {
             source,
             alternatives,
             documents_sourced: !unsourced,
+            qualification_source,
+            verified,
         }
+    }
+
+    /// The day a qualification was checked: a date, not in the future of
+    /// the ruleset's own date.
+    fn verified(&mut self, d: &toml::Spanned<toml::value::Datetime>, k: &str) -> Option<String> {
+        let v = d.get_ref();
+        if v.date.is_none() || v.time.is_some() {
+            let key = format!("{k}.verified");
+            self.error(d.span(), key, "verified must be a date such as 2026-12-03");
+            return None;
+        }
+        Some(v.to_string())
     }
 
     /// Whether the category says no source gives its documents; checks

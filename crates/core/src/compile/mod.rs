@@ -360,7 +360,9 @@ impl<'a> Cx<'a> {
         let doc_ids = ids(&v.documents, |d| &d.id);
         let mut ex = ExprCx::new(&subject_ids, &doc_ids, &v, &raw.groups);
         let groups = self.groups(&raw.groups, &mut ex)?;
-        let (categories, category_lookup) = self.categories(&raw.categories, &v, &mut ex, &groups);
+        let firsts = self.first_levels(&raw.first_levels);
+        let (categories, category_lookup) =
+            self.categories(&raw.categories, &v, &mut ex, &groups, &firsts);
         let mut used = vec![false; categories.len()];
         let (paths, steps, step_lookup) = self.paths(&raw.paths, &v, &categories, &mut used);
         let actions = self.actions(&raw.actions);
@@ -370,6 +372,8 @@ impl<'a> Cx<'a> {
             category_lookup: &category_lookup,
             paths: &paths,
             actions: &actions,
+            first_levels: &firsts.list,
+            first_lookup: &firsts.lookup,
         };
         let rules = self.rules(&raw.rules, &refs, &mut used);
         let checks = self.checks(&raw.checks);
@@ -390,6 +394,7 @@ impl<'a> Cx<'a> {
             atoms,
             categories,
             category_lookup,
+            firsts,
             paths,
             steps,
             step_lookup,
@@ -421,6 +426,7 @@ struct Parts {
     atoms: Vec<Atom>,
     categories: Vec<Category>,
     category_lookup: Lookup,
+    firsts: categories::Firsts,
     paths: Vec<Path>,
     steps: Vec<SetupStep>,
     step_lookup: Lookup,
@@ -444,6 +450,12 @@ fn assemble(p: Parts) -> Ruleset {
     let mut atoms_by_doc = vec![Vec::new(); p.v.documents.len()];
     for (i, a) in p.atoms.iter().enumerate() {
         atoms_by_doc[a.doc.0].push(i);
+    }
+    let mut authority_atoms = crate::bits::Bits::new(p.atoms.len());
+    for (i, a) in p.atoms.iter().enumerate() {
+        if p.v.documents[a.doc.0].issued_by == IssuedBy::Authority {
+            authority_atoms.insert(i);
+        }
     }
     let mut categories_by_doc: Vec<Vec<usize>> = vec![Vec::new(); p.v.documents.len()];
     for (c, cat) in p.categories.iter().enumerate() {
@@ -475,8 +487,10 @@ fn assemble(p: Parts) -> Ruleset {
         attributes: v.attributes,
         documents: v.documents,
         groups: p.groups,
+        first_levels: p.firsts.list,
         atoms: p.atoms,
         atoms_by_doc,
+        authority_atoms,
         categories: p.categories,
         paths: p.paths,
         steps: p.steps,
@@ -493,6 +507,7 @@ fn assemble(p: Parts) -> Ruleset {
             attributes: v.attribute_lookup,
             values: v.value_lookups,
             categories: p.category_lookup,
+            first_levels: p.firsts.lookup,
             steps: p.step_lookup,
         },
         all_subjects: v.all_subjects,

@@ -142,11 +142,21 @@ impl Cx<'_> {
                 .collect(),
             None => way_scenarios(categories, &cats),
         };
+        let region_ids = ids(&v.regions, |r| &r.id);
+        let regions = wr.regions.as_ref().map(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(n, r)| {
+                    self.resolve(r, &format!("{wk}.regions[{n}]"), "region", &region_ids)
+                })
+                .collect()
+        });
         Way {
             id,
             subjects,
             categories: cats,
             scenarios,
+            regions,
         }
     }
 

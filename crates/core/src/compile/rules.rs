@@ -17,6 +17,8 @@ pub(super) struct Refs<'a> {
     pub category_lookup: &'a Lookup,
     pub paths: &'a [Path],
     pub actions: &'a BTreeMap<String, Text>,
+    pub first_levels: &'a [FirstLevel],
+    pub first_lookup: &'a Lookup,
 }
 
 impl Cx<'_> {
@@ -77,6 +79,7 @@ impl Cx<'_> {
                 .collect::<Vec<_>>()
         });
         self.rule_action(r, k, refs);
+        let spare_ways = self.spare_ways(r, k, refs);
         let category_ids = ids(refs.categories, |c| &c.id);
         let shown_with = r
             .shown_with
@@ -101,11 +104,39 @@ impl Cx<'_> {
             action: r.action.as_ref().map(|a| a.get_ref().clone()),
             require,
             paths,
+            spare_ways,
             days: r.days,
             message: self.text(&r.message, &format!("{k}.message")),
             source: self.source(r.source.as_ref(), r.id.span(), &format!("{k}.source")),
             basis: self.basis(r.basis.as_ref(), r.id.span(), &format!("{k}.basis")),
         }
+    }
+
+    /// The ways (`PATH.WAY`) a blocking rule leaves open.
+    fn spare_ways(&mut self, r: &RawRule, k: &str, refs: &Refs) -> Vec<(usize, usize)> {
+        if !r.spare_ways.is_empty() && !r.block {
+            let key = format!("{k}.spare_ways");
+            self.error(r.id.span(), key, "only a rule that blocks spares ways");
+        }
+        let all: Vec<String> = refs
+            .paths
+            .iter()
+            .flat_map(|p| p.ways.iter().map(move |w| format!("{}.{}", p.id, w.id)))
+            .collect();
+        let all_ids: Vec<&str> = all.iter().map(String::as_str).collect();
+        r.spare_ways
+            .iter()
+            .enumerate()
+            .filter_map(|(n, s)| {
+                let key = format!("{k}.spare_ways[{n}]");
+                let i = self.resolve(s, &key, "way (`path.way`)", &all_ids)?;
+                let (path, way) = s.get_ref().split_once('.')?;
+                let pi = refs.paths.iter().position(|p| p.id == path)?;
+                let wi = refs.paths[pi].ways.iter().position(|w| w.id == way)?;
+                debug_assert_eq!(all_ids[i], s.get_ref());
+                Some((pi, wi))
+            })
+            .collect()
     }
 
     /// A rule's action exists; a prohibiting rule must name one.
@@ -185,7 +216,12 @@ impl Cx<'_> {
                 self.error(s.span(), key, "`/*` needs a first level before it");
                 return None;
             }
-            return Some(CategoryReq::FirstLevel(first.to_string()));
+            // Written with an older name, it still means today's.
+            let current = match refs.first_lookup.get(first.trim()) {
+                Some(f) => refs.first_levels[f].name.clone(),
+                None => first.trim().to_string(),
+            };
+            return Some(CategoryReq::FirstLevel(current));
         }
         let category_ids = ids(refs.categories, |c| &c.id);
         let i = match refs.category_lookup.get(v) {

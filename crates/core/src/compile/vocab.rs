@@ -254,6 +254,7 @@ impl Cx<'_> {
             .description
             .as_ref()
             .map(|t| self.text(t, &format!("{k}.description")));
+        let issued_by = self.issued_by(d, k);
         DocumentKind {
             id,
             name,
@@ -261,7 +262,19 @@ impl Cx<'_> {
             attributes,
             number_format,
             description,
+            issued_by,
+            holder_may_differ: d.holder_may_differ || issued_by == IssuedBy::Partner,
         }
+    }
+
+    /// Who makes a document; an authority when the ruleset does not say.
+    fn issued_by(&mut self, d: &RawDocument, k: &str) -> IssuedBy {
+        let Some(s) = &d.issued_by else {
+            return IssuedBy::Authority;
+        };
+        let names: Vec<&str> = IssuedBy::ALL.iter().map(|(n, _)| *n).collect();
+        self.resolve(s, &format!("{k}.issued_by"), "issuer", &names)
+            .map_or(IssuedBy::Authority, |i| IssuedBy::ALL[i].1)
     }
 
     /// A licence-number format: its pattern compiles and its example fits.

@@ -58,6 +58,9 @@ pub struct CategoryEval {
     pub profile_status: Option<CategoryStatus>,
     /// Shown as `first/*`: a first-level requirement not met by a listed category.
     pub first_level: bool,
+    /// Its documents are not in the ruleset and the person has not said
+    /// they hold what WeChat's page asks for: that is still to do.
+    pub confirm: bool,
 }
 
 /// Why a path needs a category: the way that opens it, or a rule.
@@ -124,6 +127,9 @@ pub struct PathDecision {
     pub missing: Vec<usize>,
     /// How many actions open the path.
     pub actions: usize,
+    /// Of the documents still missing, those an authority issues: the
+    /// first measure of effort (livegate's ranking).
+    pub authority: usize,
     pub review_days: Option<u32>,
     /// Setup steps still to do once the path is open: a bit per step of
     /// [`Ruleset::steps`](crate::ruleset::Ruleset::steps).
@@ -144,6 +150,8 @@ pub struct Decision {
     pub notes: Vec<Note>,
     /// Atoms the counting documents satisfy.
     pub held: Bits,
+    /// Atoms of the document kinds the profile gives, counting or not.
+    pub given: Bits,
     /// The best status of each ruleset category the profile lists.
     pub status: Vec<Option<CategoryStatus>>,
     /// The alternatives of every category the paths require, each with
@@ -207,21 +215,52 @@ pub(crate) fn status_rank(s: CategoryStatus) -> u8 {
     }
 }
 
-/// The term of an alternative missing fewest atoms for this subject, and how
-/// many it misses; `None` when no term applies to the subject type.
+/// How far a combination of documents is from being complete, in the
+/// order livegate ranks it (its own judgement, not WeChat's): first the
+/// missing documents an authority issues (a licence takes months, a letter
+/// the applicant writes a day), then every missing document, then the most
+/// documents already held. The smallest is the nearest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Effort {
+    pub authority: u32,
+    pub missing: u32,
+    pub held: std::cmp::Reverse<u32>,
+    /// Missing documents the profile gives but that do not count (expired,
+    /// another holder, short of a service item): mending one is nearer
+    /// than starting one.
+    pub given: std::cmp::Reverse<u32>,
+}
+
+impl Effort {
+    /// The effort of `atoms`, with `held` counting and `given` written in
+    /// the profile.
+    pub fn of(atoms: &Bits, held: &Bits, authority: &Bits, given: &Bits) -> Effort {
+        Effort {
+            authority: atoms.count_missing_within(held, authority),
+            missing: atoms.count_missing(held),
+            held: std::cmp::Reverse(atoms.count_held(held)),
+            given: std::cmp::Reverse(atoms.count_missing_within(held, given)),
+        }
+    }
+}
+
+/// The term of an alternative nearest for this subject (by [`Effort`]; the
+/// first listed among equals), and its effort; `None` when no term applies
+/// to the subject type.
 pub(crate) fn best_term(
     alt: &Alternative,
-    held: &Bits,
+    (held, given): (&Bits, &Bits),
     subject_bit: SubjectMask,
-) -> Option<(usize, u32)> {
-    let mut best: Option<(usize, u32)> = None;
+    authority: &Bits,
+) -> Option<(usize, Effort)> {
+    let mut best: Option<(usize, Effort)> = None;
     for (i, t) in alt.terms.iter().enumerate() {
         if t.subjects & subject_bit == 0 {
             continue;
         }
-        let n = t.atoms.count_missing(held);
-        if best.is_none_or(|(_, b)| n < b) {
-            best = Some((i, n));
+        let e = Effort::of(&t.atoms, held, authority, given);
+        if best.is_none_or(|(_, b)| e < b) {
+            best = Some((i, e));
         }
     }
     best
@@ -236,6 +275,9 @@ struct Resolved<'p> {
     /// The subject's region (`None` only when the ruleset has no regions).
     region: Option<usize>,
     status: Vec<Option<CategoryStatus>>,
+    /// For each ruleset category, whether the person confirms holding what
+    /// WeChat's page asks for it.
+    confirmed: Vec<bool>,
     /// Every listed category: first level, known id, status.
     listed: Vec<(&'p str, Option<usize>, CategoryStatus)>,
     scenarios: Vec<usize>,
@@ -243,6 +285,15 @@ struct Resolved<'p> {
     services: Vec<usize>,
     held: Bits,
     present: Vec<bool>,
+    /// The atoms of every document kind the profile gives, counting or not.
+    given: Bits,
+}
+
+/// The profile's categories as the ruleset knows them.
+struct Listing<'p> {
+    status: Vec<Option<CategoryStatus>>,
+    confirmed: Vec<bool>,
+    listed: Vec<(&'p str, Option<usize>, CategoryStatus)>,
 }
 
 struct Decider<'r> {
@@ -305,11 +356,12 @@ fn number_fits(regex: &regex::Regex, number: &str) -> bool {
     }
 }
 
-/// How many categories a decision adds that the profile does not list.
+/// How many categories a decision adds that the profile does not list (a
+/// category it lists as planned is the business's own choice).
 fn adds(d: &PathDecision) -> usize {
     d.requirements
         .iter()
-        .filter(|q| q.eval.action == Some(CategoryAction::Add))
+        .filter(|q| q.eval.action == Some(CategoryAction::Add) && q.eval.profile_status.is_none())
         .count()
 }
 
@@ -318,6 +370,10 @@ fn adds(d: &PathDecision) -> usize {
 struct Effects<'a> {
     extra: Vec<(usize, &'a CategoryReq)>,
     prohibit: Vec<(usize, Vec<usize>)>,
+    /// The ways a blocking rule leaves open (a bit per way; all by default).
+    allowed: u64,
+    /// The first blocking rule that spares some ways.
+    sparing: Option<usize>,
 }
 
 fn blocked(by: Option<usize>) -> PathDecision {
@@ -332,6 +388,7 @@ fn blocked(by: Option<usize>) -> PathDecision {
         prohibit: Vec::new(),
         missing: Vec::new(),
         actions: 0,
+        authority: 0,
         review_days: None,
         setup: 0,
         go_live: None,

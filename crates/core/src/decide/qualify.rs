@@ -12,24 +12,20 @@ impl<'r> Decider<'r> {
         r: &Resolved,
     ) -> CategoryEval {
         let cat = &self.rs.categories[c];
-        let mut nearest: Option<(usize, usize, u32)> = None;
-        for (i, alt) in cat.alternatives.iter().enumerate() {
-            if let Some((t, n)) = best_term(alt, &r.held, r.subject_bit)
-                && nearest.is_none_or(|(.., b)| n < b)
-            {
-                nearest = Some((i, t, n));
-            }
-        }
-        // Without a sourced list, documents can neither qualify nor fail it.
+        let nearest = self.nearest_alternative(c, r);
+        // Without a sourced list, documents can neither qualify nor fail
+        // it: the person confirms they hold what WeChat's page asks for.
         let unsourced = !cat.documents_sourced;
-        let qualified =
-            !unsourced && (cat.alternatives.is_empty() || nearest.is_some_and(|(.., n)| n == 0));
+        let confirm = unsourced && !r.confirmed[c] && st != Some(CategoryStatus::Approved);
+        let qualified = if unsourced {
+            !confirm
+        } else {
+            cat.alternatives.is_empty() || nearest.is_some_and(|(.., e)| e.missing == 0)
+        };
         let can_qualify = unsourced || cat.alternatives.is_empty() || nearest.is_some();
         let (state, action) = match st {
             Some(CategoryStatus::Approved) => (CategoryState::Held, None),
-            Some(CategoryStatus::Pending) if qualified || unsourced => {
-                (CategoryState::Pending, None)
-            }
+            Some(CategoryStatus::Pending) if qualified => (CategoryState::Pending, None),
             Some(CategoryStatus::Pending) if can_qualify => (CategoryState::Actionable, None),
             Some(CategoryStatus::Rejected) if can_qualify => {
                 (CategoryState::Actionable, Some(CategoryAction::Resubmit))
@@ -46,7 +42,27 @@ impl<'r> Decider<'r> {
             nearest: nearest.map(|(a, t, _)| (a, t)),
             profile_status: st,
             first_level: false,
+            confirm,
         }
+    }
+
+    /// The alternative nearest for the subject, by [`Effort`] (the first
+    /// listed among equals): (alternative, term, effort).
+    pub(super) fn nearest_alternative(
+        &self,
+        c: usize,
+        r: &Resolved,
+    ) -> Option<(usize, usize, Effort)> {
+        let mut nearest: Option<(usize, usize, Effort)> = None;
+        for (i, alt) in self.rs.categories[c].alternatives.iter().enumerate() {
+            let docs = (&r.held, &r.given);
+            if let Some((t, e)) = best_term(alt, docs, r.subject_bit, &self.rs.authority_atoms)
+                && nearest.is_none_or(|(.., b)| e < b)
+            {
+                nearest = Some((i, t, e));
+            }
+        }
+        nearest
     }
 
     pub(super) fn eval_req(&self, req: &CategoryReq, r: &Resolved) -> CategoryEval {
@@ -74,6 +90,7 @@ impl<'r> Decider<'r> {
                     nearest: None,
                     profile_status: None,
                     first_level: true,
+                    confirm: false,
                 })
             }
         }
@@ -106,6 +123,7 @@ impl<'r> Decider<'r> {
             nearest: None,
             profile_status: Some(st),
             first_level: true,
+            confirm: false,
         }
     }
 

@@ -94,7 +94,11 @@ impl<'r> Decider<'r> {
         let region = self.region(p)?;
         let done = self.steps_done(p)?;
 
-        let (status, listed) = self.categories(p)?;
+        let Listing {
+            status,
+            confirmed,
+            listed,
+        } = self.categories(p)?;
 
         let scenarios = intern(
             &p.scenarios,
@@ -115,6 +119,12 @@ impl<'r> Decider<'r> {
         let subject_code = self.subject_checks(p, subject);
 
         let (held, present, mut docs) = self.documents(p, date, subject_code.as_deref())?;
+        let mut given = Bits::new(rs.atoms.len());
+        for (kind, _) in present.iter().enumerate().filter(|(_, p)| **p) {
+            for &a in &rs.atoms_by_doc[kind] {
+                given.insert(a);
+            }
+        }
         self.duplicates_and_expiry(&mut docs, &status, date);
 
         Ok(Resolved {
@@ -123,34 +133,28 @@ impl<'r> Decider<'r> {
             subject_bit: 1 << subject,
             region,
             status,
+            confirmed,
             listed,
             scenarios,
             goods,
             services,
             held,
             present,
+            given,
         })
     }
 
     /// The status of each ruleset category the profile lists (the best when
-    /// listed twice), and each listed category's first level, ruleset index
-    /// and status.
-    #[allow(clippy::type_complexity)]
-    pub(super) fn categories<'p>(
-        &mut self,
-        p: &'p Profile,
-    ) -> Result<
-        (
-            Vec<Option<CategoryStatus>>,
-            Vec<(&'p str, Option<usize>, CategoryStatus)>,
-        ),
-        ProfileError,
-    >
+    /// listed twice), whether its documents are confirmed, and each listed
+    /// category's first level (as WeChat names it today), ruleset index and
+    /// status.
+    pub(super) fn categories<'p>(&mut self, p: &'p Profile) -> Result<Listing<'p>, ProfileError>
     where
         'r: 'p,
     {
         let rs = self.rs;
         let mut status: Vec<Option<CategoryStatus>> = vec![None; rs.categories.len()];
+        let mut confirmed = vec![false; rs.categories.len()];
         let mut listed = Vec::with_capacity(p.categories.len());
         let mut assumed = Vec::new();
         for (i, c) in p.categories.iter().enumerate() {
@@ -164,6 +168,7 @@ impl<'r> Decider<'r> {
                     if status[k].is_none_or(|old| status_rank(st) < status_rank(old)) {
                         status[k] = Some(st);
                     }
+                    confirmed[k] |= c.documents_confirmed == Some(true);
                 }
                 None => self.notes.push(Note::UnknownCategory { category: i }),
             }
@@ -179,7 +184,7 @@ impl<'r> Decider<'r> {
             }
             let first = match known {
                 Some(k) => rs.categories[k].first.as_str(),
-                None => c.first_level(),
+                None => rs.current_first(c.first_level()),
             };
             listed.push((first, known, st));
         }
@@ -188,7 +193,11 @@ impl<'r> Decider<'r> {
                 categories: assumed,
             });
         }
-        Ok((status, listed))
+        Ok(Listing {
+            status,
+            confirmed,
+            listed,
+        })
     }
 
     /// A category's status as written; none is taken as approved (and said).
@@ -302,7 +311,10 @@ impl<'r> Decider<'r> {
                 });
             }
         }
-        if let (Some(holder), Some(subject)) = (d.holder.as_deref(), p.subject.name.as_deref())
+        // WeChat asks for some documents as another party holds them.
+        let own = !self.rs.documents[kind].holder_may_differ;
+        if let (true, Some(holder), Some(subject)) =
+            (own, d.holder.as_deref(), p.subject.name.as_deref())
             && !names_equal(holder, subject)
         {
             counts = false;
@@ -313,6 +325,7 @@ impl<'r> Decider<'r> {
         }
         if let Some(code) = d.credit_code.as_deref() {
             let norm = credit::normalized(code);
+            let subject_code = subject_code.filter(|_| own);
             match credit::validate(&norm) {
                 Err(error) => self.notes.push(Note::InvalidCreditCode {
                     entry: Some(Entry(i)),

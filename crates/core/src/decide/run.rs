@@ -17,21 +17,24 @@ impl<'r> Decider<'r> {
         let mut docs = Bits::new(rs.documents.len());
         let live = self.live_scenarios(&r);
         let mut paths = Vec::with_capacity(rs.paths.len());
-        // The plan's path: the furthest status, the fewest actions, then the
-        // shortest setup after them (livegate's tie-break), then ruleset order.
-        let mut plan: Option<(PathStatus, usize, u32, usize)> = None;
+        // The plan's path: the furthest status, then the least effort (the
+        // fewest authority-issued documents, then the fewest actions), then
+        // the shortest setup after them (livegate's ranking), then ruleset
+        // order.
+        let mut plan: Option<(PathStatus, usize, usize, u32, usize)> = None;
         for (pi, path) in rs.paths.iter().enumerate() {
-            let blocked_by = rs
-                .rules
-                .iter()
-                .zip(&fired)
-                .position(|(rule, m)| m.is_some() && rule.block && rule.applies_to_path(pi));
+            let blocked_by = rs.rules.iter().zip(&fired).position(|(rule, m)| {
+                m.is_some() && rule.block && rule.applies_to_path(pi) && !rule.spares(pi)
+            });
             if blocked_by.is_some() {
                 paths.push(blocked(blocked_by));
                 continue;
             }
             let fx = self.effects(pi, &fired);
             let mut d = self.choose(pi, &fx, &live, &r, &mut docs);
+            if d.status == PathStatus::Blocked && d.blocked_by.is_none() {
+                d.blocked_by = fx.sparing;
+            }
             if d.actions > 0 {
                 d.missing = self.missing_documents(&d, &r, &mut docs);
             }
@@ -40,7 +43,13 @@ impl<'r> Decider<'r> {
                 d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));
             }
             if d.status != PathStatus::Blocked {
-                let key = (d.status, d.actions, golive::days(rs, d.setup), pi);
+                let key = (
+                    d.status,
+                    d.authority,
+                    d.actions,
+                    golive::days(rs, d.setup),
+                    pi,
+                );
                 if plan.is_none_or(|c| key < c) {
                     plan = Some(key);
                 }
@@ -54,7 +63,7 @@ impl<'r> Decider<'r> {
         self.scenario_checks(&r);
         let alternatives = self.alternatives(&paths, &r);
         if let Some(pi) = plan_path {
-            self.unsourced_checks(&paths[pi]);
+            self.unsourced_checks(&paths[pi], &r);
         }
 
         Decision {
@@ -65,23 +74,30 @@ impl<'r> Decider<'r> {
             plan_path,
             notes: self.notes,
             held: r.held,
+            given: r.given,
             alternatives,
             status: r.status,
         }
     }
 
-    /// Whether a rule's `when` holds, and what matched. With `plan`, a
-    /// `categories_not_approved` condition also holds for an absent category
-    /// the plan's path needs.
-    /// What the fired rules do to path `pi`: categories they require and
-    /// goods they prohibit.
+    /// What the fired rules do to path `pi`: categories they require,
+    /// goods they prohibit, and the ways a block leaves open.
     fn effects(&self, pi: usize, fired: &[Option<Matched>]) -> Effects<'r> {
         let mut extra = Vec::new();
         let mut prohibit = Vec::new();
+        let (mut allowed, mut sparing) = (u64::MAX, None);
         for (ri, (rule, m)) in self.rs.rules.iter().zip(fired).enumerate() {
             let Some(m) = m else { continue };
             if !rule.applies_to_path(pi) {
                 continue;
+            }
+            if rule.block && rule.spares(pi) {
+                allowed &= rule
+                    .spare_ways
+                    .iter()
+                    .filter(|(p, _)| *p == pi)
+                    .fold(0, |mask, (_, w)| mask | (1 << w));
+                sparing = sparing.or(Some(ri));
             }
             if let Some(req) = &rule.require {
                 extra.push((ri, req));
@@ -90,7 +106,12 @@ impl<'r> Decider<'r> {
                 prohibit.push((ri, m.goods.clone()));
             }
         }
-        Effects { extra, prohibit }
+        Effects {
+            extra,
+            prohibit,
+            allowed,
+            sparing,
+        }
     }
 
     /// A note for each rule that fires, now that the plan is known (a
@@ -123,6 +144,9 @@ impl<'r> Decider<'r> {
         }
     }
 
+    /// Whether a rule's `when` holds, and what matched. With `plan`, a
+    /// `categories_not_approved` condition also holds for an absent category
+    /// the plan's path needs.
     pub(super) fn matches(
         &self,
         rule: &Rule,
@@ -174,14 +198,16 @@ impl<'r> Decider<'r> {
         Some(Matched { goods, services })
     }
 
-    /// The plan's categories still to obtain whose documents no source gives.
-    pub(super) fn unsourced_checks(&mut self, plan: &PathDecision) {
+    /// The plan's categories still to obtain whose documents no source
+    /// gives and whose holding the person has not confirmed.
+    pub(super) fn unsourced_checks(&mut self, plan: &PathDecision, r: &Resolved) {
+        let rs = self.rs;
         let categories: Vec<usize> = plan
             .requirements
             .iter()
             .filter(|q| q.eval.state != CategoryState::Held)
             .flat_map(|q| q.category.into_iter().chain(q.options.iter().copied()))
-            .filter(|&c| !self.rs.categories[c].documents_sourced)
+            .filter(|&c| !rs.categories[c].documents_sourced && !r.confirmed[c])
             .collect();
         if !categories.is_empty() {
             self.notes.push(Note::DocumentsUnsourced { categories });
@@ -232,7 +258,8 @@ impl<'r> Decider<'r> {
                 continue;
             }
             for (i, alt) in rs.categories[k].alternatives.iter().enumerate() {
-                let term = best_term(alt, &r.held, r.subject_bit).map(|(t, _)| t);
+                let docs = (&r.held, &r.given);
+                let term = best_term(alt, docs, r.subject_bit, &rs.authority_atoms).map(|(t, _)| t);
                 out.push(AlternativeTerm {
                     category: k,
                     alternative: i,

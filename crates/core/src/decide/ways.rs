@@ -8,6 +8,7 @@ use super::*;
 struct Tally {
     status: PathStatus,
     actions: usize,
+    authority: usize,
     review_days: Option<u32>,
 }
 
@@ -27,6 +28,7 @@ impl<'r> Decider<'r> {
         let Tally {
             mut status,
             mut actions,
+            authority,
             review_days,
         } = self.tally(&requirements, r, docs);
         if !prohibit.is_empty() {
@@ -46,6 +48,7 @@ impl<'r> Decider<'r> {
             // candidates that lose never need the list.
             missing: Vec::new(),
             actions,
+            authority,
             review_days,
             setup: 0,
             go_live: None,
@@ -110,10 +113,7 @@ impl<'r> Decider<'r> {
             status = status.max(e.state.path_status());
             actions += usize::from(e.action.is_some());
             // The documents WeChat will ask for, unknown here: one action more.
-            actions += usize::from(
-                e.state == CategoryState::Actionable
-                    && e.known.is_some_and(|k| !rs.categories[k].documents_sourced),
-            );
+            actions += usize::from(e.state == CategoryState::Actionable && e.confirm);
             for a in self.nearest_atoms(e, &r.held) {
                 docs.insert(rs.atoms[a].doc.0);
             }
@@ -124,9 +124,14 @@ impl<'r> Decider<'r> {
             }
         }
         actions += docs.len() as usize;
+        let authority = docs
+            .iter()
+            .filter(|&d| rs.documents[d].issued_by == IssuedBy::Authority)
+            .count();
         Tally {
             status,
             actions,
+            authority,
             review_days,
         }
     }
@@ -173,9 +178,7 @@ impl<'r> Decider<'r> {
     ) -> PathDecision {
         let path = &self.rs.paths[pi];
         let open = |w: &usize| {
-            path.ways[*w]
-                .subjects
-                .is_none_or(|s| s & r.subject_bit != 0)
+            fx.allowed & (1 << *w) != 0 && path.ways[*w].serves(r.subject_bit, r.region)
         };
         if live.is_empty() {
             let mut all = (0..path.ways.len()).filter(open);
@@ -220,7 +223,8 @@ impl<'r> Decider<'r> {
     /// each add one category the profile does not list (the business
     /// decides between them). Best: the furthest status, then the fewest
     /// categories to add (a category the profile already lists comes
-    /// first), then as `key` says.
+    /// first), then as `key` says: the least effort (authority-issued
+    /// documents, then actions; livegate's ranking).
     pub(super) fn best_ways(
         &self,
         pi: usize,
@@ -235,12 +239,16 @@ impl<'r> Decider<'r> {
         // scenarios; with none, a way whose category is still to add is
         // suggested in ruleset order (the general ways come first), and
         // the profile's own categories compete on actions.
+        // Ways that only add a category the profile lists nowhere are not
+        // told apart by their documents: the category must fit what the
+        // mini program does, which the business decides.
         let key = |d: &PathDecision, w: usize| {
             let (a, n) = (adds(d), path.ways[w].scenarios.len());
             match (specific, a) {
-                (true, _) => (d.status, a, d.actions, n),
-                (false, 0) => (d.status, a, d.actions, w),
-                (false, _) => (d.status, a, 0, w),
+                (true, _) if self.only_adds(d) => (d.status, a, 0, 0, n),
+                (true, _) => (d.status, a, d.authority, d.actions, n),
+                (false, 0) => (d.status, a, d.authority, d.actions, w),
+                (false, _) => (d.status, a, 0, 0, w),
             }
         };
         let mut best: Option<(PathDecision, Vec<usize>)> = None;

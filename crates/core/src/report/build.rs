@@ -3,7 +3,7 @@
 //! the message catalogue.
 
 use crate::catalog::{join, msg};
-use crate::decide::{CategoryEval, Decision, Note, PathDecision, RequiredBy, Requirement};
+use crate::decide::{CategoryEval, Decision, Effort, Note, PathDecision, RequiredBy, Requirement};
 use crate::l10n::{Lang, fill};
 use crate::profile::{CategoryStatus, Profile};
 use crate::report::*;
@@ -29,6 +29,7 @@ pub fn render(rs: &Ruleset, profile: &Profile, d: &Decision, lang: Lang) -> Repo
         .plan_path
         .map(|pi| paths[pi].actions.clone())
         .unwrap_or_default();
+    let plan_reason = r.plan_reason();
     Report {
         profile_id: profile.id.clone(),
         ruleset: RulesetRef {
@@ -46,11 +47,15 @@ pub fn render(rs: &Ruleset, profile: &Profile, d: &Decision, lang: Lang) -> Repo
         subject_type_name: rs.subject_types[d.subject].name.get(lang).to_string(),
         verdict: d.verdict,
         plan_path: d.plan_path.map(|pi| paths[pi].id.clone()),
+        plan_reason,
         paths,
         findings,
         plan,
     }
 }
+
+/// Where the README explains livegate's ranking of effort.
+pub const RANKING_SOURCE: &str = "README.md#nearest-livegates-ranking";
 
 pub(crate) struct Renderer<'a> {
     pub(crate) rs: &'a Ruleset,
@@ -60,6 +65,68 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// Why the plan takes its path, when another path was open to it.
+    fn plan_reason(&self) -> Option<Reason> {
+        let pi = self.d.plan_path?;
+        let open = self
+            .d
+            .paths
+            .iter()
+            .filter(|p| p.status != PathStatus::Blocked);
+        if open.count() < 2 || self.d.paths[pi].actions == 0 {
+            return None;
+        }
+        let pd = &self.d.paths[pi];
+        let (authority, actions) = (pd.authority.to_string(), pd.actions.to_string());
+        let path = self.rs.paths[pi].name.get(self.lang);
+        let vars = [
+            ("path", path),
+            ("authority", authority.as_str()),
+            ("actions", actions.as_str()),
+        ];
+        Some(self.reason(msg("plan_reason", self.lang, &vars)))
+    }
+
+    fn reason(&self, message: String) -> Reason {
+        Reason {
+            message,
+            basis: Basis::Livegate,
+            source: RANKING_SOURCE.to_string(),
+        }
+    }
+
+    /// Why a category's nearest alternative is the one named: when it lacks
+    /// something and more than one alternative applies to the subject.
+    fn nearest_reason(&self, k: usize, e: &CategoryEval) -> Option<Reason> {
+        let (a, t) = e.nearest?;
+        let cat = &self.rs.categories[k];
+        let applicable = (0..cat.alternatives.len())
+            .filter(|&i| self.d.term(k, i).is_some())
+            .count();
+        if e.state != CategoryState::Actionable || applicable < 2 {
+            return None;
+        }
+        let alt = &cat.alternatives[a];
+        let ef = Effort::of(
+            &alt.terms[t].atoms,
+            &self.d.held,
+            &self.rs.authority_atoms,
+            &self.d.given,
+        );
+        let (authority, missing, held) = (
+            ef.authority.to_string(),
+            ef.missing.to_string(),
+            ef.held.0.to_string(),
+        );
+        let vars = [
+            ("alternative", alt.label.get(self.lang)),
+            ("authority", authority.as_str()),
+            ("missing", missing.as_str()),
+            ("held", held.as_str()),
+        ];
+        Some(self.reason(msg("nearest_reason", self.lang, &vars)))
+    }
+
     pub(crate) fn doc_name(&self, kind: usize) -> &str {
         self.rs.documents[kind].name.get(self.lang)
     }
@@ -218,6 +285,19 @@ impl Renderer<'_> {
                 message: self.action(a.id(), &[("category", &label)]),
             });
         }
+        if let (true, Some(k)) = (e.confirm && e.state == CategoryState::Actionable, e.known) {
+            let source = &rs.categories[k].qualification_source;
+            report.actions.push(Action {
+                id: "confirm_documents".into(),
+                category: Some(label.clone()),
+                document: None,
+                goods: Vec::new(),
+                message: self.action(
+                    "confirm_documents",
+                    &[("category", &label), ("source", source)],
+                ),
+            });
+        }
         report.categories.push(CategoryReport {
             category: label.clone(),
             id: e.known.map(|k| rs.categories[k].id.clone()),
@@ -231,6 +311,11 @@ impl Renderer<'_> {
                 RequiredBy::Way(w) => path.ways[w].id.clone(),
                 RequiredBy::Rule(r) => rs.rules[r].id.clone(),
             },
+            qualification_source: e
+                .known
+                .map(|k| rs.categories[k].qualification_source.clone()),
+            verified: e.known.and_then(|k| rs.categories[k].verified.clone()),
+            nearest_reason: e.known.and_then(|k| self.nearest_reason(k, e)),
         });
         if let Some(k) = e.known {
             self.alternatives(k, e, &label, report, doc_actions);
@@ -293,6 +378,12 @@ impl Renderer<'_> {
                 missing: missing
                     .iter()
                     .flatten()
+                    .map(|&a| rs.documents[rs.atoms[a].doc].id.clone())
+                    .collect(),
+                missing_from_authority: missing
+                    .iter()
+                    .flatten()
+                    .filter(|&&a| rs.authority_atoms.contains(a))
                     .map(|&a| rs.documents[rs.atoms[a].doc].id.clone())
                     .collect(),
                 notes: alt

@@ -109,7 +109,21 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The path the plan leads to: the one closest to available.
     pub plan_path: Option<String>,
+    /// Why the plan leads there: livegate's ranking of effort, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_reason: Option<Reason>,
     pub plan: Vec<Action>,
+}
+
+/// Why livegate chose something (the plan's path, a category's nearest
+/// alternative): its own ranking, never WeChat's rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub message: String,
+    /// Always `livegate`: the ranking is livegate's judgement.
+    pub basis: Basis,
+    /// Where livegate explains the ranking.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,6 +214,16 @@ pub struct CategoryReport {
     pub options: Vec<String>,
     /// Why the path needs it: the way, or the rule that adds it.
     pub required_by: String,
+    /// Where the category's qualification was read (WeChat's catalogue),
+    /// and the day it was last checked there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualification_source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<String>,
+    /// Why its nearest alternative is the one named, when it has several
+    /// that apply and it still lacks something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_reason: Option<Reason>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -211,6 +235,9 @@ pub struct AlternativeReport {
     pub satisfied: bool,
     pub nearest: bool,
     pub missing: Vec<String>,
+    /// Of `missing`, the documents an authority issues (a licence, a
+    /// filing): the slow ones.
+    pub missing_from_authority: Vec<String>,
     /// Documents listed as notes, never counted as missing.
     pub notes: Vec<String>,
 }

@@ -50,6 +50,7 @@ fn categories(rs: &Ruleset, f: &Form) -> Vec<ProfileCategory> {
                 first: c.first.clone(),
                 second: Some(c.second.clone()),
                 status: Some(status.to_string()),
+                documents_confirmed: f.get(&format!("cc.{}", c.id)).map(|_| true),
                 ..ProfileCategory::default()
             })
         })
@@ -104,6 +105,9 @@ pub fn to_form(rs: &Ruleset, p: &Profile) -> Form {
         if let Some(i) = rs.category_by_levels(c.first_level(), &second) {
             let status = c.status.clone().unwrap_or_else(|| "approved".into());
             pairs.push((format!("c.{}", rs.categories[i].id), status));
+            if c.documents_confirmed == Some(true) {
+                pairs.push((format!("cc.{}", rs.categories[i].id), "1".into()));
+            }
         }
     }
     terms(

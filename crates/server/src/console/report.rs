@@ -122,7 +122,12 @@ fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
             @if !p.required_categories.is_empty() {
                 p { (rm(l, "required_categories")) (rm(l, "colon")) (p.required_categories.join(&rm(l, "list_sep"))) }
             }
-            @for a in nearest { (nearest_alternative(l, rs, a)) }
+            @for a in nearest {
+                (nearest_alternative(l, rs, a))
+                @if let Some(why) = p.categories.iter().find(|c| c.category == a.category).and_then(|c| c.nearest_reason.as_ref()) {
+                    p.why { (why.message) " " span class="basis b-livegate" { (rm(l, "basis_livegate")) } }
+                }
+            }
             @if let Some(d) = p.review_days {
                 p { (msg("review_days", l, &[("days", &d.to_string())])) }
             }
@@ -184,6 +189,9 @@ fn plan(l: Lang, r: &Report) -> Markup {
             p { (rm(l, "plan_none")) }
         } @else {
             ol.plan { @for a in &r.plan { li { (a.message) } } }
+            @if let Some(why) = &r.plan_reason {
+                p.why { (why.message) " " span class="basis b-livegate" { (rm(l, "basis_livegate")) } }
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ use livegate_core::{Lang, Report, Ruleset};
 use maud::{Markup, html};
 
 use super::form::Form;
-use super::i18n::t;
+use super::i18n::{t, tf};
 use super::profile_form::{DOC_FIELDS, statuses};
 use super::report::{doc_title, rm};
 
@@ -230,7 +230,20 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
                 h3 { (cat.label()) }
             }
             p.hint { (cat.scope.get(l)) " " a href=(cat.source) rel="noreferrer" { (rm(l, "source")) } }
-            @if !cat.documents_sourced { p.unsourced { (rm(l, "doc_unsourced")) } }
+            @if !cat.documents_sourced {
+                p.unsourced { (rm(l, "doc_unsourced")) }
+                @let name = format!("cc.{}", cat.id);
+                p.confirm {
+                    input type="checkbox" id=(name) name=(name) value="1" checked[f.get(&name).is_some()];
+                    " " label for=(name) { (t(l, "documents_confirmed")) }
+                }
+            }
+            @if let Some(day) = &cat.verified {
+                p.hint {
+                    (tf(l, "qualification_verified", &[("date", day)])) " "
+                    a href=(cat.qualification_source) rel="noreferrer" { (t(l, "qualification_source")) }
+                }
+            }
             ol.alts {
                 @for a in &cat.alternatives {
                     li {
