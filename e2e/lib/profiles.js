@@ -19,7 +19,10 @@ function resolve(list, name) {
  * know (the wizard offers only the ruleset's categories; an unknown one
  * opens nothing, so leaving it out keeps the verdict). */
 export function categoryId(first, second) {
-  return catalogue.categories.find((c) => c.first === first && c.second === second)?.id ?? null;
+  // A first level may be written with the name WeChat gave it before (教育 for 教育服务).
+  const current = catalogue.first_levels.find((f) => f.name === first || f.aliases.includes(first))?.name ?? first;
+  const label = `${first}/${second}`;
+  return catalogue.categories.find((c) => (c.first === current && c.second === second) || c.aliases.includes(label))?.id ?? null;
 }
 
 /** Where a profile's controls are; `press` decides how a control is operated. */

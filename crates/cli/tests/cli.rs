@@ -59,11 +59,7 @@ fn every_example_gets_its_expected_verdict_and_exit_code() {
         ("ecommerce-license-not-accepted", "pending", 1),
         ("ecommerce-and-social-live", "eligible", 0),
         ("social-live-pending", "pending", 1),
-        (
-            "social-live-culture-license-without-performance",
-            "needs_action",
-            1,
-        ),
+        ("social-live-culture-license", "needs_action", 1),
         ("government", "eligible", 0),
         ("government-political-news", "needs_action", 1),
         ("individual", "ineligible", 1),
@@ -123,17 +119,18 @@ fn dash_reads_the_profile_from_stdin() {
 #[test]
 fn a_custom_ruleset_with_rules_changes_the_verdict() {
     let text = ruleset_text();
-    // Let the culture licence qualify with 网络音乐 instead of 网络表演.
+    // Accept the culture licence (网络表演) for 社交/直播 again, as the seed
+    // page did before WeChat's catalogue dropped it.
     let edited = text.replacen(
-        "where = { scope = [\"online_performance\"] }",
-        "where = { scope = [\"online_music\"] }",
+        "[[categories.alternatives]]\nid = \"government_letter\"",
+        "[[categories.alternatives]]\nid = \"culture_license_performance\"\nlabel = { zh = \"《网络文化经营许可证》（经营范围含网络表演）\", en = \"Online culture licence covering online performance\" }\nall_of = [{ doc = \"network_culture_license\", where = { scope = [\"online_performance\"] } }]\n\n[[categories.alternatives]]\nid = \"government_letter\"",
         1,
     );
     assert_ne!(text, edited);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("custom.toml");
     std::fs::write(&file, edited).unwrap();
-    let profile = "examples/social-live-culture-license-without-performance.json";
+    let profile = "examples/social-live-culture-license.json";
     let before = livegate(&["check", profile, "--format", "json"]);
     let after = livegate(&[
         "check",
@@ -343,7 +340,7 @@ fn rules_show_prints_every_seed_document_in_both_languages() {
     }
     assert!(zh.contains("小程序·云直播插件") && zh.contains("标准直播+直播标签"));
     let en = stdout(&livegate(&["rules", "show", "--lang", "en"]));
-    assert!(en.contains("Access paths") && en.contains("Online culture business licence"));
+    assert!(en.contains("Access paths") && en.contains("Filing in the national"));
     let j = livegate(&["rules", "show", "--format", "json"]);
     let cats = json(&j)["categories"].as_array().unwrap().len();
     assert!(cats >= 28, "every live category of WeChat's table: {cats}");
@@ -427,7 +424,7 @@ fn the_rendered_tables_carry_every_document_of_the_seed() {
         .next()
         .unwrap();
     for doc in [
-        "《增值电信业务经营许可证》（核准服务项目须包含在线数据处理与交易处理业务 或 互联网信息服务业务）",
+        "《增值电信业务经营许可证》（核准服务项目须包含在线数据处理与交易处理业务）",
         "电商平台服务协议、交易规则",
         "电商平台对入驻经营者的审核要求或规范文件",
         "电商平台对用户交易纠纷处理的机制或方案",
@@ -457,7 +454,7 @@ fn the_rendered_tables_carry_every_document_of_the_seed() {
     for doc in [
         "资质要求（3选1）",
         "《信息网络传播视听节目许可证》",
-        "《网络文化经营许可证》（经营范围须包含网络表演）",
+        "《全国网络视听平台信息登记管理系统》备案",
         "《统一社会信用代码》",
         "《情况说明函件》",
         "适用于政府主体",
@@ -471,7 +468,9 @@ fn the_rendered_tables_carry_every_document_of_the_seed() {
         "rules", "render", "--format", "html", "--lang", "en",
     ]));
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table>"));
-    assert!(html.contains("Online culture business licence"));
+    assert!(
+        html.contains("Filing in the national online audiovisual platform registration system")
+    );
 }
 
 #[test]
@@ -485,7 +484,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&same), 0);
     assert!(stdout(&same).contains("没有差别"));
     let edited = ruleset_text()
-        .replacen("version = \"2026.11.2\"", "version = \"2026.12.0\"", 1)
+        .replacen("version = \"2026.12.1\"", "version = \"2026.12.9\"", 1)
         .replacen("  { doc = \"dispute_resolution_mechanism\" },\n]", "]", 1)
         .replacen(
             "{ id = \"government_subject\", subject_types = [\"government\"],",
@@ -506,7 +505,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     assert!(
-        out.contains("version changed from \"2026.11.2\" to \"2026.12.0\""),
+        out.contains("version changed from \"2026.12.1\" to \"2026.12.9\""),
         "{out}"
     );
     assert!(
@@ -731,9 +730,9 @@ fn rules_impact_finds_exactly_the_profiles_that_relied_on_a_changed_alternative(
             json!({"kind": "audiovisual_program_license"}),
         ),
         social(
-            "culture",
+            "filing",
             "pending",
-            json!({"kind": "network_culture_license", "scope": ["online_performance"]}),
+            json!({"kind": "audiovisual_platform_filing"}),
         ),
         social(
             "approved",
@@ -900,7 +899,7 @@ fn plan_wechat_writes_the_addcategory_body_field_by_field() {
     );
     let j = json(&o);
     assert_eq!(j["addcategory"]["categories"], json!([]));
-    assert_eq!(j["unresolved"][0]["category"], "教育/在线视频课程");
+    assert_eq!(j["unresolved"][0]["category"], "教育服务/在线视频课程");
     assert!(
         j["unresolved"][0]["reason"]
             .as_str()

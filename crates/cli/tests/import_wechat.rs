@@ -36,6 +36,9 @@ fn import_to(dir: &Path, catalogue: &str, extra: &[&str]) -> (Output, std::path:
         catalogue,
         "-o",
         target.to_str().unwrap(),
+        // The day the committed fragment was read.
+        "--verified",
+        "2026-12-03",
     ];
     args.extend_from_slice(extra);
     (livegate(&args), target)
@@ -389,7 +392,7 @@ fn the_ruleset_can_come_from_standard_input() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_livegate"))
         .args(["rules", "import-wechat", CATALOGUE, "-o"])
         .arg(&target)
-        .args(["--rules", "-"])
+        .args(["--rules", "-", "--verified", "2026-12-03"])
         .current_dir(ROOT)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -40,9 +40,34 @@ fn every_field_that_can_change_an_answer_is_reported() {
             "credit-code prefixes",
         ),
         (
-            "aliases = [\"医疗服务/互联网医院\"]",
-            "aliases = [\"医疗服务/互联网医院\", \"互联网医院\"]",
+            "aliases = [\"医疗服务/私立医疗机构\"]",
+            "aliases = [\"医疗服务/私立医疗机构\", \"私立医疗机构\"]",
             "aliases",
+        ),
+        (
+            "name = \"医疗服务\"\naliases = [\"医疗\"]",
+            "name = \"医疗服务\"\naliases = [\"医疗\", \"医疗卫生\"]",
+            "aliases",
+        ),
+        (
+            "id = \"situation_letter\"\nname = { zh = \"情况说明函件\", en = \"Letter of explanation\" }\naliases = [\"情况说明函\"]\nissued_by = \"applicant\"",
+            "id = \"situation_letter\"\nname = { zh = \"情况说明函件\", en = \"Letter of explanation\" }\naliases = [\"情况说明函\"]\nissued_by = \"authority\"",
+            "who issues it",
+        ),
+        (
+            "id = \"notary\"\nfirst = \"商业服务\"\nsecond = \"公证\"\nscenarios = [\"notary_online\"]\nscope = { zh = \"适用于提供在线办理公证申请、预约、办理进度查询等\", en = \"Applying for, booking and tracking notarisations online\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\nqualification_source = \"https://developers.weixin.qq.com/miniprogram/product/material/\"\nverified = 2026-12-03",
+            "id = \"notary\"\nfirst = \"商业服务\"\nsecond = \"公证\"\nscenarios = [\"notary_online\"]\nscope = { zh = \"适用于提供在线办理公证申请、预约、办理进度查询等\", en = \"Applying for, booking and tracking notarisations online\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\nqualification_source = \"https://developers.weixin.qq.com/miniprogram/product/material/shangye/gongzheng.html\"\nverified = 2027-01-04",
+            "day the qualification was checked",
+        ),
+        (
+            "spare_ways = [\"standard_live_tags.hk_macao_transport_category\"]",
+            "spare_ways = []",
+            "ways a block leaves open",
+        ),
+        (
+            "regions = [\"hong_kong\", \"macao\"], categories = [\"gov_transport\"]",
+            "regions = [\"hong_kong\"], categories = [\"gov_transport\"]",
+            "registered in",
         ),
         (
             "{ id = \"online_course_category\", categories = [\"edu_online_course\"] },\n]",
@@ -50,8 +75,8 @@ fn every_field_that_can_change_an_answer_is_reported() {
             "scenarios",
         ),
         (
-            "scenarios = [\"online_class\"]\nscope = { zh = \"适用于教育行业提供网课、在线培训、讲座等教育类视频/直播等服务\", en = \"Education: online classes, training and lectures as video or live\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\ndocuments_unsourced = true",
-            "scenarios = [\"online_class\"]\nscope = { zh = \"适用于教育行业提供网课、在线培训、讲座等教育类视频/直播等服务\", en = \"Education: online classes, training and lectures as video or live\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\ndocuments_unsourced = true\n\n[[categories.alternatives]]\nid = \"edu_licence\"\nlabel = { zh = \"营业执照\", en = \"Business licence\" }\nall_of = [{ doc = \"business_license\" }]",
+            "verified = 2026-12-03\ndocuments_unsourced = true",
+            "verified = 2026-12-03\ndocuments_unsourced = true\n\n[[categories.alternatives]]\nid = \"performance_licence\"\nlabel = { zh = \"营业执照\", en = \"Business licence\" }\nall_of = [{ doc = \"audiovisual_program_license\" }]",
             "documents' source",
         ),
     ];

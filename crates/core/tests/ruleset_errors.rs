@@ -24,7 +24,8 @@ fn the_curated_ruleset_loads_without_errors_or_warnings() {
     let l = load(DEFAULT_RULESET, "wechat-live.toml").unwrap();
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
     assert_eq!(l.ruleset.paths.len(), 2);
-    assert!(l.ruleset.atoms.len() <= 64);
+    // Every qualification expands to a handful of terms over the atoms.
+    assert!(l.ruleset.atoms.len() <= 256, "{}", l.ruleset.atoms.len());
 }
 
 #[test]
@@ -156,23 +157,26 @@ fn groups_that_refer_to_each_other_in_a_cycle_are_refused() {
 #[test]
 fn an_attribute_value_outside_the_list_is_refused() {
     let e = broken(
-        "scope = [\"online_performance\"]",
-        "scope = [\"online_performanse\"]",
+        "service_items = [\"domestic_multiparty_communication\"]",
+        "service_items = [\"domestic_multiparty_comunication\"]",
     );
     assert_eq!(
         e.diagnostics[0].suggestion.as_deref(),
-        Some("online_performance")
+        Some("domestic_multiparty_communication")
     );
 }
 
 #[test]
 fn a_constraint_on_an_attribute_the_document_lacks_is_refused() {
     let e = broken(
-        "scope = [\"online_performance\"]",
-        "service_items = [\"online_data_processing\"]",
+        "practice_scope = [\"internet_diagnosis\", \"internet_hospital_name\"]",
+        "practise_scope = [\"internet_diagnosis\"]",
     );
     assert!(e.diagnostics[0].message.contains("has no attribute"), "{e}");
-    assert_eq!(e.diagnostics[0].suggestion.as_deref(), Some("scope"));
+    assert_eq!(
+        e.diagnostics[0].suggestion.as_deref(),
+        Some("practice_scope")
+    );
 }
 
 #[test]
@@ -200,7 +204,7 @@ fn an_unknown_severity_and_engine_check_suggest_the_nearest() {
 
 #[test]
 fn an_as_of_that_is_not_a_date_is_refused() {
-    let e = broken("as_of = 2026-11-28", "as_of = 2026-11-28T10:00:00");
+    let e = broken("as_of = 2026-12-03", "as_of = 2026-12-03T10:00:00");
     assert_eq!(e.diagnostics[0].key, "ruleset.as_of");
 }
 
@@ -218,8 +222,8 @@ fn lint_warns_of_a_missing_translation_an_unused_category_and_an_identical_alter
             1,
         )
         .replacen(
-            "[[categories.alternatives]]\nid = \"culture_license_performance\"",
-            "[[categories.alternatives]]\nid = \"audiovisual_again\"\nlabel = { zh = \"重复\", en = \"again\" }\nall_of = [{ doc = \"audiovisual_program_license\" }]\n\n[[categories.alternatives]]\nid = \"culture_license_performance\"",
+            "[[categories.alternatives]]\nid = \"audiovisual_platform_filing\"",
+            "[[categories.alternatives]]\nid = \"audiovisual_again\"\nlabel = { zh = \"重复\", en = \"again\" }\nall_of = [{ doc = \"audiovisual_program_license\" }]\n\n[[categories.alternatives]]\nid = \"audiovisual_platform_filing\"",
             1,
         );
     let l = load(&text, "x.toml").expect("warnings do not stop loading");

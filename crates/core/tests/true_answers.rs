@@ -75,7 +75,8 @@ fn findings_of_wechats_rules_and_of_livegates_checks_say_which_they_are() {
     let basis = |id: &str| r.findings.iter().find(|f| f.id == id).map(|f| f.basis);
     assert_eq!(basis("individual_not_supported"), Some(Basis::Wechat));
     assert_eq!(basis("document_expired"), Some(Basis::Livegate));
-    assert_eq!(basis("holder_mismatch"), Some(Basis::Livegate));
+    // 「涉小程序提交类目资质主体需与小程序注册主体一致」: WeChat's rule.
+    assert_eq!(basis("holder_mismatch"), Some(Basis::Wechat));
     let json = serde_json::to_value(&r).unwrap();
     assert!(
         json["findings"]
@@ -103,13 +104,16 @@ fn news_alternative_satisfied(r: &Report) -> bool {
 }
 
 #[test]
-fn a_governments_credit_code_certificate_stands_for_the_organisation_code_since_three_in_one() {
+fn a_government_files_political_news_with_its_credit_code_certificate_not_the_old_organisation_code()
+ {
     let with =
         |kind: &str| political_news(json!([{"kind": "non_commercial_icp_filing"}, {"kind": kind}]));
     assert!(news_alternative_satisfied(&eval(&with(
         "credit_code_certificate"
     ))));
-    assert!(news_alternative_satisfied(&eval(&with(
+    // WeChat's current list names the credit code certificate: since
+    // three-in-one the organisation code certificate is no longer issued.
+    assert!(!news_alternative_satisfied(&eval(&with(
         "organization_code_certificate"
     ))));
     assert!(!news_alternative_satisfied(&eval(&political_news(

@@ -55,7 +55,7 @@ fn a_new_rulesets_impact_on_every_applicant_changes_nothing() {
             &s,
             &t.editor,
             "wx0000000000000002",
-            json!({"kind": "network_culture_license", "scope": ["online_performance"]}),
+            json!({"kind": "audiovisual_platform_filing"}),
         );
         let before = s.snapshot(&t);
 

@@ -105,7 +105,7 @@ fn an_applicants_categories_come_from_getcategory_under_the_etag_rules() {
             "POST",
             &format!("/v1/applicants/{id}/documents"),
             &t.editor,
-            &json!({"kind": "audiovisual_program_license"}),
+            &json!({"kind": "audiovisual_platform_filing"}),
         );
         assert_eq!(doc.status, 201, "{}", doc.text());
         let plan = s.get(
@@ -118,7 +118,7 @@ fn an_applicants_categories_come_from_getcategory_under_the_etag_rules() {
         assert_eq!(p["addcategory"]["categories"][0]["second"], 1004);
         assert_eq!(
             p["addcategory"]["categories"][0]["certicates"][0]["key"],
-            "《信息网络传播视听节目许可证》"
+            "《全国网络视听平台信息登记管理系统备案》"
         );
         assert_eq!(
             s.get("/v1/applicants/app_nope/wechat/addcategory", &t.viewer)
