@@ -197,8 +197,14 @@ fn fill(p: &mut Profile, col: Col, v: &str, lang: Lang) -> Result<(), RowError> 
     Ok(())
 }
 
-/// One entry of `categories`: `一级/二级`, or `一级/二级:status`.
+/// One entry of `categories`: `一级/二级`, `一级/二级:status`, or with
+/// `:confirmed` after them (the person holds what WeChat's page asks for a
+/// category whose documents the ruleset does not list).
 fn category(c: &str) -> ProfileCategory {
+    let (c, confirmed) = match c.trim_end().strip_suffix(":confirmed") {
+        Some(rest) => (rest, Some(true)),
+        None => (c, None),
+    };
     let (label, status) = match c.rsplit_once(':') {
         Some((l, st)) => (l.trim(), Some(st.trim().to_string())),
         None => (c, None),
@@ -206,6 +212,7 @@ fn category(c: &str) -> ProfileCategory {
     ProfileCategory {
         first: label.to_string(),
         status,
+        documents_confirmed: confirmed,
         ..ProfileCategory::default()
     }
 }
@@ -292,6 +299,31 @@ mod tests {
         );
         assert_eq!(p.documents[0].valid_until.as_deref(), Some("2029-01-01"));
         assert_eq!(p.documents[1].kind, "platform_service_agreement");
+    }
+
+    #[test]
+    fn a_category_says_its_unlisted_documents_are_confirmed_after_its_status() {
+        let cols = Columns::parse("subject_type,categories", Lang::En).unwrap();
+        let p = cols
+            .profile(
+                "enterprise,社交/直播表演:pending:confirmed|社交/直播:confirmed|教育/在线视频课程",
+                Lang::En,
+            )
+            .unwrap();
+        let c = &p.categories;
+        assert_eq!(
+            (
+                c[0].first.as_str(),
+                c[0].status.as_deref(),
+                c[0].documents_confirmed
+            ),
+            ("社交/直播表演", Some("pending"), Some(true))
+        );
+        assert_eq!(
+            (c[1].status.as_deref(), c[1].documents_confirmed),
+            (None, Some(true))
+        );
+        assert_eq!(c[2].documents_confirmed, None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 eligible (or success), 1 not (yet) eligible, 2 bad input or usage.
 
+mod audit;
 mod backup;
 mod batch;
 mod impact;
@@ -94,7 +95,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum RulesCommand {
-    /// Validate a ruleset: errors and warnings with file, line and key.
+    /// Validate a ruleset: errors and warnings with file, line and key,
+    /// and every category whose qualification was not checked against its
+    /// source in the last 180 days.
     Lint {
         /// The ruleset file; `-` reads standard input.
         file: PathBuf,
@@ -102,6 +105,9 @@ enum RulesCommand {
         format: Format,
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
+        /// The day to measure staleness from (default: today in Beijing time).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Run the test cases a ruleset carries (`[[tests]]`): the embedded one by default.
     Test {
@@ -150,6 +156,10 @@ enum RulesCommand {
     /// A ruleset fragment from WeChat's category catalogue (a getallcategories
     /// or getcategoriesbytype response), to `include` from a ruleset.
     ImportWechat(wechat::ImportArgs),
+    /// Compare the ruleset's qualifications with WeChat's catalogue (a
+    /// getallcategories response or a copy of the catalogue page): each
+    /// category whose lists differ, and the profiles that would change.
+    Audit(audit::AuditArgs),
     /// Print the catalogue: paths, categories, alternatives and their documents.
     Show {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
@@ -261,7 +271,12 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
 /// Runs a `rules …` command.
 fn rules(command: RulesCommand) -> Result<ExitCode, Stop> {
     match command {
-        RulesCommand::Lint { file, format, lang } => lint(&file, format, lang.into()),
+        RulesCommand::Lint {
+            file,
+            format,
+            lang,
+            as_of,
+        } => lint(&file, format, lang.into(), as_of.as_deref()),
         RulesCommand::Test { file, format, lang } => {
             rules_test(file.as_deref(), format, lang.into())
         }
@@ -285,6 +300,7 @@ fn rules(command: RulesCommand) -> Result<ExitCode, Stop> {
             lang,
         } => rules_impact(&old, &new, &profiles, (format, jobs), lang.into()),
         RulesCommand::ImportWechat(a) => wechat::import(a),
+        RulesCommand::Audit(a) => audit::run(a),
         RulesCommand::Show {
             lang,
             format,
@@ -529,13 +545,18 @@ pub(crate) fn load_ruleset(
     livegate_core::compile::load_including(text, origin, &mut read, &all)
 }
 
-fn lint(file: &Path, format: Format, lang: Lang) -> Result<ExitCode, Stop> {
+fn lint(file: &Path, format: Format, lang: Lang, as_of: Option<&str>) -> Result<ExitCode, Stop> {
+    let today = parse_as_of(as_of, lang)?;
     let text = read_input(file, lang)?;
     let origin = display(file);
     let result = load_ruleset(&text, &origin, Some(file), &[], None);
     let mut out = anstream::stdout().lock();
     let (ok, diagnostics) = match &result {
-        Ok(l) => (true, l.warnings.clone()),
+        Ok(l) => {
+            let mut all = l.warnings.clone();
+            all.extend(l.staleness(today, livegate_core::STALE_AFTER_DAYS));
+            (true, all)
+        }
         Err(e) => (false, e.diagnostics.clone()),
     };
     match format {

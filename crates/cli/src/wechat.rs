@@ -155,7 +155,7 @@ fn check_loads(
 }
 
 /// The ruleset's text and its name: the file given, or the embedded one.
-fn ruleset_text(rules: Option<&Path>, lang: Lang) -> Result<(String, String), Failure> {
+pub(crate) fn ruleset_text(rules: Option<&Path>, lang: Lang) -> Result<(String, String), Failure> {
     Ok(match rules {
         None => (
             livegate_core::DEFAULT_RULESET.to_string(),

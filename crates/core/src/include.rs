@@ -78,8 +78,10 @@ pub(crate) fn merge<'a>(
             }
         }
         let mut differences = Vec::new();
+        let replaces = f.fragment.replaces;
         for c in f.categories {
             match same_category(&raw.categories[..cats_start], &c) {
+                Some(k) if replaces => replace_qualification(&mut raw.categories[k], c),
                 Some(k) => {
                     let curated = &mut raw.categories[k];
                     curated.wechat_id = curated.wechat_id.or(c.wechat_id);
@@ -100,6 +102,26 @@ pub(crate) fn merge<'a>(
             lint_difference(cx, raw, file, k, &c);
         }
     }
+}
+
+/// A category's qualification as a replacing fragment says it: the
+/// alternatives it drops taken away, its own added, or none at all.
+fn replace_qualification(curated: &mut RawCategory, c: RawCategory) {
+    let drop: Vec<&String> = c.drop_alternatives.iter().map(|d| d.get_ref()).collect();
+    curated
+        .alternatives
+        .retain(|a| !drop.contains(&a.id.get_ref()));
+    if c.no_qualification.as_ref().is_some_and(|b| *b.get_ref()) {
+        curated.alternatives.clear();
+        curated.documents_unsourced = None;
+        curated.no_qualification = c.no_qualification;
+        return;
+    }
+    if !c.alternatives.is_empty() {
+        curated.documents_unsourced = None;
+        curated.no_qualification = None;
+    }
+    curated.alternatives.extend(c.alternatives);
 }
 
 /// The category of `list` that `c` names: by WeChat id, label or alias.

@@ -14,6 +14,7 @@
 //! assert_eq!(report.verdict, livegate_core::Verdict::Eligible);
 //! ```
 
+pub mod audit;
 pub mod bits;
 pub mod catalog;
 pub mod compile;
@@ -42,7 +43,7 @@ pub mod text;
 pub mod wechat;
 pub mod wechat_import;
 
-pub use compile::{Loaded, load, load_with};
+pub use compile::{Loaded, Place, STALE_AFTER_DAYS, load, load_with};
 pub use decide::{Decision, decide};
 pub use err::{Diagnostic, ErrorKind, Level, ProfileError, RulesetError};
 pub use l10n::{Lang, Text};

@@ -152,6 +152,10 @@ pub struct RawFragmentMeta {
     #[allow(dead_code)]
     #[serde(default)]
     pub imported_from: Option<S>,
+    /// Its qualifications replace the ruleset's for the categories both
+    /// define (what `rules audit` asks: the ruleset with WeChat's lists).
+    #[serde(default)]
+    pub replaces: bool,
 }
 
 /// A first level (一级类目) as WeChat names it today, with the names it
@@ -297,6 +301,11 @@ pub struct RawCategory {
     /// The day the qualification was last checked against that source.
     #[serde(default)]
     pub verified: Option<Spanned<toml::value::Datetime>>,
+    /// In a fragment that replaces (`replaces = true`, as `rules audit`
+    /// writes): the ruleset's alternatives of this category it takes away;
+    /// its own alternatives are added to those left.
+    #[serde(default)]
+    pub drop_alternatives: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -236,6 +236,8 @@ pub struct Category {
     /// person confirms they hold what WeChat asks for, and adding it
     /// counts one action more for those documents.
     pub documents_sourced: bool,
+    /// WeChat asks for no qualification (its catalogue says "/").
+    pub no_qualification: bool,
     /// Where the qualification (or its absence) was read.
     pub qualification_source: String,
     /// The day the qualification was last checked against its source.
@@ -557,6 +559,28 @@ impl Ruleset {
             Some(i) => &self.first_levels[i].name,
             None => first,
         }
+    }
+
+    /// Every document kind an expression names (groups and notes
+    /// included), each once, in the order it names them.
+    pub fn expr_documents(&self, e: &Expr) -> Vec<usize> {
+        fn walk(rs: &Ruleset, e: &Expr, out: &mut Vec<usize>) {
+            match e {
+                Expr::Doc { atom, .. } => {
+                    let d = rs.atoms[*atom].doc.0;
+                    if !out.contains(&d) {
+                        out.push(d);
+                    }
+                }
+                Expr::Group(g) => walk(rs, &rs.groups[*g].expr, out),
+                Expr::AllOf(items) | Expr::AnyOf(items) => {
+                    items.iter().for_each(|i| walk(rs, i, out));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, e, &mut out);
+        out
     }
 
     pub fn check(&self, kind: CheckKind) -> impl Iterator<Item = &Check> {

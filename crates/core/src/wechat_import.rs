@@ -243,6 +243,43 @@ fn import_nodes(text: &str, imported_from: &str, rs: &Ruleset) -> Result<Importe
     Ok(b.out)
 }
 
+/// A second-level category of a `getallcategories` response: its names,
+/// whether WeChat asks for a qualification, and each alternative's
+/// document names (`exter_list[].inner_list[].name`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseRow {
+    pub first: String,
+    pub second: String,
+    pub sensitive: bool,
+    pub alternatives: Vec<Vec<String>>,
+}
+
+/// Every second-level category of a response, checked as [`import`] checks it.
+pub fn response_rows(text: &str) -> Result<Vec<ResponseRow>, ProfileError> {
+    let nodes = parse(text)?;
+    check_tree(&nodes)?;
+    let by_id: HashMap<u32, &WxNode> = nodes.iter().map(|n| (n.id, n)).collect();
+    let mut rows = Vec::new();
+    for n in nodes.iter().filter(|n| n.level == 2) {
+        let Some(first) = by_id.get(&n.father).filter(|f| f.level == 1) else {
+            continue;
+        };
+        let alternatives = n
+            .qualify
+            .iter()
+            .flat_map(|q| &q.exter_list)
+            .map(|e| e.inner_list.iter().map(|i| i.name.clone()).collect())
+            .collect();
+        rows.push(ResponseRow {
+            first: first.name.trim().to_string(),
+            second: n.name.trim().to_string(),
+            sensitive: n.sensitive_type == 1,
+            alternatives,
+        });
+    }
+    Ok(rows)
+}
+
 fn parse(text: &str) -> Result<Vec<WxNode>, ProfileError> {
     let r: Response = crate::wechat::read_response(text, "getallcategories", GETALLCATEGORIES)?;
     if r.errcode != 0 {
@@ -502,7 +539,7 @@ fn leaf(doc: String, optional: bool) -> FragExpr {
 
 /// FNV-1a: a hash that stays the same across builds and platforms, so that
 /// a document's id stays the same across imports.
-fn fnv1a(s: &str) -> u64 {
+pub(crate) fn fnv1a(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })

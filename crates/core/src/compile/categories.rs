@@ -99,6 +99,8 @@ impl Cx<'_> {
         let mut lookup = Lookup::default();
         for (i, c) in raw.iter().enumerate() {
             let k = self.enter("categories", i);
+            let place = self.place(c.id.span());
+            self.category_places.push(place);
             let id = self.id(&c.id, &format!("{k}.id"), &mut seen);
             let label = format!("{}/{}", c.first.get_ref(), c.second.get_ref());
             self.check_label(c, &k, &label, &mut seen_labels);
@@ -186,6 +188,14 @@ impl Cx<'_> {
             }
             alternatives.push(alt);
         }
+        if let Some(d) = c.drop_alternatives.first() {
+            let key = format!("{k}.drop_alternatives");
+            self.error(
+                d.span(),
+                key,
+                "drop_alternatives belongs in a fragment that replaces",
+            );
+        }
         let unsourced = self.qualification_kind(c, k, alternatives.is_empty());
         let qualification_source = match &c.qualification_source {
             Some(q) => self.source(Some(q), q.span(), &format!("{k}.qualification_source")),
@@ -204,6 +214,7 @@ impl Cx<'_> {
             source,
             alternatives,
             documents_sourced: !unsourced,
+            no_qualification: c.no_qualification.as_ref().is_some_and(|b| *b.get_ref()),
             qualification_source,
             verified,
         }

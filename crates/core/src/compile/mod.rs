@@ -34,6 +34,68 @@ pub const MAX_TERMS: usize = 4096;
 pub struct Loaded {
     pub ruleset: Ruleset,
     pub warnings: Vec<Diagnostic>,
+    /// Where each category is written (for the warnings that depend on
+    /// the day: [`Loaded::staleness`]).
+    pub category_places: Vec<Place>,
+}
+
+/// A place in the ruleset or in one of its fragments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The fragment; the ruleset's own file when `None`.
+    pub file: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// How long a category's qualification may go unchecked against its
+/// source before `rules lint` warns (livegate's judgement: WeChat adjusts
+/// its catalogue a few times a year).
+pub const STALE_AFTER_DAYS: i64 = 180;
+
+impl Loaded {
+    /// Warnings about qualifications not checked against their source in
+    /// the last `max_days` days before `today`, verified on a day still to
+    /// come, or (in the ruleset's own categories) with no day at all.
+    pub fn staleness(&self, today: jiff::civil::Date, max_days: i64) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (i, c) in self.ruleset.categories.iter().enumerate() {
+            let Some(place) = self.category_places.get(i) else {
+                continue;
+            };
+            let message = match c.verified.as_deref().and_then(crate::dates::parse_trimmed) {
+                None if c.verified.is_none() && place.file.is_none() => format!(
+                    "{}: no `verified` day: say when its qualification was last checked against {}",
+                    c.label(),
+                    c.qualification_source
+                ),
+                Some(day) if day > today => format!(
+                    "{}: verified on {day}, a day still to come (today is {today})",
+                    c.label()
+                ),
+                Some(day) => match day.until(today).map(|s| i64::from(s.get_days())) {
+                    Ok(age) if age > max_days => format!(
+                        "{}: its qualification was last checked on {day}, {age} days ago (over {max_days}): check it against {} and update `verified`, or compare with `livegate rules audit --catalogue FILE`",
+                        c.label(),
+                        c.qualification_source
+                    ),
+                    _ => continue,
+                },
+                None => continue,
+            };
+            let key = format!("categories[{i}].verified");
+            out.push(Diagnostic {
+                level: Level::Warning,
+                file: place.file.clone(),
+                line: place.line,
+                column: place.column,
+                key,
+                message,
+                suggestion: None,
+            });
+        }
+        out
+    }
 }
 
 /// Parses, validates and compiles a ruleset that includes no fragment.
@@ -96,7 +158,11 @@ fn load_inner(
         Some(ruleset) if !has_errors => {
             let mut warnings = cx.diags;
             warnings.sort_by_key(|d| (d.line, d.column));
-            Ok(Loaded { ruleset, warnings })
+            Ok(Loaded {
+                ruleset,
+                warnings,
+                category_places: cx.category_places,
+            })
         }
         _ => Err(cx.into_error(origin)),
     }
@@ -126,6 +192,8 @@ pub(crate) struct Cx<'a> {
     /// The included fragments and which documents and categories are theirs.
     pub(crate) parts: Vec<Part<'a>>,
     pub(crate) diags: Vec<Diagnostic>,
+    /// Where each category is written, in compile order.
+    pub(crate) category_places: Vec<Place>,
 }
 
 /// An included fragment: its file, text, and the indexes its documents and
@@ -147,6 +215,7 @@ impl<'a> Cx<'a> {
             file: None,
             parts: Vec::new(),
             diags: Vec::new(),
+            category_places: Vec::new(),
         }
     }
 
@@ -186,6 +255,16 @@ impl<'a> Cx<'a> {
     }
 
     /// Points spans back at the ruleset's own text.
+    /// Records where a value is written, in the text spans now point into.
+    pub(crate) fn place(&self, span: Spans) -> Place {
+        let (line, column) = line_col(self.text, span.start);
+        Place {
+            file: self.file.clone(),
+            line,
+            column,
+        }
+    }
+
     pub(crate) fn leave(&mut self) {
         self.text = self.main;
         self.file = None;

@@ -198,25 +198,14 @@ fn docs_of(rs: &Ruleset, cats: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     for &c in cats {
         for a in &rs.categories[c].alternatives {
-            collect_docs(rs, &a.expr, &mut out);
+            for d in rs.expr_documents(&a.expr) {
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
         }
     }
     out
-}
-
-fn collect_docs(rs: &Ruleset, e: &Expr, out: &mut Vec<usize>) {
-    match e {
-        Expr::Doc { atom, .. } => {
-            let d = rs.atoms[*atom].doc.0;
-            if !out.contains(&d) {
-                out.push(d);
-            }
-        }
-        Expr::Group(g) => collect_docs(rs, &rs.groups[*g].expr, out),
-        Expr::AllOf(items) | Expr::AnyOf(items) => {
-            items.iter().for_each(|i| collect_docs(rs, i, out));
-        }
-    }
 }
 
 fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
