@@ -44,11 +44,29 @@ export function controls(profile) {
   return steps;
 }
 
-/** The documents' controls, once the checklist shows them. */
+/** The document kinds some category's alternatives ask for. */
+function askedDocuments() {
+  const out = new Set();
+  const walk = (e) => {
+    if (e.Doc) out.add(catalogue.atoms[e.Doc.atom].doc);
+    else if (e.Group !== undefined) walk(catalogue.groups[e.Group].expr);
+    else for (const x of e.AllOf || e.AnyOf || []) walk(x);
+  };
+  for (const c of catalogue.categories) for (const a of c.alternatives) walk(a.expr);
+  return out;
+}
+
+const asked = askedDocuments();
+
+/** The documents' controls, once the checklist shows them. The checklist
+ * offers only documents some category asks for; one no category asks for
+ * (the culture licence since WeChat's list dropped it) counts for nothing,
+ * so leaving it out keeps the verdict. */
 export function documentControls(profile) {
   const steps = [];
   for (const d of profile.documents || []) {
     const doc = resolve(catalogue.documents, d.kind);
+    if (!asked.has(catalogue.documents.indexOf(doc))) continue;
     const base = `d.${doc.id}`;
     steps.push({ kind: "check", selector: `input[name="${base}"]` });
     const fields = ["number", "holder", "valid_from", "valid_until"].filter((f) => d[f]);
