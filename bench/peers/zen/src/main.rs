@@ -1,9 +1,13 @@
-//! The ZEN peer: livegate's rules as a GoRules decision graph
-//! (livegate.jdm.json, written by gen_graph.py), run with zen-engine over
-//! JSON Lines on one thread: one `{"verdict":…,"paths":…}` record a line, and
-//! its throughput on stderr. Built and run by bench/batch.sh.
+//! The ZEN peer: livegate's rules, as the Rego peer states them, in a
+//! GoRules decision graph (livegate.jdm.json, written by gen_graph.py), run
+//! with zen-engine over JSON Lines on one thread: one
+//! `{"verdict":…,"paths":…}` record a line, and its throughput on stderr.
+//! Built and run by bench/batch.sh.
 //!
-//! CARGO_TARGET_DIR=/work/target-zen cargo run --release -- FILE
+//! From the repository's root (its own workspace, built into target/zen as
+//! bench/batch.sh does):
+//!
+//! CARGO_TARGET_DIR=target/zen cargo run --release --manifest-path bench/peers/zen/Cargo.toml -- FILE
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::sync::Arc;
