@@ -54,14 +54,8 @@ pub fn run(a: AuditArgs) -> Result<ExitCode, Stop> {
         .ruleset;
     let from = display(&a.catalogue);
     let cat_text = read_input(&a.catalogue, lang)?;
-    let catalogue = Catalogue::read(&cat_text).map_err(|e| {
-        let error = e.localized(lang);
-        Failure(msg(
-            "invalid_catalogue",
-            lang,
-            &[("path", &from), ("error", &error)],
-        ))
-    })?;
+    let catalogue = Catalogue::read(&cat_text)
+        .map_err(|e| crate::wechat::invalid_catalogue(&from, &e, lang))?;
     let audits = audit(&rs, &catalogue);
     let page = match catalogue {
         Catalogue::Response(_) => livegate_core::wechat_import::GETALLCATEGORIES,

@@ -106,14 +106,7 @@ pub fn import(a: ImportArgs) -> Result<ExitCode, Stop> {
     let text = read_input(&a.file, lang)?;
     let from = display(&a.file);
     let imported = livegate_core::wechat_import::import_on(&text, &from, &rs, Some(day));
-    let imported = imported.map_err(|e| {
-        let error = e.localized(lang);
-        Failure(msg(
-            "invalid_catalogue",
-            lang,
-            &[("path", &from), ("error", &error)],
-        ))
-    })?;
+    let imported = imported.map_err(|e| invalid_catalogue(&from, &e, lang))?;
     let toml = livegate_core::wechat_import::to_toml(&imported.fragment)
         .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e)])))?;
     let ruleset = (rules_text.as_str(), origin.as_str(), a.rules.as_deref());
@@ -152,6 +145,20 @@ fn check_loads(
     crate::load_ruleset(text, origin, rules, &[], Some((name, fragment)))
         .map(|_| ())
         .map_err(|e| Failure(msg("fragment_invalid", lang, &[("error", &e.to_string())])).into())
+}
+
+/// A catalogue (`getallcategories`, or a copy of the page) that cannot be read.
+pub(crate) fn invalid_catalogue(
+    from: &str,
+    e: &livegate_core::ProfileError,
+    lang: Lang,
+) -> Failure {
+    let error = e.localized(lang);
+    Failure(msg(
+        "invalid_catalogue",
+        lang,
+        &[("path", from), ("error", &error)],
+    ))
 }
 
 /// The ruleset's text and its name: the file given, or the embedded one.
