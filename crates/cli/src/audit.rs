@@ -185,21 +185,15 @@ fn differing(
     } else if !c.documents_sourced {
         writeln!(out, "    {}", msg("audit_ruleset_unlisted", lang, &[]))?;
     }
-    for docs in &a.only_wechat {
-        let d = docs_text(rs, docs, lang);
-        writeln!(
-            out,
-            "    + {}",
-            msg("audit_only_wechat", lang, &[("docs", &d)])
-        )?;
-    }
-    for docs in &a.only_ruleset {
-        let d = docs_text(rs, docs, lang);
-        writeln!(
-            out,
-            "    - {}",
-            msg("audit_only_ruleset", lang, &[("docs", &d)])
-        )?;
+    let sides = [
+        ("+", "audit_only_wechat", &a.only_wechat),
+        ("-", "audit_only_ruleset", &a.only_ruleset),
+    ];
+    for (mark, key, sets) in sides {
+        for docs in sets {
+            let d = docs_text(rs, docs, lang);
+            writeln!(out, "    {mark} {}", msg(key, lang, &[("docs", &d)]))?;
+        }
     }
     Ok(())
 }

@@ -86,7 +86,7 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
     if !opens.is_empty() {
         intro.push(msg("doc_opens", lang, &[("paths", &join(&opens, lang))]));
     }
-    let older = older_names(rs, c);
+    let older = rs.older_labels(c);
     if !older.is_empty() {
         intro.push(msg(
             "doc_older_names",
@@ -174,23 +174,6 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
         intro,
         rows,
     }
-}
-
-/// The category's label under the older names of its first level.
-fn older_names(rs: &Ruleset, c: &Category) -> Vec<String> {
-    let mut out: Vec<String> = rs
-        .first_levels
-        .iter()
-        .filter(|f| f.name == c.first)
-        .flat_map(|f| &f.aliases)
-        .map(|a| format!("{a}/{}", c.second))
-        .collect();
-    for a in &c.aliases {
-        if !out.contains(a) && *a != c.label() {
-            out.push(a.clone());
-        }
-    }
-    out
 }
 
 /// What every renderer (markdown, HTML, the console) lays out.

@@ -561,6 +561,33 @@ impl Ruleset {
         }
     }
 
+    /// The other labels a category is written with, each once: its own
+    /// aliases, then its label and aliases under the older names of its
+    /// first level (`医疗/互联网医院` for `医疗服务/互联网医院`).
+    pub fn older_labels(&self, c: &Category) -> Vec<String> {
+        let current = c.label();
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |l: String| {
+            if l != current && !out.contains(&l) {
+                out.push(l);
+            }
+        };
+        c.aliases.iter().cloned().for_each(&mut add);
+        for label in std::iter::once(&current).chain(&c.aliases) {
+            let Some((first, second)) = label.split_once('/') else {
+                continue;
+            };
+            let Some(f) = self.lookups.first_levels.get(first) else {
+                continue;
+            };
+            let fl = &self.first_levels[f];
+            for name in std::iter::once(&fl.name).chain(&fl.aliases) {
+                add(format!("{name}/{second}"));
+            }
+        }
+        out
+    }
+
     /// Every document kind an expression names (groups and notes
     /// included), each once, in the order it names them.
     pub fn expr_documents(&self, e: &Expr) -> Vec<usize> {

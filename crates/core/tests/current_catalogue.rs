@@ -183,13 +183,14 @@ fn a_category_with_no_list_waits_for_the_confirmation_before_it_is_pending() {
     assert!(!r.has_finding("documents_unsourced"));
 }
 
-/// The category as a profile writes it under its current first level, and
-/// under each older name of that first level.
+/// The category as a profile writes it: as the ruleset does, then under
+/// each other label (its aliases, its first level's older names).
 fn spellings(rs: &Ruleset, k: usize) -> Vec<(String, String)> {
     let c = &rs.categories[k];
     let mut out = vec![(c.first.clone(), c.second.clone())];
-    for f in rs.first_levels.iter().filter(|f| f.name == c.first) {
-        out.extend(f.aliases.iter().map(|a| (a.clone(), c.second.clone())));
+    for label in rs.older_labels(c) {
+        let (first, second) = label.split_once('/').expect("a label has two levels");
+        out.push((first.to_string(), second.to_string()));
     }
     out
 }

@@ -245,18 +245,12 @@ impl Generator<'_> {
     }
 
     /// A category's levels: as the ruleset writes them, or an alias (one
-    /// of its own, or its first level's older name).
+    /// of its own, or under its first level's older name).
     fn category_levels(&mut self, c: usize) -> (String, String) {
         let rs = self.rs;
         let cat = &rs.categories[c];
         let s = self.plan.spelling;
-        let older = rs
-            .first_levels
-            .iter()
-            .filter(|f| f.name == cat.first)
-            .flat_map(|f| &f.aliases)
-            .map(|a| format!("{a}/{}", cat.second));
-        let aliases: Vec<String> = cat.aliases.iter().cloned().chain(older).collect();
+        let aliases = rs.older_labels(cat);
         if !aliases.is_empty() && self.weighted(&[(false, s.id + s.name + s.code), (true, s.alias)])
         {
             let alias = &aliases[self.below(aliases.len())];

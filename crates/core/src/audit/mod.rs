@@ -86,17 +86,14 @@ fn normalized(list: &[String]) -> Vec<String> {
 
 /// Every first and second level a category is written with.
 fn names(rs: &Ruleset, c: &Category) -> (Vec<String>, Vec<String>) {
-    let mut firsts = vec![c.first.clone()];
-    for f in rs.first_levels.iter().filter(|f| f.name == c.first) {
-        firsts.extend(f.aliases.iter().cloned());
-    }
-    let mut seconds = vec![c.second.clone()];
-    for a in &c.aliases {
-        if let Some((first, second)) = a.split_once('/') {
-            if !firsts.iter().any(|f| f == first) {
-                firsts.push(first.to_string());
+    let (mut firsts, mut seconds) = (vec![c.first.clone()], vec![c.second.clone()]);
+    for label in rs.older_labels(c) {
+        if let Some((first, second)) = label.split_once('/') {
+            for (list, name) in [(&mut firsts, first), (&mut seconds, second)] {
+                if !list.iter().any(|x| x == name) {
+                    list.push(name.to_string());
+                }
             }
-            seconds.push(second.to_string());
         }
     }
     (firsts, seconds)

@@ -220,8 +220,8 @@ impl Cx<'_> {
         }
     }
 
-    /// The day a qualification was checked: a date, not in the future of
-    /// the ruleset's own date.
+    /// The day a qualification was checked: a date without a time (`rules
+    /// lint` compares it with the day: [`super::Loaded::staleness`]).
     fn verified(&mut self, d: &toml::Spanned<toml::value::Datetime>, k: &str) -> Option<String> {
         let v = d.get_ref();
         if v.date.is_none() || v.time.is_some() {

@@ -254,7 +254,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Points spans back at the ruleset's own text.
     /// Records where a value is written, in the text spans now point into.
     pub(crate) fn place(&self, span: Spans) -> Place {
         let (line, column) = line_col(self.text, span.start);
@@ -265,6 +264,7 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Points spans back at the ruleset's own text.
     pub(crate) fn leave(&mut self) {
         self.text = self.main;
         self.file = None;
@@ -527,11 +527,9 @@ fn assemble(p: Parts) -> Ruleset {
         }
     }
     let mut atoms_by_doc = vec![Vec::new(); p.v.documents.len()];
-    for (i, a) in p.atoms.iter().enumerate() {
-        atoms_by_doc[a.doc.0].push(i);
-    }
     let mut authority_atoms = crate::bits::Bits::new(p.atoms.len());
     for (i, a) in p.atoms.iter().enumerate() {
+        atoms_by_doc[a.doc.0].push(i);
         if p.v.documents[a.doc.0].issued_by == IssuedBy::Authority {
             authority_atoms.insert(i);
         }

@@ -284,7 +284,6 @@ struct Resolved<'p> {
     goods: Vec<usize>,
     services: Vec<usize>,
     held: Bits,
-    present: Vec<bool>,
     /// The atoms of every document kind the profile gives, counting or not.
     given: Bits,
 }

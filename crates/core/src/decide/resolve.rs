@@ -118,13 +118,7 @@ impl<'r> Decider<'r> {
 
         let subject_code = self.subject_checks(p, subject);
 
-        let (held, present, mut docs) = self.documents(p, date, subject_code.as_deref())?;
-        let mut given = Bits::new(rs.atoms.len());
-        for (kind, _) in present.iter().enumerate().filter(|(_, p)| **p) {
-            for &a in &rs.atoms_by_doc[kind] {
-                given.insert(a);
-            }
-        }
+        let (held, given, mut docs) = self.documents(p, date, subject_code.as_deref())?;
         self.duplicates_and_expiry(&mut docs, &status, date);
 
         Ok(Resolved {
@@ -139,7 +133,6 @@ impl<'r> Decider<'r> {
             goods,
             services,
             held,
-            present,
             given,
         })
     }
@@ -230,18 +223,19 @@ impl<'r> Decider<'r> {
         })
     }
 
-    /// The profile's documents: the atoms they hold, the kinds present, and
-    /// each document as (kind, index, counts, valid_until).
+    /// The profile's documents: the atoms they hold, the atoms of every
+    /// kind given (counting or not), and each document as (kind, index,
+    /// counts, valid_until).
     #[allow(clippy::type_complexity)]
     pub(super) fn documents(
         &mut self,
         p: &Profile,
         date: Option<Date>,
         subject_code: Option<&str>,
-    ) -> Result<(Bits, Vec<bool>, Vec<(usize, usize, bool, Option<Date>)>), ProfileError> {
+    ) -> Result<(Bits, Bits, Vec<(usize, usize, bool, Option<Date>)>), ProfileError> {
         let rs = self.rs;
         let mut held = Bits::new(rs.atoms.len());
-        let mut present = vec![false; rs.documents.len()];
+        let mut given = Bits::new(rs.atoms.len());
         let mut docs = Vec::with_capacity(p.documents.len());
         self.notes.reserve(8);
         for (i, d) in p.documents.iter().enumerate() {
@@ -250,7 +244,9 @@ impl<'r> Decider<'r> {
                 self.notes.push(Note::UnknownDocument { entry: Entry(i) });
                 continue;
             };
-            present[kind] = true;
+            for &a in &rs.atoms_by_doc[kind] {
+                given.insert(a);
+            }
             let counts =
                 self.document_counts(p, i, kind, date, (valid_from, valid_until), subject_code);
             let values = self.attribute_values(i, d, kind);
@@ -259,7 +255,7 @@ impl<'r> Decider<'r> {
                 self.hold(kind, &values, &mut held);
             }
         }
-        Ok((held, present, docs))
+        Ok((held, given, docs))
     }
 
     /// A document's `valid_from` and `valid_until`, parsed.

@@ -268,7 +268,7 @@ impl<'r> Decider<'r> {
                 let Some(t) = term else { continue };
                 for atom in alt.terms[t].atoms.missing(&r.held) {
                     let a = &rs.atoms[atom];
-                    if a.constraint.is_none() || !r.present[a.doc.0] || seen.contains(&atom) {
+                    if a.constraint.is_none() || !r.given.contains(atom) || seen.contains(&atom) {
                         continue;
                     }
                     seen.push(atom);
