@@ -112,6 +112,47 @@ pub struct FirstLevel {
     pub sources: Vec<String>,
 }
 
+/// A ruleset's first levels with the lookup from each of their names,
+/// current or older; what compiling and answering both read names by.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstNames<'a> {
+    pub list: &'a [FirstLevel],
+    pub lookup: &'a Lookup,
+}
+
+impl<'a> FirstNames<'a> {
+    /// A first level as WeChat names it today; a name not known stays.
+    pub fn current<'b>(self, first: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        let first = first.trim();
+        match self.lookup.get(first) {
+            Some(i) => &self.list[i].name,
+            None => first,
+        }
+    }
+
+    /// A label under every name of its first level, today's first
+    /// (`医疗/互联网医院` → `医疗服务/互联网医院`, `医疗/互联网医院`); a
+    /// label whose first level is not known stays alone.
+    pub fn variants(self, label: &str) -> Vec<String> {
+        let Some((first, rest)) = label.split_once('/') else {
+            return vec![label.to_string()];
+        };
+        match self.lookup.get(first.trim()) {
+            Some(f) => {
+                let fl = &self.list[f];
+                std::iter::once(&fl.name)
+                    .chain(&fl.aliases)
+                    .map(|n| format!("{n}/{rest}"))
+                    .collect()
+            }
+            None => vec![label.to_string()],
+        }
+    }
+}
+
 /// The format a document's number must have (a reviewer checks it).
 #[derive(Debug, Clone, Serialize)]
 pub struct NumberFormat {
@@ -551,14 +592,18 @@ impl Ruleset {
         })
     }
 
+    /// The first levels and every name they are known by.
+    pub fn first_names(&self) -> FirstNames<'_> {
+        FirstNames {
+            list: &self.first_levels,
+            lookup: &self.lookups.first_levels,
+        }
+    }
+
     /// A first level as WeChat names it today (`医疗` → `医疗服务`); a name
     /// the ruleset does not know stays as it is.
     pub fn current_first<'a>(&'a self, first: &'a str) -> &'a str {
-        let first = first.trim();
-        match self.lookups.first_levels.get(first) {
-            Some(i) => &self.first_levels[i].name,
-            None => first,
-        }
+        self.first_names().current(first)
     }
 
     /// The other labels a category is written with, each once: its own
@@ -567,22 +612,12 @@ impl Ruleset {
     pub fn older_labels(&self, c: &Category) -> Vec<String> {
         let current = c.label();
         let mut out: Vec<String> = Vec::new();
-        let mut add = |l: String| {
+        let firsts = self.first_names();
+        let written = std::iter::once(&current).chain(&c.aliases);
+        let variants = written.flat_map(|l| firsts.variants(l));
+        for l in c.aliases.iter().cloned().chain(variants) {
             if l != current && !out.contains(&l) {
                 out.push(l);
-            }
-        };
-        c.aliases.iter().cloned().for_each(&mut add);
-        for label in std::iter::once(&current).chain(&c.aliases) {
-            let Some((first, second)) = label.split_once('/') else {
-                continue;
-            };
-            let Some(f) = self.lookups.first_levels.get(first) else {
-                continue;
-            };
-            let fl = &self.first_levels[f];
-            for name in std::iter::once(&fl.name).chain(&fl.aliases) {
-                add(format!("{name}/{second}"));
             }
         }
         out
@@ -607,6 +642,21 @@ impl Ruleset {
         }
         let mut out = Vec::new();
         walk(self, e, &mut out);
+        out
+    }
+
+    /// Every document kind the alternatives of `categories` name, each
+    /// once, in the order they name them.
+    pub fn documents_of(&self, categories: &[usize]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let alternatives = categories
+            .iter()
+            .flat_map(|&c| &self.categories[c].alternatives);
+        for d in alternatives.flat_map(|a| self.expr_documents(&a.expr)) {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
         out
     }
 

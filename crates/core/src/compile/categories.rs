@@ -25,21 +25,10 @@ pub(super) struct Firsts {
 }
 
 impl Firsts {
-    /// A label written with every name of its first level: `医疗/互联网医院`
-    /// and `医疗服务/互联网医院` for the same category.
-    fn variants(&self, label: &str) -> Vec<String> {
-        let Some((first, rest)) = label.split_once('/') else {
-            return vec![label.to_string()];
-        };
-        match self.lookup.get(first.trim()) {
-            Some(f) => {
-                let fl = &self.list[f];
-                std::iter::once(&fl.name)
-                    .chain(&fl.aliases)
-                    .map(|n| format!("{n}/{rest}"))
-                    .collect()
-            }
-            None => vec![label.to_string()],
+    pub(super) fn names(&self) -> FirstNames<'_> {
+        FirstNames {
+            list: &self.list,
+            lookup: &self.lookup,
         }
     }
 }
@@ -105,12 +94,12 @@ impl Cx<'_> {
             let label = format!("{}/{}", c.first.get_ref(), c.second.get_ref());
             self.check_label(c, &k, &label, &mut seen_labels);
             self.check_current_first(c, &k, firsts);
-            for l in firsts.variants(&label) {
+            for l in firsts.names().variants(&label) {
                 lookup.insert(&l, i);
             }
             lookup.insert(&id, i);
             for a in &c.aliases {
-                for l in firsts.variants(a.get_ref()) {
+                for l in firsts.names().variants(a.get_ref()) {
                     lookup.insert(&l, i);
                 }
             }
@@ -123,12 +112,10 @@ impl Cx<'_> {
     /// A category names its first level as WeChat does today.
     fn check_current_first(&mut self, c: &RawCategory, k: &str, firsts: &Firsts) {
         let first = c.first.get_ref().trim();
-        if let Some(f) = firsts.lookup.get(first)
-            && firsts.list[f].name != first
-        {
+        let current = firsts.names().current(first);
+        if current != first {
             let m = format!(
-                "`{first}` is an older name of the first level `{}`: write the current one (the older name still matches)",
-                firsts.list[f].name
+                "`{first}` is an older name of the first level `{current}`: write the current one (the older name still matches)"
             );
             self.warn(c.first.span(), format!("{k}.first"), m);
         }
@@ -158,14 +145,12 @@ impl Cx<'_> {
         scenario_ids: &[&str],
         acx: &mut AltCx,
     ) -> Category {
-        let scenarios = c
-            .scenarios
-            .iter()
-            .enumerate()
-            .filter_map(|(j, s)| {
-                self.resolve(s, &format!("{k}.scenarios[{j}]"), "scenario", scenario_ids)
-            })
-            .collect();
+        let scenarios = self.resolve_all(
+            &c.scenarios,
+            &format!("{k}.scenarios"),
+            "scenario",
+            scenario_ids,
+        );
         let source = self.source(c.source.as_ref(), c.id.span(), &format!("{k}.source"));
         let scope = match &c.scope {
             Some(s) => self.text(s, &format!("{k}.scope")),

@@ -420,6 +420,15 @@ impl<'a> Cx<'a> {
         None
     }
 
+    /// Each name of `list` resolved as [`Cx::resolve`] does, keyed
+    /// `{key}[n]`; the unknown ones are errors and left out.
+    fn resolve_all(&mut self, list: &[S], key: &str, what: &str, ids: &[&str]) -> Vec<usize> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(n, s)| self.resolve(s, &format!("{key}[{n}]"), what, ids))
+            .collect()
+    }
+
     fn subject_mask(&mut self, list: &[S], key: &str, subjects: &[&str]) -> SubjectMask {
         let mut mask = 0;
         for (i, s) in list.iter().enumerate() {
@@ -451,8 +460,7 @@ impl<'a> Cx<'a> {
             category_lookup: &category_lookup,
             paths: &paths,
             actions: &actions,
-            first_levels: &firsts.list,
-            first_lookup: &firsts.lookup,
+            firsts: firsts.names(),
         };
         let rules = self.rules(&raw.rules, &refs, &mut used);
         let checks = self.checks(&raw.checks);

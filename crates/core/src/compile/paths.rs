@@ -111,46 +111,18 @@ impl Cx<'_> {
                 "this way opens the path for every subject with no category",
             );
         }
-        let cats = wr
-            .categories
-            .iter()
-            .enumerate()
-            .filter_map(|(n, c)| {
-                self.resolve(
-                    c,
-                    &format!("{wk}.categories[{n}]"),
-                    "category",
-                    &category_ids,
-                )
-            })
-            .collect::<Vec<_>>();
+        let cats_key = format!("{wk}.categories");
+        let cats = self.resolve_all(&wr.categories, &cats_key, "category", &category_ids);
         for &c in &cats {
             used[c] = true;
         }
         let scenarios = match &wr.scenarios {
-            Some(l) => l
-                .iter()
-                .enumerate()
-                .filter_map(|(n, sc)| {
-                    self.resolve(
-                        sc,
-                        &format!("{wk}.scenarios[{n}]"),
-                        "scenario",
-                        &scenario_ids,
-                    )
-                })
-                .collect(),
+            Some(l) => self.resolve_all(l, &format!("{wk}.scenarios"), "scenario", &scenario_ids),
             None => way_scenarios(categories, &cats),
         };
         let region_ids = ids(&v.regions, |r| &r.id);
-        let regions = wr.regions.as_ref().map(|l| {
-            l.iter()
-                .enumerate()
-                .filter_map(|(n, r)| {
-                    self.resolve(r, &format!("{wk}.regions[{n}]"), "region", &region_ids)
-                })
-                .collect()
-        });
+        let regions = (wr.regions.as_ref())
+            .map(|l| self.resolve_all(l, &format!("{wk}.regions"), "region", &region_ids));
         Way {
             id,
             subjects,
@@ -172,12 +144,7 @@ impl Cx<'_> {
         let id = self.id(&st.id, &format!("{key}.id"), seen);
         SetupStep {
             name: self.text(&st.name, &format!("{key}.name")),
-            ways: st
-                .ways
-                .iter()
-                .enumerate()
-                .filter_map(|(n, w)| self.resolve(w, &format!("{key}.ways[{n}]"), "way", &way_ids))
-                .collect(),
+            ways: self.resolve_all(&st.ways, &format!("{key}.ways"), "way", &way_ids),
             days: st.days,
             working_days: st.working_days,
             note: st

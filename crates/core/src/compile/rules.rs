@@ -17,8 +17,7 @@ pub(super) struct Refs<'a> {
     pub category_lookup: &'a Lookup,
     pub paths: &'a [Path],
     pub actions: &'a BTreeMap<String, Text>,
-    pub first_levels: &'a [FirstLevel],
-    pub first_lookup: &'a Lookup,
+    pub firsts: FirstNames<'a>,
 }
 
 impl Cx<'_> {
@@ -72,28 +71,13 @@ impl Cx<'_> {
             used[c] = true;
         }
         let path_ids = ids(refs.paths, |p| &p.id);
-        let paths = r.paths.as_ref().map(|l| {
-            l.iter()
-                .enumerate()
-                .filter_map(|(n, s)| self.resolve(s, &format!("{k}.paths[{n}]"), "path", &path_ids))
-                .collect::<Vec<_>>()
-        });
+        let paths = (r.paths.as_ref())
+            .map(|l| self.resolve_all(l, &format!("{k}.paths"), "path", &path_ids));
         self.rule_action(r, k, refs);
         let spare_ways = self.spare_ways(r, k, refs);
         let category_ids = ids(refs.categories, |c| &c.id);
-        let shown_with = r
-            .shown_with
-            .iter()
-            .enumerate()
-            .filter_map(|(n, c)| {
-                self.resolve(
-                    c,
-                    &format!("{k}.shown_with[{n}]"),
-                    "category",
-                    &category_ids,
-                )
-            })
-            .collect();
+        let shown_key = format!("{k}.shown_with");
+        let shown_with = self.resolve_all(&r.shown_with, &shown_key, "category", &category_ids);
         Rule {
             shown_with,
             id,
@@ -118,23 +102,23 @@ impl Cx<'_> {
             let key = format!("{k}.spare_ways");
             self.error(r.id.span(), key, "only a rule that blocks spares ways");
         }
-        let all: Vec<String> = refs
+        let ways: Vec<(String, (usize, usize))> = refs
             .paths
             .iter()
-            .flat_map(|p| p.ways.iter().map(move |w| format!("{}.{}", p.id, w.id)))
+            .enumerate()
+            .flat_map(|(pi, p)| {
+                let ways = p.ways.iter().enumerate();
+                ways.map(move |(wi, w)| (format!("{}.{}", p.id, w.id), (pi, wi)))
+            })
             .collect();
-        let all_ids: Vec<&str> = all.iter().map(String::as_str).collect();
+        let ids: Vec<&str> = ways.iter().map(|(id, _)| id.as_str()).collect();
         r.spare_ways
             .iter()
             .enumerate()
             .filter_map(|(n, s)| {
                 let key = format!("{k}.spare_ways[{n}]");
-                let i = self.resolve(s, &key, "way (`path.way`)", &all_ids)?;
-                let (path, way) = s.get_ref().split_once('.')?;
-                let pi = refs.paths.iter().position(|p| p.id == path)?;
-                let wi = refs.paths[pi].ways.iter().position(|w| w.id == way)?;
-                debug_assert_eq!(all_ids[i], s.get_ref());
-                Some((pi, wi))
+                let i = self.resolve(s, &key, "way (`path.way`)", &ids)?;
+                Some(ways[i].1)
             })
             .collect()
     }
@@ -217,10 +201,7 @@ impl Cx<'_> {
                 return None;
             }
             // Written with an older name, it still means today's.
-            let current = match refs.first_lookup.get(first.trim()) {
-                Some(f) => refs.first_levels[f].name.clone(),
-                None => first.trim().to_string(),
-            };
+            let current = refs.firsts.current(first).to_string();
             return Some(CategoryReq::FirstLevel(current));
         }
         let category_ids = ids(refs.categories, |c| &c.id);

@@ -233,19 +233,8 @@ impl Cx<'_> {
     ) -> DocumentKind {
         let id = self.id(&d.id, &format!("{k}.id"), seen);
         let name = self.text(&d.name, &format!("{k}.name"));
-        let attributes = d
-            .attributes
-            .iter()
-            .enumerate()
-            .filter_map(|(j, a)| {
-                self.resolve(
-                    a,
-                    &format!("{k}.attributes[{j}]"),
-                    "attribute",
-                    attribute_ids,
-                )
-            })
-            .collect();
+        let attrs_key = format!("{k}.attributes");
+        let attributes = self.resolve_all(&d.attributes, &attrs_key, "attribute", attribute_ids);
         let number_format = d
             .number_format
             .as_ref()
