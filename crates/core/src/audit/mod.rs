@@ -32,8 +32,8 @@ pub enum Req {
 pub enum Catalogue {
     /// A `getallcategories` (or `getcategoriesbytype`) response.
     Response(Vec<ResponseRow>),
-    /// A copy of the catalogue page, as text.
-    Page(String),
+    /// A copy of the catalogue page, its tables read.
+    Page(page::Page),
 }
 
 impl Catalogue {
@@ -42,7 +42,7 @@ impl Catalogue {
         if text.trim_start().starts_with('{') {
             return response_rows(text).map(Catalogue::Response);
         }
-        if !page::has_tables(text) {
+        let Some(page) = page::Page::read(text) else {
             return Err(ProfileError {
                 kind: crate::err::ErrorKind::Shape,
                 path: String::new(),
@@ -51,8 +51,8 @@ impl Catalogue {
                 message: "neither a getallcategories response (JSON) nor a copy of the catalogue page: no table begins with the line 二级分类 三级分类 资质要求 类目适用范围 备注".into(),
                 suggestion: None,
             });
-        }
-        Ok(Catalogue::Page(text.to_string()))
+        };
+        Ok(Catalogue::Page(page))
     }
 
     /// The row of a category, under any of its names: its line on a page,
@@ -60,9 +60,9 @@ impl Catalogue {
     fn row(&self, rs: &Ruleset, c: &Category) -> Option<(Option<usize>, Option<Vec<Req>>)> {
         let (firsts, seconds) = names(rs, c);
         match self {
-            Catalogue::Page(text) => {
-                page::find(text, &firsts, &seconds).map(|f| (Some(f.line), f.alternatives))
-            }
+            Catalogue::Page(page) => page
+                .find(&firsts, &seconds)
+                .map(|f| (Some(f.line), f.alternatives)),
             Catalogue::Response(rows) => {
                 let (firsts, seconds) = (normalized(&firsts), normalized(&seconds));
                 let row = rows.iter().find(|r| {
@@ -167,7 +167,7 @@ fn audit_one(rs: &Ruleset, catalogue: &Catalogue, k: usize) -> CategoryAudit {
             wechat: None,
         };
     };
-    let own = own_documents(rs, c);
+    let own = rs.documents_of(&[k]);
     let wechat: Option<Vec<Resolved>> =
         alternatives.map(|alts| alts.iter().map(|a| resolve(rs, &own, a)).collect());
     let theirs: Vec<BTreeSet<Doc>> = wechat.iter().flatten().map(flatten).collect();
@@ -236,18 +236,6 @@ fn flatten(r: &Resolved) -> BTreeSet<Doc> {
     }
     walk(r, &mut out);
     out
-}
-
-fn own_documents(rs: &Ruleset, c: &Category) -> Vec<usize> {
-    let mut docs: Vec<usize> = Vec::new();
-    for a in &c.alternatives {
-        for d in rs.expr_documents(&a.expr) {
-            if !docs.contains(&d) {
-                docs.push(d);
-            }
-        }
-    }
-    docs
 }
 
 fn resolve(rs: &Ruleset, own: &[usize], r: &Req) -> Resolved {

@@ -16,33 +16,11 @@ use crate::normalize::normalize;
 /// The header every first level's table starts with.
 const HEADER: &str = "二级分类三级分类资质要求类目适用范围备注";
 
-/// A first level's table: its name and the lines after its header.
-struct Section<'a> {
-    name: String,
-    lines: &'a [(usize, &'a str)],
-}
-
-fn sections<'a>(lines: &'a [(usize, &'a str)]) -> Vec<Section<'a>> {
-    let heads: Vec<usize> = (1..lines.len())
-        .filter(|&i| lines[i].1.split_whitespace().collect::<String>() == HEADER)
-        .collect();
-    heads
-        .iter()
-        .enumerate()
-        .map(|(k, &h)| {
-            let end = heads.get(k + 1).map_or(lines.len(), |&n| n - 1);
-            Section {
-                name: lines[h - 1].1.trim().to_string(),
-                lines: &lines[h + 1..end.max(h + 1)],
-            }
-        })
-        .collect()
-}
-
-/// Whether a text has the catalogue page's tables at all.
-pub fn has_tables(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.split_whitespace().collect::<String>() == HEADER)
+/// A copy of the page, read once: its lines, and each first level's table
+/// as its name (normalised) and the lines after its header.
+pub struct Page {
+    lines: Vec<String>,
+    sections: Vec<(String, std::ops::Range<usize>)>,
 }
 
 /// A row of the page: its line, and its 资质要求 (`None`: "/", nothing asked).
@@ -51,37 +29,51 @@ pub struct Found {
     pub alternatives: Option<Vec<Req>>,
 }
 
-/// The row of the category named by any of `firsts` and `seconds`, if the
-/// page has it.
-pub fn find(text: &str, firsts: &[String], seconds: &[String]) -> Option<Found> {
-    let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
-    let firsts: Vec<String> = firsts.iter().map(|f| normalize(f)).collect();
-    let seconds: Vec<String> = seconds.iter().map(|s| normalize(s)).collect();
-    for sec in sections(&lines) {
-        if !firsts.contains(&normalize(&sec.name)) {
-            continue;
-        }
-        let Some(at) = sec
-            .lines
+impl Page {
+    /// The page's tables; `None` when the text has none.
+    pub fn read(text: &str) -> Option<Page> {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let heads: Vec<usize> = (1..lines.len())
+            .filter(|&i| lines[i].split_whitespace().collect::<String>() == HEADER)
+            .collect();
+        let sections: Vec<(String, std::ops::Range<usize>)> = heads
             .iter()
-            .position(|(_, l)| seconds.contains(&normalize(l)))
-        else {
-            continue;
-        };
-        let rest = sec.lines.get(at + 2..).unwrap_or_default();
-        let requirement = requirement_lines(rest);
-        return Some(Found {
-            line: sec.lines[at].0,
-            alternatives: parse_requirement(&requirement),
-        });
+            .enumerate()
+            .map(|(k, &h)| {
+                let end = heads.get(k + 1).map_or(lines.len(), |&n| n - 1);
+                (normalize(lines[h - 1].trim()), h + 1..end.max(h + 1))
+            })
+            .collect();
+        (!sections.is_empty()).then_some(Page { lines, sections })
     }
-    None
+
+    /// The row of the category named by any of `firsts` and `seconds`, if
+    /// the page has it.
+    pub fn find(&self, firsts: &[String], seconds: &[String]) -> Option<Found> {
+        let firsts: Vec<String> = firsts.iter().map(|f| normalize(f)).collect();
+        let seconds: Vec<String> = seconds.iter().map(|s| normalize(s)).collect();
+        for (name, range) in &self.sections {
+            if !firsts.contains(name) {
+                continue;
+            }
+            let lines = &self.lines[range.clone()];
+            let Some(at) = lines.iter().position(|l| seconds.contains(&normalize(l))) else {
+                continue;
+            };
+            let rest = lines.get(at + 2..).unwrap_or_default();
+            return Some(Found {
+                line: range.start + at + 1,
+                alternatives: parse_requirement(&requirement_lines(rest)),
+            });
+        }
+        None
+    }
 }
 
 /// The lines of a row's 资质要求: up to its scope.
-fn requirement_lines(rest: &[(usize, &str)]) -> Vec<String> {
+fn requirement_lines(rest: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    for (_, line) in rest.iter().take(80) {
+    for line in rest.iter().take(80) {
         let l = line.trim();
         if is_scope(l) {
             break;
@@ -344,7 +336,10 @@ mod tests {
     #[test]
     fn a_choice_of_items_each_with_a_sub_choice_is_read_as_its_alternatives() {
         let text = "医疗服务\n二级分类 三级分类 资质要求 类目适用范围 备注\n互联网医院\n/\n（2选1）：\n1、医疗机构主体，提供（②选①）：\n①卫生健康部门的《设置医疗机构批准书》（且需补充）\n②《医疗机构执业许可证》（范围均须含“互联网诊疗”）\n2、 医疗服务平台（②选①）：\n①合作医院的《医疗执业机构许可证》及 合作协议 及 医疗主管部门许可文件（含…）\n②合作医院的《医疗执业机构许可证》及 合作协议 及 省级互联网医疗服务监管平台对接情况证明（含…）\n适用于互联网医院主体。\n/\n";
-        let f = find(text, &["医疗服务".into()], &["互联网医院".into()]).expect("found");
+        let page = Page::read(text).expect("a table");
+        let f = page
+            .find(&["医疗服务".into()], &["互联网医院".into()])
+            .expect("found");
         let alts = f.alternatives.expect("a list");
         assert_eq!(f.line, 3);
         assert_eq!(alts.len(), 2);
@@ -361,18 +356,12 @@ mod tests {
     #[test]
     fn nothing_asked_and_an_inline_scope_are_read() {
         let text = "金融业\n二级分类 三级分类 资质要求 类目适用范围 备注\n股票信息服务平台（港股/美股）\n/\n/\n适用于提供港股。\n/\n融资担保\n/\n《融资担保业务经营许可证》 适用于提供融资担保相关服务。\n/\n";
-        let hk = find(
-            text,
-            &["金融业".into()],
-            &["股票信息服务平台(港股/美股)".into()],
-        );
+        let page = Page::read(text).expect("a table");
+        let hk = page.find(&["金融业".into()], &["股票信息服务平台(港股/美股)".into()]);
         assert!(hk.is_some_and(|f| f.alternatives.is_none()));
-        let g = find(
-            text,
-            &["金融".into(), "金融业".into()],
-            &["融资担保".into()],
-        )
-        .unwrap();
+        let g = page
+            .find(&["金融".into(), "金融业".into()], &["融资担保".into()])
+            .unwrap();
         let alts = g.alternatives.unwrap();
         assert_eq!(names(&alts[0]), "《融资担保业务经营许可证》");
     }

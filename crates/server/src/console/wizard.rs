@@ -176,7 +176,7 @@ pub fn checklist_categories(rs: &Ruleset, f: &Form, report: Option<&Report>) -> 
 
 /// Step 4: the documents, as the checklist of the categories in play.
 pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Errors) -> Markup {
-    let docs = docs_of(rs, cats);
+    let docs = rs.documents_of(cats);
     let key: Vec<&str> = cats.iter().map(|&c| rs.categories[c].id.as_str()).collect();
     html! {
         fieldset.step id="step-documents" data-key=(key.join(",")) {
@@ -191,21 +191,6 @@ pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Error
             }
         }
     }
-}
-
-/// The document kinds the categories' alternatives name, in first-seen order.
-fn docs_of(rs: &Ruleset, cats: &[usize]) -> Vec<usize> {
-    let mut out = Vec::new();
-    for &c in cats {
-        for a in &rs.categories[c].alternatives {
-            for d in rs.expr_documents(&a.expr) {
-                if !out.contains(&d) {
-                    out.push(d);
-                }
-            }
-        }
-    }
-    out
 }
 
 fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
