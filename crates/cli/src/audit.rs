@@ -108,14 +108,12 @@ fn impact(
     lang: Lang,
 ) -> Result<Value, Stop> {
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let json = matches!(format, Format::Json);
+    if matches!(format, Format::Json) {
+        return crate::impact::impact_json((old, new), profiles, jobs, lang);
+    }
     let mut buf = Vec::new();
-    crate::impact::impact(&mut buf, (old, new), profiles, (json, jobs), lang)?;
-    Ok(if json {
-        serde_json::from_slice(&buf).unwrap_or(Value::Null)
-    } else {
-        Value::String(String::from_utf8_lossy(&buf).into_owned())
-    })
+    crate::impact::impact(&mut buf, (old, new), profiles, (false, jobs), lang)?;
+    Ok(Value::String(String::from_utf8_lossy(&buf).into_owned()))
 }
 
 /// A set of documents in words: 《A》 + 《B》, named in the reader's language.

@@ -151,6 +151,42 @@ pub fn impact(
     (json, jobs): (bool, usize),
     lang: Lang,
 ) -> Result<ExitCode, Stop> {
+    summarize((old, new), file, jobs, lang, |s| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, s)
+                .map_err(|e| Stop::from(std::io::Error::from(e)))?;
+            writeln!(out)?;
+        } else {
+            text(out, s, new, lang)?;
+        }
+        Ok(if s.changed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })?
+}
+
+/// The impact as a JSON value, for a report that carries it.
+pub fn impact_json(
+    rulesets: (&Ruleset, &Ruleset),
+    file: &Path,
+    jobs: usize,
+    lang: Lang,
+) -> Result<serde_json::Value, Stop> {
+    summarize(rulesets, file, jobs, lang, |s| serde_json::to_value(s))?
+        .map_err(|e| Stop::from(std::io::Error::from(e)))
+}
+
+/// The profiles of `file` that change between the rulesets, grouped by
+/// the changes that touch them, handed to `f`.
+fn summarize<T>(
+    (old, new): (&Ruleset, &Ruleset),
+    file: &Path,
+    jobs: usize,
+    lang: Lang,
+    f: impl FnOnce(&Summary) -> T,
+) -> Result<T, Stop> {
     let changes = livegate_core::diff::diff(old, new, lang);
     let cmp = Compare {
         old,
@@ -169,26 +205,14 @@ pub fn impact(
         })
         .collect();
     let unattributed = other.iter().map(|&k| changed[k].line).collect();
-    let s = Summary {
+    Ok(f(&Summary {
         profiles,
         bad_lines,
         changed: changed.len(),
         groups,
         unattributed,
         profiles_changed: changed,
-    };
-    if json {
-        serde_json::to_writer_pretty(&mut *out, &s)
-            .map_err(|e| Stop::from(std::io::Error::from(e)))?;
-        writeln!(out)?;
-    } else {
-        text(out, &s, new, lang)?;
-    }
-    Ok(if s.changed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    }))
 }
 
 fn text(out: &mut impl Write, s: &Summary, rs: &Ruleset, lang: Lang) -> std::io::Result<()> {
