@@ -3,28 +3,12 @@
 //! copy is found out, said in words, and the profiles the edit would
 //! change are named.
 
-use std::process::{Command, Output};
+mod common;
 
+use common::{ROOT, err, livegate, out};
 use serde_json::{Value, json};
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const PAGE: &str = "docs/sources/wechat-categories-2026-02.txt";
-
-fn livegate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_livegate"))
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .expect("livegate runs")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn the_ruleset_reads_as_the_catalogue_it_was_verified_on() {

@@ -3,30 +3,16 @@
 //! clean and evaluates when included, bad catalogues refused with their JSON
 //! path and nothing written.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{ROOT, err, livegate, out};
 use serde_json::Value;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 const CATALOGUE: &str = "examples/wechat/getallcategories.json";
 const FRAGMENT: &str = "examples/wechat/wechat-catalog.toml";
-
-fn livegate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_livegate"))
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .expect("runs")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn import_to(dir: &Path, catalogue: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
     let target = dir.join("catalog.toml");
