@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use livegate_core::catalog::{join, msg};
 use livegate_core::diff::Change;
-use livegate_core::impact::{ProfileImpact, compare};
+use livegate_core::impact::{PathChange, ProfileImpact, compare};
 use livegate_core::text::doc_title;
 use livegate_core::{Lang, Ruleset, parse_profile};
 use serde::Serialize;
@@ -215,6 +215,29 @@ fn summarize<T>(
     }))
 }
 
+/// A path whose status changes, or whose missing documents do.
+fn path_change(c: &PathChange, rs: &Ruleset, lang: Lang) -> String {
+    let name = rs
+        .paths
+        .iter()
+        .find(|x| x.id == c.id)
+        .map_or(c.id.clone(), |x| x.name.get(lang).to_string());
+    let st = |s: &str| match s {
+        "-" => s.to_string(),
+        _ => msg(&format!("status_{s}"), lang, &[]),
+    };
+    if c.old != c.new {
+        return format!("{name} {} → {}", st(&c.old), st(&c.new));
+    }
+    let (old, new) = (
+        c.missing_old.len().to_string(),
+        c.missing_new.len().to_string(),
+    );
+    let vars = [("status", st(&c.new)), ("old", old), ("new", new)];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    format!("{name} {}", msg("impact_missing", lang, &vars))
+}
+
 fn text(out: &mut impl Write, s: &Summary, rs: &Ruleset, lang: Lang) -> std::io::Result<()> {
     let n = |v: usize| v.to_string();
     let head = [
@@ -244,28 +267,22 @@ fn text(out: &mut impl Write, s: &Summary, rs: &Ruleset, lang: Lang) -> std::io:
 
 /// One changed profile in words: its line and id, the verdict and the paths
 /// before and after, and what to prepare.
+/// One changed profile: what changed of its verdict and paths (a status
+/// that stays is said through its count of missing documents), and what
+/// it must newly prepare.
 fn profile_line(p: &Changed, rs: &Ruleset, lang: Lang) -> String {
     let m = |k: &str| msg(k, lang, &[]);
-    let mut parts = vec![format!(
-        "{} {} → {}",
-        m("impact_verdict"),
-        m(&format!("verdict_{}", p.impact.verdict_old.as_str())),
-        m(&format!("verdict_{}", p.impact.verdict_new.as_str()))
-    )];
+    let mut parts = Vec::new();
+    if p.impact.verdict_old != p.impact.verdict_new {
+        parts.push(format!(
+            "{} {} → {}",
+            m("impact_verdict"),
+            m(&format!("verdict_{}", p.impact.verdict_old.as_str())),
+            m(&format!("verdict_{}", p.impact.verdict_new.as_str()))
+        ));
+    }
     for c in &p.impact.paths {
-        let name = rs
-            .paths
-            .iter()
-            .find(|x| x.id == c.id)
-            .map_or(c.id.clone(), |x| x.name.get(lang).to_string());
-        let st = |s: &str| {
-            if s == "-" {
-                s.to_string()
-            } else {
-                m(&format!("status_{s}"))
-            }
-        };
-        parts.push(format!("{name} {} → {}", st(&c.old), st(&c.new)));
+        parts.push(path_change(c, rs, lang));
     }
     if !p.impact.to_prepare.is_empty() {
         let docs: Vec<String> = p
@@ -288,4 +305,51 @@ fn profile_line(p: &Changed, rs: &Ruleset, lang: Lang) -> String {
         &[("line", &p.line.to_string()), ("id", who)],
     );
     format!("  {line} {}", parts.join(&m("list_sep")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use livegate_core::Verdict;
+
+    fn changed(verdict: (Verdict, Verdict), status: (&str, &str)) -> Changed {
+        let path = PathChange {
+            id: "cloud_live_plugin".into(),
+            old: status.0.into(),
+            new: status.1.into(),
+            missing_old: vec!["a".into(), "b".into()],
+            missing_new: vec!["a".into()],
+        };
+        Changed {
+            line: 3,
+            profile_id: Some("m-3".into()),
+            impact: ProfileImpact {
+                verdict_old: verdict.0,
+                verdict_new: verdict.1,
+                paths: vec![path],
+                to_prepare: Vec::new(),
+                causes: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_line_says_what_changed_and_not_what_stayed() {
+        let rs = livegate_core::default_ruleset().expect("the embedded ruleset loads");
+        let same = changed(
+            (Verdict::NeedsAction, Verdict::NeedsAction),
+            ("actionable", "actionable"),
+        );
+        let line = profile_line(&same, &rs, Lang::En);
+        assert!(!line.contains("verdict"), "{line}");
+        assert!(line.contains("still"), "{line}");
+        assert!(line.contains("missing documents 2 → 1"), "{line}");
+        let moved = changed(
+            (Verdict::Pending, Verdict::NeedsAction),
+            ("pending", "actionable"),
+        );
+        let line = profile_line(&moved, &rs, Lang::Zh);
+        assert!(line.contains("结论"), "{line}");
+        assert!(!line.contains("仍为"), "{line}");
+    }
 }
