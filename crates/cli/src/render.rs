@@ -254,6 +254,8 @@ fn path_tail(out: &mut impl Write, p: &PathReport, lang: Lang) -> io::Result<()>
     setup_steps(out, p, lang)?;
     if let Some(d) = &p.go_live {
         writeln!(out, "    {}", msg("go_live", lang, &[("date", d)]))?;
+    } else if p.status == PathStatus::Actionable && !p.setup.is_empty() {
+        writeln!(out, "    {}", msg("go_live_after_actions", lang, &[]))?;
     }
     if let Some(g) = &p.guide
         && p.status != PathStatus::Blocked

@@ -3,7 +3,7 @@
 //! ruleset's fixes of what no source supported, the names people write, and
 //! what the report assumed. Each both ways.
 
-use livegate_core::report::Report;
+use livegate_core::report::{PathStatus, Report};
 use livegate_core::ruleset::Basis;
 use livegate_core::{Lang, Options, default_ruleset, evaluate_text, load};
 use serde_json::{Value, json};
@@ -354,6 +354,22 @@ fn standard_live_via_social_live_waits_about_seven_days_for_the_first_code_revie
         go_live(&r, "standard_live_tags").as_deref(),
         Some("2026-11-27")
     );
+}
+
+#[test]
+fn a_path_still_lacking_documents_gives_its_steps_but_no_date() {
+    // 社交/直播 to add, its licence still to obtain: no day can be counted
+    // from today, though the steps after it are known.
+    let social = json!({
+        "subject": {"type": "enterprise"},
+        "categories": [{"first": "社交", "second": "直播", "status": "planned"}],
+        "scenarios": ["entertainment"]
+    });
+    let r = eval_on(&social, "2026-11-27");
+    let p = r.path("standard_live_tags").unwrap();
+    assert_eq!(p.status, PathStatus::Actionable);
+    assert!(!p.setup.is_empty(), "the steps are still listed");
+    assert_eq!(p.go_live, None);
 }
 
 #[test]

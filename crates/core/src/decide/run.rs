@@ -40,7 +40,13 @@ impl<'r> Decider<'r> {
             }
             if d.status != PathStatus::Blocked {
                 d.setup = golive::remaining(path, rs, d.ways, r.done);
-                d.go_live = date.and_then(|start| golive::earliest(rs, d.setup, start));
+                // A date only when nothing is left to the applicant: with
+                // documents or categories still to obtain, no day can be
+                // counted from today.
+                let ready = d.status != PathStatus::Actionable;
+                d.go_live = date
+                    .filter(|_| ready)
+                    .and_then(|start| golive::earliest(rs, d.setup, start));
             }
             if d.status != PathStatus::Blocked {
                 let key = (

@@ -144,6 +144,8 @@ fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
             }
             @if let Some(d) = &p.go_live {
                 p.go-live { strong { (msg("go_live", l, &[("date", d)])) } }
+            } @else if p.status == PathStatus::Actionable && !p.setup.is_empty() {
+                p.go-live { (msg("go_live_after_actions", l, &[])) }
             }
             @if let Some(g) = &p.guide {
                 @if p.status != PathStatus::Blocked {
