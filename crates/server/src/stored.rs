@@ -36,11 +36,13 @@ pub fn with_documents(
     Ok(profile)
 }
 
-/// Dates a profile today in Beijing time unless it names its own date.
+/// Dates a stored profile today in Beijing time. A stored applicant is
+/// always evaluated as things stand now: an `as_of` the profile carries (an
+/// import's, a generated line's) stays in the profile and the console shows
+/// it, but it never dates an evaluation, or an old date would hide every
+/// licence that has expired since.
 pub fn dated(profile: &mut Profile) {
-    if profile.as_of.is_none() {
-        profile.as_of = Some(clock::format_date(clock::today()));
-    }
+    profile.as_of = Some(clock::format_date(clock::today()));
 }
 
 /// The brief of a report kept on the applicant.
@@ -76,6 +78,25 @@ pub fn brief(report: &Report) -> serde_json::Value {
         .map(|p| serde_json::json!({"id": p.id, "status": p.status.as_str(), "missing_documents": p.missing_documents}))
         .collect();
     serde_json::json!({ "paths": paths })
+}
+
+/// Replaces a stored applicant's profile if its version is still
+/// `expected`, then evaluates it; the console's writes of a profile.
+pub async fn save_profile(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    expected: i64,
+    profile: Profile,
+    lang: Lang,
+) -> Result<(), ApiError> {
+    let input = check_applicant(state, profile, lang)?;
+    state
+        .store
+        .update_applicant(who, id, expected, input)
+        .await?;
+    evaluate_and_record(state, who, id, lang).await?;
+    Ok(())
 }
 
 /// Evaluates a stored applicant and keeps the evaluation in its history.
