@@ -61,6 +61,14 @@ impl Form {
         Form { pairs }
     }
 
+    /// The record version the form was read at (`version`), 0 when absent:
+    /// a write under version 0 is refused as a conflict, never applied.
+    pub fn version(&self) -> i64 {
+        self.get("version")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Sets `name` to `value`, replacing what was there.
     pub fn set(&mut self, name: &str, value: &str) {
         self.pairs.retain(|(k, _)| k != name);

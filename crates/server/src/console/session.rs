@@ -126,10 +126,18 @@ fn build(name: &str, value: String, max_age_secs: i64, secure: bool) -> Cookie<'
         .build()
 }
 
-/// A local path to go back to; anything else goes home.
+/// A local path to go back to; anything else goes home. Bytes that may not
+/// stand in a `Location` header as they are (control characters, spaces,
+/// the UTF-8 of a typed Chinese name) are percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n
+            .bytes()
+            .map(|b| match b.is_ascii_graphic() {
+                true => char::from(b).to_string(),
+                false => format!("%{b:02X}"),
+            })
+            .collect(),
         _ => "/".to_string(),
     }
 }
@@ -295,6 +303,31 @@ pub fn require_writer(state: &AppState, cx: &Ctx, f: &Form) -> Result<SignedIn, 
         Ok(u) if u.can_write() => Ok(u.clone()),
         Ok(_) => Err(forbidden(state, cx)),
         Err(r) => Err(r),
+    }
+}
+
+/// A url-encoded form posted by a writer (an editor or admin) with its CSRF
+/// token, as an extractor: a handler that writes starts with who may write
+/// and what they sent, or never runs (the refusal is the answer).
+pub struct WriterPost {
+    pub cx: Ctx,
+    pub user: SignedIn,
+    pub form: Form,
+}
+
+impl axum::extract::FromRequest<AppState> for WriterPost {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(cx) = Ctx::from_request_parts(&mut parts, state).await;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = Form::parse(&String::from_utf8_lossy(&body));
+        let user = require_writer(state, &cx, &form)?;
+        Ok(WriterPost { cx, user, form })
     }
 }
 
