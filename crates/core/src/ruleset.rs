@@ -648,10 +648,16 @@ impl Ruleset {
     /// Every document kind the alternatives of `categories` name, each
     /// once, in the order they name them.
     pub fn documents_of(&self, categories: &[usize]) -> Vec<usize> {
+        self.documents_for(categories, SubjectMask::MAX)
+    }
+
+    /// [`Ruleset::documents_of`], of the alternatives open to `subjects` only.
+    pub fn documents_for(&self, categories: &[usize], subjects: SubjectMask) -> Vec<usize> {
         let mut out = Vec::new();
         let alternatives = categories
             .iter()
-            .flat_map(|&c| &self.categories[c].alternatives);
+            .flat_map(|&c| &self.categories[c].alternatives)
+            .filter(|a| a.subjects & subjects != 0);
         for d in alternatives.flat_map(|a| self.expr_documents(&a.expr)) {
             if !out.contains(&d) {
                 out.push(d);
