@@ -65,6 +65,23 @@ describe("batch pre-check", () => {
     await page.close();
   });
 
+  test("a bad line shows where, what and the nearest right name; progress needs no page refresh", async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, server.tokens.editor);
+    await page.goto(`${server.url}/batch`);
+    const lines = ['{"subject": {"type": "enterprise"}, "catgories": []}'];
+    for (let i = 0; i < 2000; i++) lines.push('{"subject": {"type": "enterprise"}, "scenarios": ["ecommerce_selling"]}');
+    await page.getByLabel(/文件（/).setInputFiles({ name: "typo.jsonl", mimeType: "application/json", buffer: Buffer.from(lines.join("\n")) });
+    const [res] = await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "开始预审" }).click()]);
+    assert.equal(res.headers()["refresh"], undefined, "no Refresh header: the page is not reloaded under the reader");
+    await page.locator("p[data-records]").waitFor({ timeout: 60_000 });
+    const cell = page.locator("table.bad-lines tbody tr td:nth-child(3)").first();
+    assert.match(await cell.textContent(), /是否想写：\s*categories/);
+    assert.doesNotMatch(await cell.textContent(), /`/, "names are set as code, not shown with backticks");
+    assert.equal(await cell.locator("code").first().textContent(), "catgories");
+    await page.close();
+  });
+
   test("rows are saved as applicants, asking first about AppIDs that exist", async () => {
     const page = await browser.newPage();
     await signIn(page, server.url, server.tokens.editor);
@@ -74,7 +91,7 @@ describe("batch pre-check", () => {
     await page.locator('input[name=subject][value="enterprise"]').check();
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "创建" }).click()]);
     await page.goto(`${server.url}/batch`);
-    await Promise.all([page.waitForNavigation(), page.locator("a[href^='/batch/bat_']").first().click()]);
+    await Promise.all([page.waitForNavigation(), page.locator("a[href^='/batch/bat_']", { hasText: "merchants.csv" }).first().click()]);
     await page.locator("p[data-records]").waitFor({ timeout: 60_000 });
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "保存为申请主体" }).click()]);
     assert.match(await page.locator("main").textContent(), /1 行的 AppID 已有申请主体/);

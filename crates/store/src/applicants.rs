@@ -51,7 +51,44 @@ pub(crate) fn applicant_row(r: &AnyRow) -> Result<Applicant> {
     })
 }
 
+/// The subject's name of a profile, `""` when it has none.
+pub(crate) fn subject_name(profile: &Value) -> String {
+    profile["subject"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
 impl Store {
+    /// Fills `subject_name` of the applicants stored before it existed, a
+    /// thousand at a time; nothing to do once they are all filled.
+    pub(crate) async fn fill_subject_names(&self) -> Result<()> {
+        loop {
+            let rows = sqlx::query(
+                "SELECT tenant_id, id, profile FROM applicants WHERE subject_name IS NULL LIMIT 1000",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut tx = self.pool.begin().await?;
+            for r in &rows {
+                let profile = parse_json(&r.try_get::<String, _>("profile")?);
+                sqlx::query(
+                    "UPDATE applicants SET subject_name = $1 WHERE tenant_id = $2 AND id = $3",
+                )
+                .bind(subject_name(&profile))
+                .bind(r.try_get::<String, _>("tenant_id")?)
+                .bind(r.try_get::<String, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        }
+    }
+
     pub async fn create_applicant(
         &self,
         who: &Principal,
@@ -69,8 +106,8 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO applicants (id, tenant_id, appid, name, profile, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO applicants (id, tenant_id, appid, name, profile, version, created_at, updated_at, subject_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&a.id)
         .bind(&who.tenant_id)
@@ -80,6 +117,7 @@ impl Store {
         .bind(a.version)
         .bind(&a.created_at)
         .bind(&a.updated_at)
+        .bind(subject_name(&a.profile))
         .execute(&mut *tx)
         .await
         .map_err(|e| dup(e, &format!("applicant with appid `{}`", a.appid)))?;
@@ -142,8 +180,8 @@ impl Store {
     ) -> Result<Applicant> {
         let now = clock::now_rfc3339();
         let write = sqlx::query(
-            "UPDATE applicants SET appid = $1, name = $2, profile = $3, version = version + 1, updated_at = $4 \
-             WHERE tenant_id = $5 AND id = $6 AND version = $7",
+            "UPDATE applicants SET appid = $1, name = $2, profile = $3, version = version + 1, updated_at = $4, \
+             subject_name = $8 WHERE tenant_id = $5 AND id = $6 AND version = $7",
         )
         .bind(&input.appid)
         .bind(&input.name)
@@ -151,7 +189,8 @@ impl Store {
         .bind(&now)
         .bind(&who.tenant_id)
         .bind(id)
-        .bind(expected);
+        .bind(expected)
+        .bind(subject_name(&input.profile));
         let taken = format!("applicant with appid `{}`", input.appid);
         let (before, mut tx) = self
             .versioned_update(

@@ -66,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (4, "console", include_str!("../migrations/0004_console.sql")),
     (5, "tokens", include_str!("../migrations/0005_tokens.sql")),
+    (
+        6,
+        "subject_name",
+        include_str!("../migrations/0006_subject_name.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -264,6 +269,7 @@ impl Store {
         let pool = opts.connect(url).await?;
         let store = Store { pool, backend };
         store.migrate().await?;
+        store.fill_subject_names().await?;
         Ok(store)
     }
 

@@ -44,9 +44,13 @@ pub struct ApplicantFilter {
     pub path_status: Option<(String, String)>,
     /// A ruleset category id the profile names.
     pub category: Option<String>,
-    /// Only applicants with a document expiring between `today` and this date (inclusive).
+    /// Only applicants with a document expiring between `today` (or
+    /// `expiring_from`, when later) and this date, both inclusive.
     pub expiring_until: Option<String>,
-    /// Part of the name or the appid, any case.
+    pub expiring_from: Option<String>,
+    /// A document id the latest plan's path still misses.
+    pub missing: Option<String>,
+    /// Part of the name, the subject's name or the appid, any case.
     pub text: Option<String>,
     /// Today, `YYYY-MM-DD`: the start of "next expiry".
     pub today: String,
@@ -61,6 +65,8 @@ pub struct ApplicantSummary {
     pub last_paths: Vec<(String, String)>,
     /// The earliest `valid_until` on or after today.
     pub next_expiry: Option<String>,
+    /// Documents the latest plan's path still misses.
+    pub last_missing: Vec<String>,
 }
 
 fn like(s: &str) -> String {
@@ -76,7 +82,7 @@ fn like(s: &str) -> String {
 }
 
 const SUMMARY_SELECT: &str = "SELECT a.id, a.version, a.appid, a.name, a.profile, a.created_at, a.updated_at, \
-    a.last_verdict, a.last_evaluated_at, a.last_paths, \
+    a.last_verdict, a.last_evaluated_at, a.last_paths, a.last_missing, \
     (SELECT MIN(d.valid_until) FROM documents d WHERE d.tenant_id = a.tenant_id AND d.applicant_id = a.id \
      AND d.valid_until >= $2) AS next_expiry FROM applicants a";
 
@@ -84,10 +90,11 @@ const SUMMARY_WHERE: &str = " WHERE a.tenant_id = $1 AND a.id > $3 \
     AND ($4 = '' OR a.last_verdict = $4) \
     AND ($5 = '' OR a.last_paths LIKE $5) \
     AND ($6 = '' OR a.categories_index LIKE $6) \
-    AND ($7 = '' OR LOWER(a.appid) LIKE $7 ESCAPE '\\' OR LOWER(COALESCE(a.name, '')) LIKE $7 ESCAPE '\\') \
+    AND ($7 = '' OR LOWER(a.appid) LIKE $7 ESCAPE '\\' OR LOWER(COALESCE(a.name, '')) LIKE $7 ESCAPE '\\' \
+         OR LOWER(COALESCE(a.subject_name, '')) LIKE $7 ESCAPE '\\') \
     AND ($8 = '' OR EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = a.tenant_id AND d.applicant_id = a.id \
-         AND d.valid_until >= $2 AND d.valid_until <= $8)) \
-    ORDER BY a.id LIMIT $9";
+         AND d.valid_until >= $2 AND d.valid_until >= $10 AND d.valid_until <= $8)) \
+    AND ($9 = '' OR a.last_missing LIKE $9)";
 
 fn summary_row(r: &AnyRow) -> Result<ApplicantSummary> {
     let paths: Option<String> = r.try_get("last_paths")?;
@@ -100,7 +107,54 @@ fn summary_row(r: &AnyRow) -> Result<ApplicantSummary> {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect(),
         next_expiry: r.try_get("next_expiry")?,
+        last_missing: undelimit(
+            r.try_get::<Option<String>, _>("last_missing")?
+                .as_deref()
+                .unwrap_or(""),
+        )
+        .map(String::from)
+        .collect(),
     })
+}
+
+/// The filter's LIKE patterns: path status, category, text and missing document.
+fn patterns(f: &ApplicantFilter) -> [String; 4] {
+    [
+        f.path_status
+            .as_ref()
+            .map(|(p, s)| format!("%,{p}={s},%"))
+            .unwrap_or_default(),
+        f.category
+            .as_ref()
+            .map(|c| format!("%,{c},%"))
+            .unwrap_or_default(),
+        f.text.as_deref().map(like).unwrap_or_default(),
+        f.missing
+            .as_ref()
+            .map(|d| format!("%,{d},%"))
+            .unwrap_or_default(),
+    ]
+}
+
+/// `sql` (which holds [`SUMMARY_WHERE`]) with the filter's ten parameters bound.
+fn filtered<'q>(
+    sql: &'q str,
+    tenant_id: &'q str,
+    f: &'q ApplicantFilter,
+    cursor: &'q str,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let [path, category, text, missing] = patterns(f);
+    sqlx::query(sql)
+        .bind(tenant_id)
+        .bind(&f.today)
+        .bind(cursor)
+        .bind(f.verdict.clone().unwrap_or_default())
+        .bind(path)
+        .bind(category)
+        .bind(text)
+        .bind(f.expiring_until.clone().unwrap_or_default())
+        .bind(missing)
+        .bind(f.expiring_from.clone().unwrap_or_default())
 }
 
 impl Store {
@@ -112,30 +166,22 @@ impl Store {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page<ApplicantSummary>> {
-        let path = f
-            .path_status
-            .as_ref()
-            .map(|(p, s)| format!("%,{p}={s},%"))
-            .unwrap_or_default();
-        let category = f
-            .category
-            .as_ref()
-            .map(|c| format!("%,{c},%"))
-            .unwrap_or_default();
-        let rows = sqlx::query(&format!("{SUMMARY_SELECT}{SUMMARY_WHERE}"))
-            .bind(tenant_id)
-            .bind(&f.today)
-            .bind(cursor.unwrap_or(""))
-            .bind(f.verdict.clone().unwrap_or_default())
-            .bind(path)
-            .bind(category)
-            .bind(f.text.as_deref().map(like).unwrap_or_default())
-            .bind(f.expiring_until.clone().unwrap_or_default())
+        let sql = format!("{SUMMARY_SELECT}{SUMMARY_WHERE} ORDER BY a.id LIMIT $11");
+        let rows = filtered(&sql, tenant_id, f, cursor.unwrap_or(""))
             .bind(limit as i64 + 1)
             .fetch_all(&self.pool)
             .await?;
         let items = rows.iter().map(summary_row).collect::<Result<Vec<_>>>()?;
         Ok(page(items, limit, |s| &s.applicant.id))
+    }
+
+    /// How many of the tenant's applicants `f` lets through.
+    pub async fn count_applicants(&self, tenant_id: &str, f: &ApplicantFilter) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) AS n FROM applicants a{SUMMARY_WHERE}");
+        let row = filtered(&sql, tenant_id, f, "")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
     }
 
     /// How many of the tenant's applicants have each latest verdict

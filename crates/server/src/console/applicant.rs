@@ -4,21 +4,23 @@
 //! and its audit trail. Viewers see no edit controls, and the server refuses
 //! their writes whatever a page shows.
 
-use axum::extract::{Path, RawForm, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use livegate_core::{Lang, Options, Profile};
-use livegate_store::{Applicant, AuditEntry, Document, Evaluation};
+use livegate_store::{Applicant, AuditEntry, Document, Evaluation, TokenInfo};
 use maud::{Markup, html};
 
-use super::applicants::{field_errors, identity_fields};
+use super::applicant_actions;
+use super::applicants::{display_name, field_errors, identity_fields};
 use super::documents;
 use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::{t, tf};
-use super::layout::{Ctx, page, respond};
+use super::layout::{self, Ctx, respond};
 use super::profile_form::{to_form, to_profile};
-use super::session::{SignedIn, require_user, require_writer};
+use super::report::rm;
+use super::session::{SignedIn, WriterPost, require_user};
 use super::timeline;
 use super::wizard::{self, Errors};
 use crate::{ApiError, AppState};
@@ -29,6 +31,7 @@ struct Loaded {
     documents: Vec<Document>,
     evaluations: Vec<Evaluation>,
     audit: Vec<AuditEntry>,
+    tokens: Vec<TokenInfo>,
 }
 
 async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiError> {
@@ -36,11 +39,13 @@ async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiErr
     let documents = state.store.list_documents(tenant, id).await?;
     let evaluations = state.store.evaluation_briefs(tenant, id, 100).await?;
     let audit = state.store.applicant_audit(tenant, id, 100).await?;
+    let tokens = state.store.list_tokens(tenant).await?;
     Ok(Loaded {
         applicant,
         documents,
         evaluations,
         audit,
+        tokens,
     })
 }
 
@@ -53,79 +58,189 @@ fn stored_form(state: &AppState, a: &Applicant) -> Form {
     f
 }
 
-pub async fn show(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
+/// What the page was asked for: a date to look at it on, a document to add.
+#[derive(Default)]
+struct View {
+    on: Option<String>,
+    add: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     let user = match require_user(&cx) {
         Ok(u) => u,
         Err(r) => return r,
     };
+    let query = Form::parse(q.as_deref().unwrap_or(""));
+    let view = View {
+        on: applicant_actions::chosen_date(&query),
+        add: query.text("add"),
+    };
     match load(&state, &user.principal.tenant_id, &id).await {
         Ok(data) => {
             let f = stored_form(&state, &data.applicant);
-            render(
-                &state,
-                &cx,
-                user,
-                &data,
-                &f,
-                &Errors::new(),
-                None,
-                StatusCode::OK,
-            )
+            let page = Page {
+                data: &data,
+                f: &f,
+                errors: &Errors::new(),
+                notice: None,
+                view: &view,
+            };
+            render(&state, &cx, user, page, StatusCode::OK)
         }
         Err(e) => error_page(&state, &cx, &e),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One rendering of the applicant page.
+struct Page<'a> {
+    data: &'a Loaded,
+    f: &'a Form,
+    errors: &'a Errors,
+    notice: Option<Markup>,
+    view: &'a View,
+}
+
 fn render(
     state: &AppState,
     cx: &Ctx,
     user: &SignedIn,
-    data: &Loaded,
-    f: &Form,
-    errors: &Errors,
-    notice: Option<Markup>,
+    p: Page<'_>,
     status: StatusCode,
 ) -> Response {
     let l = cx.lang;
-    let a = &data.applicant;
-    let title = a.name.clone().unwrap_or_else(|| a.appid.clone());
+    let a = &p.data.applicant;
+    let title = display_name(a);
     let body = html! {
-        p { a href="/applicants" { "← " (t(l, "applicants_title")) } }
-        h1 { (title) " " span.hint { (a.appid) } }
-        @if let Some(n) = notice { (n) }
-        (current_report(state, l, data))
-        (profile_section(state, cx, user, a, f, errors))
-        (documents::section(state, cx, user, a, &data.documents))
-        (timeline::history(state, l, &data.evaluations))
-        (timeline::audit(l, &data.audit))
+        p.no-print { a href="/applicants" { "← " (t(l, "applicants_title")) } }
+        h1 { (title) }
+        p.hint.identity { (t(l, "appid")) (rm(l, "colon")) (a.appid)
+            @if let Some(s) = subject_of(a) { " · " (t(l, "subject_name_short")) (rm(l, "colon")) (s) } }
+        @if let Some(n) = p.notice { (n) }
+        (applicant_actions::bar(cx, user, &a.id, a.version))
+        (sections_nav(l))
+        (current_report(state, cx, user, p.data, p.view))
+        (profile_section(state, cx, user, a, p.f, p.errors))
+        (documents::section(state, cx, user, a, &p.data.documents, p.view.add.as_deref()))
+        (timeline::history(state, l, &p.data.evaluations))
+        (timeline::audit(l, &state.ruleset, &p.data.tokens, &p.data.audit))
+        (sign_off(l))
     };
     respond(
         status,
-        page(cx, &state.ruleset, &title, "/applicants", body),
+        layout::page(cx, &state.ruleset, &title, "/applicants", body),
     )
 }
 
-/// The report of the stored profile and documents as of today, in the
-/// reader's language (the history keeps the reports as they were made).
-fn current_report(state: &AppState, l: Lang, data: &Loaded) -> Markup {
-    let mut profile: Profile =
+/// The subject's name a stored profile carries.
+fn subject_of(a: &Applicant) -> Option<&str> {
+    a.profile["subject"]["name"]
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// The page's parts, as in-page links (and tabs a person can jump between).
+fn sections_nav(l: Lang) -> Markup {
+    html! {
+        nav.sections.no-print aria-label=(t(l, "applicant_sections")) {
+            ul {
+                @for (href, key) in [("#report", "section_summary"), ("#documents", "documents_title"),
+                    ("#history", "history_title"), ("#audit", "audit_title"), ("#profile", "profile_title")] {
+                    li { a href=(href) { (t(l, key)) } }
+                }
+            }
+        }
+    }
+}
+
+/// The printed 预审报告 ends with a line to sign.
+fn sign_off(l: Lang) -> Markup {
+    html! { p.sign-off.print-only { (t(l, "sign_off")) } }
+}
+
+/// The report of the stored profile and documents as of today (or the day
+/// the person chose to look at), in the reader's language; the history keeps
+/// the reports as they were made.
+fn current_report(
+    state: &AppState,
+    cx: &Ctx,
+    user: &SignedIn,
+    data: &Loaded,
+    view: &View,
+) -> Markup {
+    let l = cx.lang;
+    let stored: Profile =
         serde_json::from_value(data.applicant.profile.clone()).unwrap_or_default();
+    let mut profile = stored.clone();
     profile.documents = data
         .documents
         .iter()
         .filter_map(|d| serde_json::from_value(d.document.clone()).ok())
         .collect();
     crate::stored::dated(&mut profile);
+    if let Some(d) = &view.on {
+        profile.as_of = Some(d.clone());
+    }
     let opts = Options {
         lang: l,
         ..Default::default()
     };
+    let a = &data.applicant;
+    let add = user.can_write().then(|| format!("/applicants/{}", a.id));
     html! {
-        section id="report" {
+        section id="report" aria-labelledby="report-title" {
+            h2 id="report-title" { (t(l, "section_summary")) }
+            (date_line(cx, user, a, view, stored.as_of.as_deref()))
             @match livegate_core::evaluate(&state.ruleset, &profile, &opts) {
-                Ok(r) => (super::report::result(l, &state.ruleset, &r)),
+                Ok(r) => (super::report::result_for(l, &state.ruleset, &r, add.as_deref())),
                 Err(e) => p.error role="alert" { (e.message) },
+            }
+        }
+    }
+}
+
+/// Which day the report is for, a form to look at another, and a warning
+/// about a date the stored profile carries (which never dates it).
+fn date_line(
+    cx: &Ctx,
+    user: &SignedIn,
+    a: &Applicant,
+    view: &View,
+    stored: Option<&str>,
+) -> Markup {
+    let l = cx.lang;
+    let today = applicant_actions::today();
+    html! {
+        form.filters.no-print method="get" action={ "/applicants/" (a.id) } {
+            p.evaluated-on {
+                @match &view.on {
+                    Some(d) => { (tf(l, "evaluated_on_chosen", &[("date", d)])) " " a href={ "/applicants/" (a.id) } { (t(l, "back_to_today")) } }
+                    None => (tf(l, "evaluated_on_today", &[("date", &today)])),
+                }
+            }
+            div.field {
+                label for="on" { (t(l, "look_on_date")) }
+                input type="date" id="on" name="on" value=[view.on.as_deref()];
+            }
+            div.actions { button.secondary type="submit" { (t(l, "look")) } }
+        }
+        @if let Some(d) = stored {
+            div.warn role="note" {
+                p {
+                    (tf(l, "stored_as_of", &[("date", d)]))
+                    @if d < today.as_str() { " " (t(l, "stored_as_of_past")) }
+                }
+                @if user.can_write() {
+                    form method="post" action={ "/applicants/" (a.id) "/clear-date" } {
+                        (cx.csrf())
+                        input type="hidden" name="version" value=(a.version);
+                        button.secondary type="submit" { (t(l, "stored_as_of_clear")) }
+                    }
+                }
             }
         }
     }
@@ -144,22 +259,74 @@ fn profile_section(
     html! {
         section id="profile" aria-labelledby="profile-title" {
             h2 id="profile-title" { (t(l, "profile_title")) }
-            form method="post" action={ "/applicants/" (a.id) } {
-                (cx.csrf())
-                input type="hidden" name="version" value=[f.get("version")];
-                fieldset.plain disabled[!user.can_write()] {
-                    legend.visually-hidden { (t(l, "profile_title")) }
+            @if user.can_write() {
+                form method="post" action={ "/applicants/" (a.id) } {
+                    (cx.csrf())
+                    input type="hidden" name="version" value=[f.get("version")];
                     (identity_fields(l, f, errors))
                     (wizard::subject(l, rs, f, errors))
                     (wizard::categories(l, rs, f, errors))
                     (wizard::activities(l, rs, f, errors))
-                }
-                @if user.can_write() {
                     div.actions { button type="submit" { (t(l, "save")) } }
-                } @else {
-                    p.hint { (t(l, "read_only")) }
                 }
+            } @else {
+                p.hint { (t(l, "read_only")) }
+                (summary(l, rs, a))
             }
+        }
+    }
+}
+
+/// The stored profile as a read-only list, for a viewer.
+fn summary(l: Lang, rs: &livegate_core::Ruleset, a: &Applicant) -> Markup {
+    let profile: Profile = serde_json::from_value(a.profile.clone()).unwrap_or_default();
+    let kind = profile.subject.kind.0.as_str();
+    let subject = rs
+        .subject_types
+        .iter()
+        .find(|s| {
+            s.id == kind
+                || s.name.zh == kind
+                || s.aliases.iter().any(|a| a == kind)
+                || s.verify_type.is_some_and(|v| v.to_string() == kind)
+        })
+        .map_or_else(|| kind.to_string(), |s| s.name.get(l).to_string());
+    let status = |s: Option<&str>| match s {
+        Some(s) if super::profile_form::statuses().any(|k| k == s) => {
+            rm(l, &format!("profile_status_{s}"))
+        }
+        Some(s) => s.to_string(),
+        None => "—".to_string(),
+    };
+    let names = |ids: &[String], terms: &[livegate_core::ruleset::Term]| -> String {
+        let words: Vec<&str> = ids
+            .iter()
+            .map(|i| {
+                terms
+                    .iter()
+                    .find(|t| &t.id == i)
+                    .map_or(i.as_str(), |t| t.name.get(l))
+            })
+            .collect();
+        if words.is_empty() {
+            "—".to_string()
+        } else {
+            words.join(&rm(l, "list_sep"))
+        }
+    };
+    html! {
+        dl.summary {
+            dt { (t(l, "step_subject")) } dd { (subject) }
+            dt { (t(l, "step_categories")) }
+            dd { @if profile.categories.is_empty() { "—" } @else { ul { @for c in &profile.categories {
+                li {
+                    (c.first) @if let Some(second) = &c.second { "/" (second) }
+                    (rm(l, "colon")) (status(c.status.as_deref()))
+                }
+            } } } }
+            dt { (t(l, "scenarios")) } dd { (names(&profile.scenarios, &rs.scenarios)) }
+            dt { (t(l, "goods")) } dd { (names(&profile.goods, &rs.goods)) }
+            dt { (t(l, "services")) } dd { (names(&profile.services, &rs.services)) }
         }
     }
 }
@@ -167,16 +334,11 @@ fn profile_section(
 /// Saves the profile if nobody changed it since the form was read.
 pub async fn save(
     State(state): State<AppState>,
-    cx: Ctx,
     Path(id): Path<String>,
-    RawForm(body): RawForm,
+    post: WriterPost,
 ) -> Response {
-    let f = Form::parse(&String::from_utf8_lossy(&body));
-    let user = match require_writer(&state, &cx, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let expected: i64 = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let WriterPost { cx, user, form: f } = post;
+    let expected = f.version();
     let mut profile = to_profile(&state.ruleset, &f).unwrap_or_default();
     // The form does not carry WeChat's category ids and review reasons: keep them.
     if let Ok(a) = state
@@ -189,15 +351,14 @@ pub async fn save(
     {
         livegate_core::wechat::keep_wechat_fields(&mut profile.categories, &old);
     }
-    let saved = async {
-        let input = crate::stored::check_applicant(&state, profile.clone(), cx.lang)?;
-        state
-            .store
-            .update_applicant(&user.principal, &id, expected, input)
-            .await?;
-        crate::stored::evaluate_and_record(&state, &user.principal, &id, cx.lang).await?;
-        Ok::<_, ApiError>(())
-    };
+    let saved = crate::stored::save_profile(
+        &state,
+        &user.principal,
+        &id,
+        expected,
+        profile.clone(),
+        cx.lang,
+    );
     match saved.await {
         Ok(()) => see_other(&format!("/applicants/{id}#report")),
         Err(e) => refused(&state, &cx, &user, &id, &f, &profile, e).await,
@@ -226,28 +387,28 @@ async fn refused(
                 p { a href={ "/applicants/" (id) } { (t(l, "conflict_reload")) } }
             }
         };
-        return render(
-            state,
-            cx,
-            user,
-            &data,
+        let view = View::default();
+        let page = Page {
+            data: &data,
             f,
-            &Errors::new(),
-            Some(notice),
-            StatusCode::CONFLICT,
-        );
+            errors: &Errors::new(),
+            notice: Some(notice),
+            view: &view,
+        };
+        return render(state, cx, user, page, StatusCode::CONFLICT);
     }
     match field_errors(l, p, &e) {
-        Some(errors) => render(
-            state,
-            cx,
-            user,
-            &data,
-            f,
-            &errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Some(errors) => {
+            let view = View::default();
+            let page = Page {
+                data: &data,
+                f,
+                errors: &errors,
+                notice: None,
+                view: &view,
+            };
+            render(state, cx, user, page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
         None => error_page(state, cx, &e),
     }
 }

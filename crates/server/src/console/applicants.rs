@@ -2,7 +2,7 @@
 //! verdict, each path's status, the next expiry and the last evaluation;
 //! filters, search and pages; and the form for a new one.
 
-use axum::extract::{RawForm, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use livegate_core::report::PathStatus;
@@ -12,19 +12,24 @@ use maud::{Markup, html};
 
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::t;
+use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use super::profile_form::{field_of, to_profile};
-use super::report::{rm, status_badge, verdict_badge};
-use super::session::{require_user, require_writer};
+use super::report::{doc_title, rm, status_badge, verdict_badge};
+use super::session::{WriterPost, require_user};
 use super::wizard::{self, Errors};
 use crate::{ApiError, AppState};
 
 const PAGE_SIZE: usize = 25;
 
 /// The filters as the form gives them.
-fn filter(f: &Form) -> ApplicantFilter {
+pub fn filter(f: &Form) -> ApplicantFilter {
     let today = clock::today();
+    let date = |k: &str| f.get(k).and_then(clock::parse_date).map(clock::format_date);
+    let within = f
+        .get("expiring")
+        .and_then(|d| d.parse::<i64>().ok())
+        .map(|d| clock::format_date(today + d.clamp(0, 3650)));
     ApplicantFilter {
         verdict: f.text("verdict"),
         path_status: f
@@ -32,10 +37,11 @@ fn filter(f: &Form) -> ApplicantFilter {
             .and_then(|v| v.split_once('='))
             .map(|(p, s)| (p.to_string(), s.to_string())),
         category: f.text("category"),
-        expiring_until: f
-            .get("expiring")
-            .and_then(|d| d.parse::<i64>().ok())
-            .map(|d| clock::format_date(today + d.clamp(0, 3650))),
+        expiring_until: date("expiring_until").or(within),
+        expiring_from: date("expiring_from"),
+        missing: f
+            .text("missing")
+            .filter(|d| d.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
         text: f.text("q"),
         today: clock::format_date(today),
     }
@@ -56,13 +62,21 @@ pub async fn list(State(state): State<AppState>, cx: Ctx, RawQuery(q): RawQuery)
         Ok(p) => p,
         Err(e) => return error_page(&state, &cx, &e.into()),
     };
+    let total = match state.store.count_applicants(tenant, &filter(&f)).await {
+        Ok(n) => n,
+        Err(e) => return error_page(&state, &cx, &e.into()),
+    };
     let l = cx.lang;
     let body = html! {
         h1 { (t(l, "applicants_title")) }
+        @if f.get("deleted").is_some() { p role="status" { (t(l, "applicant_deleted")) } }
+        @if let Some(n) = f.get("reevaluated") { p role="status" { (tf(l, "applicants_reevaluated", &[("n", n)])) } }
         @if user.can_write() {
             p { a.button href="/applicants/new" { (t(l, "applicant_new")) } }
         }
         (filters(l, &state.ruleset, &f))
+        p.total role="status" { (tf(l, "applicants_total", &[("n", &total.to_string())])) }
+        (list_actions(&cx, &f, user.can_write(), total))
         (table(l, &state.ruleset, &rows))
         (pager(l, &f, &rows))
     };
@@ -127,18 +141,40 @@ fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
     }
 }
 
+/// The list's own actions: its rows as CSV, and evaluating them all again.
+fn list_actions(cx: &Ctx, f: &Form, writer: bool, total: i64) -> Markup {
+    let l = cx.lang;
+    let query = without_cursor(f);
+    html! {
+        div.actions.no-print {
+            a.button.secondary href={ "/applicants.csv?" (query) } download { (t(l, "applicants_csv")) }
+            @if writer && total > 0 {
+                form.inline method="post" action={ "/applicants/reevaluate?" (query) } {
+                    (cx.csrf())
+                    button.secondary type="submit" { (tf(l, "applicants_reevaluate", &[("n", &total.min(REEVALUATE_MAX).to_string())])) }
+                }
+            }
+        }
+    }
+}
+
+/// The most applicants one press of "evaluate again" takes on.
+pub const REEVALUATE_MAX: i64 = 1000;
+
 fn table(l: Lang, rs: &Ruleset, rows: &Page<ApplicantSummary>) -> Markup {
     html! {
         @if rows.items.is_empty() {
             p { (t(l, "applicants_none")) }
         } @else {
-            div.table-wrap tabindex="0" {
-                table.applicants {
+            div.table-wrap {
+                table.applicants.rows {
                     caption.hint { (t(l, "applicants_caption")) }
                     thead { tr {
                         th scope="col" { (t(l, "applicant")) }
+                        th scope="col" { (t(l, "subject_name_short")) }
                         th scope="col" { (rm(l, "verdict")) }
                         @for p in &rs.paths { th scope="col" { (p.name.get(l)) } }
+                        th scope="col" { (t(l, "plan_missing")) }
                         th scope="col" { (t(l, "next_expiry")) }
                         th scope="col" { (t(l, "last_evaluated")) }
                     } }
@@ -151,23 +187,70 @@ fn table(l: Lang, rs: &Ruleset, rows: &Page<ApplicantSummary>) -> Markup {
 
 fn row(l: Lang, rs: &Ruleset, s: &ApplicantSummary) -> Markup {
     let a = &s.applicant;
+    let name = display_name(a);
+    let subject = a.profile["subject"]["name"].as_str().unwrap_or("—");
     html! {
         tr {
             th scope="row" {
-                a href={ "/applicants/" (a.id) } { (a.name.as_deref().unwrap_or(&a.appid)) }
-                br; span.hint { (a.appid) }
+                a href={ "/applicants/" (a.id) } { (name) }
+                @if name != a.appid { br; span.hint { (a.appid) } }
             }
-            td { (verdict_cell(l, s.last_verdict.as_deref())) }
+            td data-label=(t(l, "subject_name_short")) { (subject) }
+            td data-label=(rm(l, "verdict")) { (verdict_cell(l, s.last_verdict.as_deref())) }
             @for p in &rs.paths {
-                td { @match s.last_paths.iter().find(|(id, _)| *id == p.id).and_then(|(_, st)| parse_status(st)) {
-                    Some(st) => (status_badge(l, st)),
-                    None => "—",
-                } }
+                td data-label=(p.name.get(l)) { (path_cell(l, s, &p.id)) }
             }
-            td { (s.next_expiry.as_deref().unwrap_or("—")) }
-            td { (s.last_evaluated_at.as_deref().map(short_time).unwrap_or_else(|| t(l, "never"))) }
+            td data-label=(t(l, "plan_missing")) { (missing_cell(l, rs, &s.last_missing)) }
+            td data-label=(t(l, "next_expiry")) { (s.next_expiry.as_deref().unwrap_or("—")) }
+            td data-label=(t(l, "last_evaluated")) { (s.last_evaluated_at.as_deref().map(|at| short_time(l, at)).unwrap_or_else(|| t(l, "never"))) }
         }
     }
+}
+
+/// A path's status in the list; once the applicant can go live (or waits
+/// only for WeChat), a path with work left is not needed and says so quietly.
+fn path_cell(l: Lang, s: &ApplicantSummary, path: &str) -> Markup {
+    let status = s
+        .last_paths
+        .iter()
+        .find(|(id, _)| *id == path)
+        .and_then(|(_, st)| parse_status(st));
+    let settled = matches!(s.last_verdict.as_deref(), Some("eligible" | "pending"));
+    html! {
+        @match status {
+            Some(PathStatus::Actionable) if settled => span.hint { (t(l, "path_not_needed_short")) },
+            Some(st) => (status_badge(l, st)),
+            None => "—",
+        }
+    }
+}
+
+/// The documents the plan still misses: the first two by name, and how many more.
+fn missing_cell(l: Lang, rs: &Ruleset, missing: &[String]) -> Markup {
+    let names: Vec<String> = missing
+        .iter()
+        .take(2)
+        .map(|d| doc_title(rs, l, d))
+        .collect();
+    html! {
+        @if missing.is_empty() { "—" } @else {
+            (names.join(&rm(l, "list_sep")))
+            @if missing.len() > 2 { " " (tf(l, "and_more", &[("n", &(missing.len() - 2).to_string())])) }
+        }
+    }
+}
+
+/// What a person calls an applicant: its own name, else its subject's
+/// name (主体名称), else its AppID.
+pub fn display_name(a: &livegate_store::Applicant) -> String {
+    let subject = a.profile["subject"]["name"].as_str();
+    [a.name.as_deref(), subject]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .unwrap_or(&a.appid)
+        .to_string()
 }
 
 pub fn verdict_cell(l: Lang, v: Option<&str>) -> Markup {
@@ -192,10 +275,20 @@ pub fn parse_status(s: &str) -> Option<PathStatus> {
     .find(|p| p.as_str() == s)
 }
 
-/// `2026-11-28T12:34:56.789Z` → `2026-11-28 12:34 UTC`.
-pub fn short_time(s: &str) -> String {
-    match (s.get(..10), s.get(11..16)) {
-        (Some(d), Some(h)) => format!("{d} {h} UTC"),
+/// `2026-11-28T20:34:56.789Z` → `2026-11-29 04:34 北京时间`: the console's
+/// dates are Beijing dates, so its times are Beijing times too.
+pub fn short_time(l: Lang, s: &str) -> String {
+    let parts = (
+        s.get(..10).and_then(clock::parse_date),
+        s.get(11..13).and_then(|h| h.parse::<i64>().ok()),
+        s.get(14..16),
+    );
+    match parts {
+        (Some(day), Some(hour), Some(min)) => {
+            let h = hour + 8;
+            let date = clock::format_date(day + h / 24);
+            format!("{date} {:02}:{min} {}", h % 24, t(l, "beijing_time"))
+        }
         _ => s.to_string(),
     }
 }
@@ -294,12 +387,8 @@ pub fn field_errors(l: Lang, profile: &livegate_core::Profile, e: &ApiError) -> 
     }
 }
 
-pub async fn create(State(state): State<AppState>, cx: Ctx, RawForm(body): RawForm) -> Response {
-    let f = Form::parse(&String::from_utf8_lossy(&body));
-    let user = match require_writer(&state, &cx, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+pub async fn create(State(state): State<AppState>, post: WriterPost) -> Response {
+    let WriterPost { cx, user, form: f } = post;
     let Some(profile) = to_profile(&state.ruleset, &f) else {
         let errors = Errors::from([("subject".to_string(), t(cx.lang, "choose_subject"))]);
         return new_form(&state, &cx, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY);

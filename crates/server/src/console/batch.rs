@@ -44,7 +44,7 @@ pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
         h2 { (t(l, "batch_jobs")) }
         @if jobs.is_empty() { p { (t(l, "batch_jobs_none")) } }
         ul { @for j in &jobs { li {
-            a href={ "/batch/" (j.id) } { (j.file_name) } " · " (short_time(&j.created_at)) " · " (state_word(l, &j.state))
+            a href={ "/batch/" (j.id) } { (j.file_name) } " · " (short_time(l, &j.created_at)) " · " (state_word(l, &j.state))
         } } }
     };
     respond(
@@ -74,23 +74,28 @@ pub async fn upload(State(state): State<AppState>, cx: Ctx, req: Request) -> Res
     }
 }
 
-/// Streams the uploaded file to `input`, in a new job directory.
+/// Streams the uploaded file to `input`, in a new job directory; how many
+/// lines it has.
 async fn save_input(
     field: &mut axum::extract::multipart::Field<'_>,
     dir: &std::path::Path,
     input: &std::path::Path,
-) -> Result<(), ApiError> {
+) -> Result<u64, ApiError> {
     let io = |e: std::io::Error| crate::files::io_error("saving a batch upload", &e);
     tokio::fs::create_dir_all(dir).await.map_err(io)?;
     let mut out = tokio::fs::File::create(input).await.map_err(io)?;
+    let (mut lines, mut last) = (0u64, b'\n');
     while let Some(chunk) = field
         .chunk()
         .await
         .map_err(|e| ApiError::BadRequest(e.body_text()))?
     {
+        lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        last = chunk.last().copied().unwrap_or(last);
         out.write_all(&chunk).await.map_err(io)?;
     }
-    out.flush().await.map_err(io)
+    out.flush().await.map_err(io)?;
+    Ok(lines + u64::from(last != b'\n'))
 }
 
 async fn receive(
@@ -112,7 +117,7 @@ async fn receive(
             Err(r) => return Ok(Err(r)),
         };
         let file_name = field.file_name().unwrap_or("upload").to_string();
-        let meta = new_job(&file_name);
+        let mut meta = new_job(&file_name);
         let dir = batch_jobs::job_dir(
             &state.settings.data_dir,
             &user.principal.tenant_id,
@@ -121,7 +126,10 @@ async fn receive(
         .ok_or_else(|| ApiError::Internal("job id".into()))?;
         let input = batch_jobs::input_path(&dir, meta.csv);
         let saved = match save_input(&mut field, &dir, &input).await {
-            Ok(()) => start(state, cx.lang, dir.clone(), meta.clone()),
+            Ok(lines) => {
+                meta.lines = Some(lines.saturating_sub(u64::from(meta.csv)));
+                start(state, cx.lang, dir.clone(), meta.clone())
+            }
             Err(e) => Err(e),
         };
         if let Err(e) = saved {
@@ -150,6 +158,7 @@ fn new_job(file_name: &str) -> JobMeta {
         verdicts: [0; 4],
         missing: Vec::new(),
         failure: None,
+        lines: None,
     }
 }
 
@@ -194,23 +203,62 @@ pub async fn show(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>
         @match meta.state.as_str() {
             "done" => (finished(&state, &cx, &dir, &meta)),
             "failed" => p.error role="alert" { (tf(l, "batch_failed_because", &[("reason", meta.failure.as_deref().unwrap_or(""))])) },
-            _ => (running(l, state.jobs.progress(&meta.id).unwrap_or(0))),
+            _ => (running(l, &meta, state.jobs.progress(&meta.id).unwrap_or(0))),
         }
     };
     let markup = page(&cx, &state.ruleset, &meta.file_name, "/batch", body);
-    let mut res = respond(StatusCode::OK, markup);
-    if meta.state == "running" {
-        res.headers_mut()
-            .insert(header::REFRESH, HeaderValue::from_static("1"));
-    }
-    res
+    respond(StatusCode::OK, markup)
 }
 
-fn running(l: Lang, done: u64) -> Markup {
+/// How far a job is, in words: `n` rows, and of how many when known.
+fn progress_text(l: Lang, done: u64, total: Option<u64>) -> String {
+    match total.filter(|&t| t > 0) {
+        Some(total) => {
+            let done = done.min(total);
+            let pct = (done * 100 / total).to_string();
+            let vars = [
+                ("n", done.to_string()),
+                ("total", total.to_string()),
+                ("percent", pct),
+            ];
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            tf(l, "batch_progress_of", &vars)
+        }
+        None => tf(l, "batch_progress", &[("n", &done.to_string())]),
+    }
+}
+
+/// A running job: its progress, which the script follows (`data-poll`)
+/// without reloading the page until the job ends; without the script, a
+/// link to look again.
+fn running(l: Lang, meta: &JobMeta, done: u64) -> Markup {
+    let total = meta.lines.filter(|&t| t > 0);
     html! {
-        p role="status" { (t(l, "batch_running")) " " (tf(l, "batch_progress", &[("n", &done.to_string())])) }
-        progress aria-label=(t(l, "batch_running")) {}
-        p.hint { (t(l, "batch_refresh_hint")) }
+        div data-poll={ "/batch/" (meta.id) "/progress" } {
+            p role="status" data-progress-text { (progress_text(l, done, total)) }
+            @match total {
+                Some(n) => progress aria-label=(t(l, "batch_running")) max=(n) value=(done.min(n)) {},
+                None => progress aria-label=(t(l, "batch_running")) {},
+            }
+            p.hint { (t(l, "batch_refresh_hint")) " " a href={ "/batch/" (meta.id) } { (t(l, "batch_look_again")) } }
+        }
+    }
+}
+
+/// `GET /batch/{id}/progress`: the job's state and progress, for the script.
+pub async fn progress(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match job(&state, user, &id) {
+        Ok((_, meta)) => {
+            let done = state.jobs.progress(&meta.id).unwrap_or(meta.records);
+            let text = progress_text(cx.lang, done, meta.lines);
+            axum::Json(serde_json::json!({"state": meta.state, "done": done, "total": meta.lines, "text": text}))
+                .into_response()
+        }
+        Err(e) => e.into_response(),
     }
 }
 
@@ -245,8 +293,33 @@ fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &JobMeta) -
         @if !errors.is_empty() {
             div.table-wrap tabindex="0" { table.bad-lines {
                 thead { tr { th scope="col" { (t(l, "batch_line")) } th scope="col" { (t(l, "batch_error_kind")) } th scope="col" { (t(l, "batch_error")) } } }
-                tbody { @for (line, kind, message) in &errors { tr { td { (line) } td data-kind=(kind) { (kind_name(l, kind)) } td { (message) } } } }
+                tbody { @for b in &errors { (bad_line(l, b)) } }
             } }
+        }
+    }
+}
+
+fn bad_line(l: Lang, b: &batch_jobs::BadLine) -> Markup {
+    html! {
+        tr {
+            td { (b.line) }
+            td data-kind=(b.kind) { (kind_name(l, &b.kind)) }
+            td {
+                @if let Some(p) = &b.place { (t(l, "batch_error_at")) " " code { (p) } (rm(l, "colon")) }
+                (with_code(&b.message))
+                @if let Some(s) = &b.suggestion {
+                    br; span.suggestion { (t(l, "batch_did_you_mean")) " " code { (s) } }
+                }
+            }
+        }
+    }
+}
+
+/// A message with its `quoted` names set as code, not shown with backticks.
+fn with_code(message: &str) -> Markup {
+    html! {
+        @for (i, part) in message.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
         }
     }
 }

@@ -42,6 +42,10 @@ pub struct JobMeta {
     /// Documents most often missing: (id, count).
     pub missing: Vec<(String, u64)>,
     pub failure: Option<String>,
+    /// The input's lines (records to come, without a CSV header), counted
+    /// as it was uploaded: the progress bar's end.
+    #[serde(default)]
+    pub lines: Option<u64>,
 }
 
 /// Progress of the running jobs, by job id.
@@ -190,7 +194,7 @@ fn evaluate(
 fn write_errors_in(rs: &Ruleset, dir: &Path, meta: &JobMeta, lang: Lang) -> Result<(), String> {
     let wanted: Vec<u64> = errors_from(&dir.join("results.jsonl"), SHOWN_ERRORS)
         .into_iter()
-        .map(|(line, ..)| line)
+        .map(|b| b.line)
         .collect();
     let (input, numbers) = lines_of(&input_path(dir, meta.csv), &wanted, meta.csv)?;
     let cfg = Config {
@@ -304,8 +308,20 @@ fn csv_row(rs: &Ruleset, rec: &Value) -> Vec<String> {
     row
 }
 
+/// A bad line of a job, as the console shows it.
+#[derive(Debug, Clone)]
+pub struct BadLine {
+    pub line: u64,
+    pub kind: String,
+    pub message: String,
+    /// Where in the line: a profile field's path, or a CSV column.
+    pub place: Option<String>,
+    /// The nearest valid name, when the fault is a misspelling.
+    pub suggestion: Option<String>,
+}
+
 /// The first `limit` error records of a finished job.
-pub fn errors(dir: &Path, limit: usize, lang: Lang) -> Vec<(u64, String, String)> {
+pub fn errors(dir: &Path, limit: usize, lang: Lang) -> Vec<BadLine> {
     let own = dir.join(format!("errors-{}.jsonl", lang_code(lang)));
     if own.exists() {
         return errors_from(&own, limit);
@@ -313,8 +329,8 @@ pub fn errors(dir: &Path, limit: usize, lang: Lang) -> Vec<(u64, String, String)
     errors_from(&dir.join("results.jsonl"), limit)
 }
 
-/// The error records of a records file: line, kind and message.
-fn errors_from(path: &Path, limit: usize) -> Vec<(u64, String, String)> {
+/// The error records of a records file.
+fn errors_from(path: &Path, limit: usize) -> Vec<BadLine> {
     let Ok(file) = std::fs::File::open(path) else {
         return Vec::new();
     };
@@ -325,15 +341,16 @@ fn errors_from(path: &Path, limit: usize) -> Vec<(u64, String, String)> {
         .filter_map(|l| serde_json::from_str::<Value>(&l).ok())
         .filter_map(|v| {
             let e = v.get("error")?;
-            let line = v.get("line")?.as_u64()?;
-            let kind = e.get("kind")?.as_str()?.to_string();
-            let mut message = e.get("message")?.as_str()?.to_string();
-            for key in ["path", "field"] {
-                if let Some(p) = e.get(key).and_then(Value::as_str) {
-                    message = format!("{p}: {message}");
-                }
-            }
-            Some((line, kind, message))
+            let text = |k: &str| e.get(k).and_then(Value::as_str).map(String::from);
+            Some(BadLine {
+                line: v.get("line")?.as_u64()?,
+                kind: text("kind")?,
+                message: text("message")?,
+                place: text("field")
+                    .or_else(|| text("path"))
+                    .filter(|p| !p.is_empty()),
+                suggestion: text("suggestion").filter(|s| !s.is_empty()),
+            })
         })
         .take(limit)
         .collect()

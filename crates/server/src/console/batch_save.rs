@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::BufReader;
 use std::path::Path as FsPath;
 
-use axum::extract::{Path, RawForm, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use livegate_batch::csvin::Columns;
@@ -17,10 +17,9 @@ use maud::{Markup, html};
 
 use super::batch_jobs;
 use super::errors::error_page;
-use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
-use super::session::{SignedIn, require_writer};
+use super::session::{SignedIn, WriterPost};
 use crate::{ApiError, AppState};
 
 /// The most rows one save takes; a larger file is split first.
@@ -79,15 +78,10 @@ struct Outcome {
 
 pub async fn save(
     State(state): State<AppState>,
-    cx: Ctx,
     Path(id): Path<String>,
-    RawForm(body): RawForm,
+    post: WriterPost,
 ) -> Response {
-    let f = Form::parse(&String::from_utf8_lossy(&body));
-    let user = match require_writer(&state, &cx, &f) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let WriterPost { cx, user, form: f } = post;
     let Some(dir) = batch_jobs::job_dir(&state.settings.data_dir, &user.principal.tenant_id, &id)
     else {
         return error_page(&state, &cx, &ApiError::NotFound);

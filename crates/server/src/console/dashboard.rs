@@ -1,7 +1,7 @@
 //! 概览 (`/dashboard`): the tenant at a glance. Verdicts across applicants,
 //! the documents their plans most often miss, and document expiries over the
-//! next 90 days by week. Each chart is inline SVG drawn here (no chart
-//! library, no CDN) and comes with a table that says the same in text.
+//! next 90 days by week. Each chart is a list of labelled bars drawn here (no
+//! chart library, no CDN), each row linking to the applicants behind it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,60 +17,50 @@ use super::report::{doc_name, rm, verdict_mark};
 use super::session::require_user;
 use crate::{ApiError, AppState};
 
-/// A horizontal bar chart: one labelled bar per row, the value written beside
-/// it, so the chart reads without colour.
-fn bars(title: &str, rows: &[(String, i64)]) -> Markup {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
-    let (row_h, label_w, bar_w) = (28.0, 260.0, 300.0);
-    let h = row_h * rows.len().max(1) as f64 + 8.0;
-    html! {
-        svg viewBox={ "0 0 " (label_w + bar_w + 60.0) " " (h) } role="img" aria-label=(title) {
-            title { (title) }
-            @for (i, (label, n)) in rows.iter().enumerate() {
-                @let y = 4.0 + i as f64 * row_h;
-                @let w = (*n as f64 / max * bar_w).max(if *n > 0 { 2.0 } else { 0.0 });
-                text x=(label_w - 8.0) y=(y + row_h * 0.65) text-anchor="end" font-size="13" fill="#1b1f24" { (truncate(label, 22)) }
-                rect x=(label_w) y=(y + 4.0) width=(w) height=(row_h - 10.0) fill="#0b5cad" {}
-                text x=(label_w + w + 6.0) y=(y + row_h * 0.65) font-size="13" fill="#1b1f24" { (n) }
-            }
-        }
-    }
+/// A row of a chart: its label, its count, and the applicants behind it.
+struct Bar {
+    label: String,
+    n: i64,
+    href: Option<String>,
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(['…']).collect()
-    }
-}
-
-/// A figure: the chart, and its data as a table.
-fn figure(
-    id: &str,
-    title: &str,
-    head: (&str, &str),
-    rows: &[(String, i64)],
-    empty: &str,
-) -> Markup {
+/// A bar chart as a list: each row's label (a link to the applicants behind
+/// it), a bar drawn to scale, and the count written beside it, so it reads
+/// without colour and reflows at any width.
+fn bars(rows: &[Bar]) -> Markup {
+    let max = rows.iter().map(|r| r.n).max().unwrap_or(1).max(1) as f64;
     html! {
-        section.chart aria-labelledby=(id) {
-            h2 id=(id) { (title) }
-            @if rows.iter().all(|r| r.1 == 0) { p { (empty) } }
-            @else {
-                figure { (bars(title, rows)) }
-                details {
-                    summary { (head.0) " / " (head.1) }
-                    table { thead { tr { th scope="col" { (head.0) } th scope="col" { (head.1) } } }
-                        tbody { @for (l, n) in rows { tr { th scope="row" { (l) } td { (n) } } } } }
+        ol.bars {
+            @for r in rows {
+                @let width = (r.n as f64 / max * 100.0).max(if r.n > 0 { 1.0 } else { 0.0 });
+                li {
+                    @match &r.href {
+                        Some(h) if r.n > 0 => a.label href=(h) { (r.label) },
+                        _ => span.label { (r.label) },
+                    }
+                    svg.bar viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false" {
+                        rect width=(format!("{width:.1}")) height="10" {}
+                    }
+                    span.n { (r.n) }
                 }
             }
         }
     }
 }
 
-fn verdict_rows(l: Lang, counts: &[(Option<String>, i64)]) -> Vec<(String, i64)> {
-    let mut rows: Vec<(String, i64)> = Verdict::ALL
+/// A chart with its heading, or why there is nothing to show.
+fn figure(id: &str, title: &str, rows: &[Bar], empty: &str) -> Markup {
+    html! {
+        section.chart aria-labelledby=(id) {
+            h2 id=(id) { (title) }
+            @if rows.iter().all(|r| r.n == 0) { p { (empty) } }
+            @else { (bars(rows)) }
+        }
+    }
+}
+
+fn verdict_rows(l: Lang, counts: &[(Option<String>, i64)]) -> Vec<Bar> {
+    let mut rows: Vec<Bar> = Verdict::ALL
         .iter()
         .map(|v| {
             let n = counts
@@ -78,14 +68,15 @@ fn verdict_rows(l: Lang, counts: &[(Option<String>, i64)]) -> Vec<(String, i64)>
                 .filter(|(c, _)| c.as_deref() == Some(v.as_str()))
                 .map(|c| c.1)
                 .sum();
-            (
-                format!(
+            Bar {
+                label: format!(
                     "{} {}",
                     verdict_mark(*v),
                     rm(l, &format!("verdict_{}", v.as_str()))
                 ),
                 n,
-            )
+                href: Some(format!("/applicants?verdict={}", v.as_str())),
+            }
         })
         .collect();
     let never: i64 = counts
@@ -93,12 +84,16 @@ fn verdict_rows(l: Lang, counts: &[(Option<String>, i64)]) -> Vec<(String, i64)>
         .filter(|(c, _)| c.is_none())
         .map(|c| c.1)
         .sum();
-    rows.push((t(l, "not_evaluated"), never));
+    rows.push(Bar {
+        label: t(l, "not_evaluated"),
+        n: never,
+        href: None,
+    });
     rows
 }
 
 /// Expiries per week from today: week 1 is today and the six days after.
-fn week_rows(l: Lang, today: i64, dates: &[String]) -> Vec<(String, i64)> {
+fn week_rows(l: Lang, today: i64, dates: &[String]) -> Vec<Bar> {
     (0..13)
         .map(|w| {
             let (from, until) = (today + w * 7, today + w * 7 + 6);
@@ -107,10 +102,14 @@ fn week_rows(l: Lang, today: i64, dates: &[String]) -> Vec<(String, i64)> {
                 .filter_map(|d| clock::parse_date(d))
                 .filter(|d| (from..=until).contains(d))
                 .count() as i64;
-            (
-                tf(l, "week_from", &[("date", &clock::format_date(from))]),
+            let (from, until) = (clock::format_date(from), clock::format_date(until));
+            Bar {
+                label: tf(l, "week_from", &[("date", &from)]),
                 n,
-            )
+                href: Some(format!(
+                    "/applicants?expiring_from={from}&expiring_until={until}"
+                )),
+            }
         })
         .collect()
 }
@@ -136,17 +135,21 @@ pub async fn page_handler(State(state): State<AppState>, cx: Ctx) -> Response {
     };
     let l = cx.lang;
     let rs = &state.ruleset;
-    let missing: Vec<(String, i64)> = missing
+    let missing: Vec<Bar> = missing
         .into_iter()
         .take(10)
-        .map(|(d, n)| (doc_name(rs, l, &d), n))
+        .map(|(d, n)| Bar {
+            label: doc_name(rs, l, &d),
+            n,
+            href: Some(format!("/applicants?missing={d}")),
+        })
         .collect();
     let body = html! {
         h1 { (t(l, "dashboard_title")) }
         p.lead { (tf(l, "dashboard_lead", &[("tenant", &user.tenant_name)])) }
-        (figure("verdicts", &t(l, "chart_verdicts"), (&rm(l, "verdict"), &t(l, "count_applicants")), &verdict_rows(l, &verdicts), &t(l, "chart_empty")))
-        (figure("missing", &t(l, "chart_missing"), (&t(l, "document"), &t(l, "count_applicants")), &missing, &t(l, "chart_missing_empty")))
-        (figure("expiries", &t(l, "chart_expiries"), (&t(l, "week"), &t(l, "count_documents")), &week_rows(l, today, &expiries), &t(l, "chart_expiries_empty")))
+        (figure("verdicts", &t(l, "chart_verdicts"), &verdict_rows(l, &verdicts), &t(l, "chart_empty")))
+        (figure("missing", &t(l, "chart_missing"), &missing, &t(l, "chart_missing_empty")))
+        (figure("expiries", &t(l, "chart_expiries"), &week_rows(l, today, &expiries), &t(l, "chart_expiries_empty")))
     };
     respond(
         StatusCode::OK,

@@ -11,7 +11,7 @@ use maud::html;
 use super::documents::{Posted, document_of, edit_form, form_of, kind_of, posted};
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::t;
+use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::doc_name;
 use super::session::{SignedIn, require_user, require_writer};
@@ -234,6 +234,45 @@ async fn update_document(
     }
     crate::stored::evaluate_and_record(state, who, id, cx.lang).await?;
     Ok(())
+}
+
+/// `GET …/documents/{doc}/delete`: what deleting removes (the document and
+/// its scan, for good), and the button that does it.
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let d = match state
+        .store
+        .get_document(&user.principal.tenant_id, &id, &doc)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) => return error_page(&state, &cx, &e.into()),
+    };
+    let l = cx.lang;
+    let name = doc_name(&state.ruleset, l, &kind_of(&d));
+    let body = html! {
+        h1 { (tf(l, "document_delete_title", &[("document", &name)])) }
+        p { @if d.file.is_some() { (t(l, "document_delete_with_scan")) } @else { (t(l, "document_delete_plain")) } }
+        form method="post" action={ "/applicants/" (id) "/documents/" (doc) "/delete" } {
+            (cx.csrf())
+            input type="hidden" name="version" value=(d.version);
+            div.actions {
+                button.danger type="submit" { (t(l, "document_delete_confirm")) }
+                a href={ "/applicants/" (id) "#documents" } { (t(l, "cancel")) }
+            }
+        }
+    };
+    respond(
+        StatusCode::OK,
+        page(&cx, &state.ruleset, &name, "/applicants", body),
+    )
 }
 
 pub async fn delete(

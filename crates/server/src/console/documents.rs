@@ -144,15 +144,20 @@ pub fn section(
     user: &SignedIn,
     a: &Applicant,
     docs: &[Document],
+    add: Option<&str>,
 ) -> Markup {
     let l = cx.lang;
     let rs = &state.ruleset;
+    let mut blank = Form::default();
+    if let Some(kind) = add.filter(|k| rs.lookups.documents.get(k).is_some()) {
+        blank.set("kind", kind);
+    }
     html! {
         section id="documents" aria-labelledby="documents-title" {
             h2 id="documents-title" { (t(l, "documents_title")) }
             @if docs.is_empty() { p { (t(l, "documents_none")) } }
             @else {
-                div.table-wrap tabindex="0" { table {
+                div.table-wrap { table.rows {
                     thead { tr {
                         th scope="col" { (t(l, "document")) }
                         th scope="col" { (t(l, "doc_number")) }
@@ -161,34 +166,32 @@ pub fn section(
                         th scope="col" { (t(l, "scan")) }
                         th scope="col" { span.visually-hidden { (t(l, "actions")) } }
                     } }
-                    tbody { @for d in docs { (row(l, rs, cx, user, a, d)) } }
+                    tbody { @for d in docs { (row(l, rs, user, a, d)) } }
                 } }
             }
             @if user.can_write() {
-                (edit_form(l, rs, cx, &format!("/applicants/{}/documents", a.id), &Form::default(), None, true))
+                (edit_form(l, rs, cx, &format!("/applicants/{}/documents", a.id), &blank, None, true))
             }
         }
     }
 }
 
-fn row(l: Lang, rs: &Ruleset, cx: &Ctx, user: &SignedIn, a: &Applicant, d: &Document) -> Markup {
+fn row(l: Lang, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> Markup {
     let f = form_of(d);
     let base = format!("/applicants/{}/documents/{}", a.id, d.id);
     html! {
         tr id={ "doc-" (d.id) } {
             th scope="row" { (doc_title(rs, l, &kind_of(d))) }
-            td { (f.get("number").unwrap_or("—")) }
-            td { (f.get("holder").unwrap_or("—")) }
-            td { (f.get("valid_until").unwrap_or("—")) }
-            td { (scan_cell(l, &base, d.file.as_ref())) }
+            td data-label=(t(l, "doc_number")) { (f.get("number").unwrap_or("—")) }
+            td data-label=(t(l, "doc_holder")) { (f.get("holder").unwrap_or("—")) }
+            td data-label=(t(l, "doc_valid_until")) { (f.get("valid_until").unwrap_or("—")) }
+            td data-label=(t(l, "scan")) { (scan_cell(l, &base, d.file.as_ref())) }
             td {
                 @if user.can_write() {
-                    a href=(base) { (t(l, "edit")) }
-                    form.inline method="post" action={ (base) "/delete" } {
-                        (cx.csrf())
-                        input type="hidden" name="version" value=(d.version);
-                        button.danger type="submit" aria-label=(tf(l, "delete_document", &[("document", &doc_name(rs, l, &kind_of(d)))])) { (t(l, "delete")) }
-                    }
+                    @let name = doc_name(rs, l, &kind_of(d));
+                    a href=(base) aria-label=(tf(l, "edit_document", &[("document", &name)])) { (t(l, "edit")) }
+                    " "
+                    a.danger-link href={ (base) "/delete?version=" (d.version) } aria-label=(tf(l, "delete_document", &[("document", &name)])) { (t(l, "delete")) }
                 }
             }
         }
@@ -235,7 +238,7 @@ pub(super) fn edit_form(
             .unwrap_or_default()
     };
     html! {
-        form.doc-form method="post" action=(action) enctype="multipart/form-data" {
+        form.doc-form id=[new.then_some("add-document")] method="post" action=(action) enctype="multipart/form-data" {
             (cx.csrf())
             input type="hidden" name="version" value=[f.get("version")];
             fieldset {

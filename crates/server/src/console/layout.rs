@@ -96,7 +96,7 @@ fn footer(cx: &Ctx, rs: &Ruleset) -> Markup {
                 (t(l, "footer_ruleset")) " " (rs.meta.name.get(l)) " · "
                 (t(l, "version")) " " (rs.meta.version) " · "
                 (t(l, "ruleset_as_of")) " " (rs.meta.as_of) " · "
-                a href=(rs.meta.source) rel="noreferrer" { (t(l, "source")) }
+                (super::report::source_link(l, &rs.meta.source))
             }
             @if let Some(n) = &rs.meta.notice {
                 p.notice { (n.get(l)) }

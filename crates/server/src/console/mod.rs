@@ -14,8 +14,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod applicant;
+pub mod applicant_actions;
 pub mod applicants;
+pub mod applicants_bulk;
 pub mod assets;
+pub mod audit_words;
 pub mod batch;
 pub mod batch_jobs;
 pub mod batch_save;
@@ -59,15 +62,38 @@ pub fn router() -> Router<AppState> {
         )
         .route("/batch/{id}", get(batch::show))
         .route("/batch/{id}/save", post(batch_save::save))
+        .route("/batch/{id}/progress", get(batch::progress))
         .route("/batch/{id}/{file}", get(batch::download))
         .route(
             "/applicants",
             get(applicants::list).post(applicants::create),
         )
         .route("/applicants/new", get(applicants::new_page))
+        .route("/applicants.csv", get(applicants_bulk::csv))
+        .route("/applicants/reevaluate", post(applicants_bulk::reevaluate))
         .route(
             "/applicants/{id}",
             get(applicant::show).post(applicant::save),
+        )
+        .route(
+            "/applicants/{id}/evaluate",
+            post(applicant_actions::evaluate),
+        )
+        .route(
+            "/applicants/{id}/report.json",
+            get(applicant_actions::report_json),
+        )
+        .route(
+            "/applicants/{id}/addcategory.json",
+            get(applicant_actions::addcategory_json),
+        )
+        .route(
+            "/applicants/{id}/clear-date",
+            post(applicant_actions::clear_date),
+        )
+        .route(
+            "/applicants/{id}/delete",
+            get(applicant_actions::confirm_delete).post(applicant_actions::delete),
         )
         .route(
             "/applicants/{id}/documents",
@@ -81,7 +107,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/applicants/{id}/documents/{doc}/delete",
-            post(document_actions::delete),
+            get(document_actions::confirm_delete).post(document_actions::delete),
         )
         .route(
             "/applicants/{id}/documents/{doc}/scan",

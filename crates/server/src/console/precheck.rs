@@ -78,7 +78,6 @@ pub async fn page_handler(
     let body = html! {
         h1 { (t(cx.lang, "precheck_title")) }
         p.lead { (t(cx.lang, "precheck_lead")) }
-        p.jump.no-print { a href="#result" { (t(cx.lang, "jump_to_result")) } }
         (wizard_form(&cx, rs, &f, &out))
     };
     respond(
@@ -104,7 +103,26 @@ fn wizard_form(cx: &Ctx, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
                 }
                 div.actions { button type="submit" { (t(l, "check")) } }
             }
-            div id="result" aria-live="polite" { (result_block(l, rs, f, out)) }
+            (verdict_bar(l, out.report.as_ref()))
+            div id="result" { (result_block(l, rs, f, out)) }
+        }
+    }
+}
+
+/// The verdict in one line, sticky at the foot of a narrow screen and
+/// linking to the result; the only part announced when the result changes.
+fn verdict_bar(l: Lang, r: Option<&Report>) -> Markup {
+    use super::report::{rm, verdict_mark};
+    html! {
+        p.verdict-bar.no-print id="verdict-bar" role="status" aria-atomic="true" {
+            @if let Some(r) = r {
+                span.bar-text {
+                    (rm(l, "verdict")) (rm(l, "colon")) (verdict_mark(r.verdict)) " "
+                    (rm(l, &format!("verdict_{}", r.verdict.as_str())))
+                }
+                " "
+                a.bar-link href="#result-title" { (t(l, "jump_to_result")) }
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 //! decides anything itself.
 
 use livegate_core::catalog::msg;
-use livegate_core::report::{AlternativeReport, Finding, PathReport, PathStatus};
+use livegate_core::report::{AlternativeReport, CategoryState, Finding, PathReport, PathStatus};
 use livegate_core::ruleset::Severity;
 use livegate_core::text::quote;
 use livegate_core::{Lang, Report, Ruleset, Verdict};
@@ -72,16 +72,22 @@ pub fn doc_title(rs: &Ruleset, l: Lang, id: &str) -> String {
 
 /// The whole result section.
 pub fn result(l: Lang, rs: &Ruleset, r: &Report) -> Markup {
+    result_for(l, rs, r, None)
+}
+
+/// The result of a stored applicant: `add` is its page, where each missing
+/// document gets a link to add it.
+pub fn result_for(l: Lang, rs: &Ruleset, r: &Report, add: Option<&str>) -> Markup {
     html! {
         section.result aria-labelledby="result-title" data-verdict=(r.verdict.as_str()) {
-            h2 id="result-title" { (t(l, "result_title")) }
+            h2 id="result-title" tabindex="-1" { (t(l, "result_title")) }
             p.verdict { (rm(l, "verdict")) (rm(l, "colon")) (verdict_badge(l, r.verdict)) }
             @if !r.assumed_approved.is_empty() {
                 p.hint { (msg("assumed_approved", l, &[("categories", &r.assumed_approved.join(&rm(l, "list_sep")))])) }
             }
             (dates(l, r))
             h3 { (rm(l, "paths")) }
-            div.cards { @for p in &r.paths { (path_card(l, rs, p)) } }
+            div.cards { @for p in &r.paths { (path_card(l, rs, r, p, add)) } }
             (plan(l, r))
             (findings(l, r))
         }
@@ -98,60 +104,169 @@ fn dates(l: Lang, r: &Report) -> Markup {
     }
 }
 
-fn path_card(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
-    let nearest: Vec<&AlternativeReport> = p.alternatives.iter().filter(|a| a.nearest).collect();
+/// Whether the plan's path is open or only waits for WeChat's review: then
+/// the other paths are not needed.
+fn plan_ready(r: &Report) -> bool {
+    r.plan_path
+        .as_deref()
+        .and_then(|p| r.path(p))
+        .is_some_and(|p| matches!(p.status, PathStatus::Available | PathStatus::Pending))
+}
+
+/// One path: its status with why in one line, 推荐 on the plan's path, and
+/// the details (folded away when another path already does the job).
+fn path_card(l: Lang, rs: &Ruleset, r: &Report, p: &PathReport, add: Option<&str>) -> Markup {
+    let recommended = r.plan_path.as_deref() == Some(p.id.as_str());
+    let not_needed = !recommended && plan_ready(r) && p.status != PathStatus::Available;
+    let class = format!(
+        "card s-{}{}",
+        p.status.as_str(),
+        if recommended { " recommended" } else { "" }
+    );
     html! {
-        article class={ "card s-" (p.status.as_str()) } data-path=(p.id) {
-            h4 { (p.name) }
-            p { (status_badge(l, p.status)) }
-            @if p.scenarios.is_empty() {
-                @if let Some(way) = p.via.as_deref().and_then(|v| way_text(l, rs, &p.id, v)) {
-                    p.via { (t(l, "opened_by")) " " (way) }
+        article class=(class) data-path=(p.id) data-recommended=[recommended.then_some("true")] {
+            h4 {
+                (p.name)
+                @if recommended { " " span.badge.rec { span aria-hidden="true" { "★ " } (t(l, "recommended")) } }
+            }
+            p.status-line { (status_badge(l, p.status)) " " span.why-status { (status_reason(l, r, p)) } }
+            @if recommended { (recommend_reason(l, r)) }
+            @if not_needed {
+                details.not-needed {
+                    summary { (t(l, "path_not_needed")) }
+                    (card_body(l, rs, p, add))
                 }
             } @else {
-                ul.scenarios { @for c in &p.scenarios {
-                    li data-scenario=(c.scenario.id) {
-                        (msg("scenario_covered", l, &[("scenario", &quote(&c.scenario.name, l)), ("way", &c.opened_by)]))
-                    }
-                } }
+                (card_body(l, rs, p, add))
             }
-            @if !p.unserved_scenarios.is_empty() {
-                @let names: Vec<String> = p.unserved_scenarios.iter().map(|s| quote(&s.name, l)).collect();
-                p.unserved { (msg("scenario_unserved", l, &[("scenarios", &names.join(&rm(l, "list_sep")))])) }
+        }
+    }
+}
+
+/// Why a path has its status, in one line.
+fn status_reason(l: Lang, r: &Report, p: &PathReport) -> String {
+    let sep = rm(l, "list_sep");
+    let in_state = |s: CategoryState| -> Vec<&str> {
+        p.categories
+            .iter()
+            .filter(|c| c.state == s)
+            .map(|c| c.category.as_str())
+            .collect()
+    };
+    match p.status {
+        PathStatus::Available => match &p.opened_by {
+            Some(how) => tf(l, "why_available_by", &[("how", how)]),
+            None => t(l, "why_available"),
+        },
+        PathStatus::Pending => tf(
+            l,
+            "why_pending",
+            &[("categories", &in_state(CategoryState::Pending).join(&sep))],
+        ),
+        PathStatus::Actionable => actionable_reason(l, p),
+        PathStatus::Blocked => p
+            .blocked_by
+            .as_deref()
+            .and_then(|id| r.findings.iter().find(|f| f.id == id))
+            .map_or_else(|| t(l, "why_blocked"), |f| f.message.clone()),
+    }
+}
+
+fn actionable_reason(l: Lang, p: &PathReport) -> String {
+    let mut parts = Vec::new();
+    if !p.required_categories.is_empty() {
+        let names = p.required_categories.join(&rm(l, "list_sep"));
+        parts.push(tf(l, "todo_categories", &[("categories", &names)]));
+    }
+    if !p.missing_documents.is_empty() {
+        let n = p.missing_documents.len().to_string();
+        parts.push(tf(l, "todo_documents", &[("n", &n)]));
+    }
+    if parts.is_empty() {
+        parts.push(t(l, "todo_other"));
+    }
+    tf(
+        l,
+        "why_actionable",
+        &[("todo", &parts.join(&t(l, "todo_sep")))],
+    )
+}
+
+/// Why the plan takes this path: the engine's reason, labelled as
+/// livegate's own ranking.
+fn recommend_reason(l: Lang, r: &Report) -> Markup {
+    html! {
+        @if let Some(why) = &r.plan_reason {
+            p.why { (why.message) " " span class="basis b-livegate" { (rm(l, "basis_livegate")) } }
+        } @else {
+            p.why { (t(l, "recommended_only")) }
+        }
+    }
+}
+
+fn card_body(l: Lang, rs: &Ruleset, p: &PathReport, add: Option<&str>) -> Markup {
+    html! {
+        (coverage(l, rs, p))
+        @if !p.required_categories.is_empty() {
+            p { (rm(l, "required_categories")) (rm(l, "colon")) (p.required_categories.join(&rm(l, "list_sep"))) }
+        }
+        @for a in p.alternatives.iter().filter(|a| a.nearest) {
+            @let cat = p.categories.iter().find(|c| c.category == a.category);
+            (nearest_alternative(l, rs, a, cat.map(|c| c.state), add))
+            @if let Some(why) = cat.and_then(|c| c.nearest_reason.as_ref()) {
+                p.why { (why.message) " " span class="basis b-livegate" { (rm(l, "basis_livegate")) } }
             }
-            @if !p.required_categories.is_empty() {
-                p { (rm(l, "required_categories")) (rm(l, "colon")) (p.required_categories.join(&rm(l, "list_sep"))) }
+        }
+        @if let Some(d) = p.review_days {
+            p { (msg("review_days", l, &[("days", &d.to_string())])) }
+        }
+        (setup(l, p))
+        @if let Some(d) = &p.go_live {
+            p.go-live { strong { (msg("go_live", l, &[("date", d)])) } }
+        } @else if p.status == PathStatus::Actionable && !p.setup.is_empty() {
+            p.go-live { (msg("go_live_after_actions", l, &[])) }
+        }
+        @if let Some(g) = &p.guide {
+            @if p.status != PathStatus::Blocked {
+                p { a href=(g) rel="noreferrer" { (tf(l, "guide_of", &[("path", &p.name)])) } }
             }
-            @for a in nearest {
-                (nearest_alternative(l, rs, a))
-                @if let Some(why) = p.categories.iter().find(|c| c.category == a.category).and_then(|c| c.nearest_reason.as_ref()) {
-                    p.why { (why.message) " " span class="basis b-livegate" { (rm(l, "basis_livegate")) } }
+        }
+    }
+}
+
+/// Which way opens the path, or which scenarios it covers and which not.
+fn coverage(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
+    html! {
+        @if p.scenarios.is_empty() {
+            @if let Some(way) = p.via.as_deref().and_then(|v| way_text(l, rs, &p.id, v)) {
+                p.via { (t(l, "opened_by")) " " (way) }
+            }
+        } @else {
+            ul.scenarios { @for c in &p.scenarios {
+                li data-scenario=(c.scenario.id) {
+                    (msg("scenario_covered", l, &[("scenario", &quote(&c.scenario.name, l)), ("way", &c.opened_by)]))
                 }
-            }
-            @if let Some(d) = p.review_days {
-                p { (msg("review_days", l, &[("days", &d.to_string())])) }
-            }
-            @if !p.setup.is_empty() {
-                p { (rm(l, "setup_title")) (rm(l, "colon")) }
-                ol.setup { @for s in &p.setup {
-                    li data-step=(s.id) {
-                        @let took = livegate_core::text::step_duration(s.days, s.working_days, l);
-                        (msg("with_duration", l, &[("name", &s.name), ("duration", &took)]))
-                        @if let Some(n) = &s.note { br; span.hint { (n) } }
-                        " " (source_link(l, &s.source))
-                    }
-                } }
-            }
-            @if let Some(d) = &p.go_live {
-                p.go-live { strong { (msg("go_live", l, &[("date", d)])) } }
-            } @else if p.status == PathStatus::Actionable && !p.setup.is_empty() {
-                p.go-live { (msg("go_live_after_actions", l, &[])) }
-            }
-            @if let Some(g) = &p.guide {
-                @if p.status != PathStatus::Blocked {
-                    p { a href=(g) rel="noreferrer" { (rm(l, "guide")) } }
+            } }
+        }
+        @if !p.unserved_scenarios.is_empty() {
+            @let names: Vec<String> = p.unserved_scenarios.iter().map(|s| quote(&s.name, l)).collect();
+            p.unserved { (msg("scenario_unserved", l, &[("scenarios", &names.join(&rm(l, "list_sep")))])) }
+        }
+    }
+}
+
+fn setup(l: Lang, p: &PathReport) -> Markup {
+    html! {
+        @if !p.setup.is_empty() {
+            p { (rm(l, "setup_title")) (rm(l, "colon")) }
+            ol.setup { @for s in &p.setup {
+                li data-step=(s.id) {
+                    @let took = livegate_core::text::step_duration(s.days, s.working_days, l);
+                    (msg("with_duration", l, &[("name", &s.name), ("duration", &took)]))
+                    @if let Some(n) = &s.note { br; span.hint { (n) } }
+                    " " (source_link(l, &s.source))
                 }
-            }
+            } }
         }
     }
 }
@@ -163,15 +278,43 @@ fn way_text(l: Lang, rs: &Ruleset, path: &str, way: &str) -> Option<String> {
     Some(rs.way_lines(w, l).join(" + "))
 }
 
-fn nearest_alternative(l: Lang, rs: &Ruleset, a: &AlternativeReport) -> Markup {
+/// The nearest alternative of a category. "Still missing" only where the
+/// category still needs something; for an approved or submitted category,
+/// what a renewal or a resubmission would ask for.
+fn nearest_alternative(
+    l: Lang,
+    rs: &Ruleset,
+    a: &AlternativeReport,
+    state: Option<CategoryState>,
+    add: Option<&str>,
+) -> Markup {
+    let settled = matches!(state, Some(CategoryState::Held | CategoryState::Pending));
+    let vars = [
+        ("category", a.category.as_str()),
+        ("alternative", a.label.as_str()),
+    ];
     html! {
         div.alt {
-            p { (tf(l, "nearest_alternative", &[("category", &a.category), ("alternative", &a.label)])) }
-            @if a.missing.is_empty() {
-                p { (t(l, "nothing_missing")) }
+            @if settled {
+                @if !a.missing.is_empty() {
+                    p { (tf(l, "renewal_needs", &vars)) }
+                    ul.renewal { @for d in &a.missing { li { (doc_title(rs, l, d)) } } }
+                }
             } @else {
-                p { (t(l, "missing_documents")) }
-                ul.missing { @for d in &a.missing { li { (doc_title(rs, l, d)) } } }
+                p { (tf(l, "nearest_alternative", &vars)) }
+                @if a.missing.is_empty() {
+                    p { (t(l, "nothing_missing")) }
+                } @else {
+                    p { (t(l, "missing_documents")) }
+                    ul.missing { @for d in &a.missing { li {
+                        (doc_title(rs, l, d))
+                        @if let Some(page) = add {
+                            " " a.add-doc href={ (page) "?add=" (d) "#add-document" } {
+                                (tf(l, "add_this_document", &[("document", &doc_name(rs, l, d))]))
+                            }
+                        }
+                    } } }
+                }
             }
         }
     }
@@ -227,12 +370,31 @@ fn finding(l: Lang, f: &Finding) -> Markup {
     }
 }
 
+/// What a source link says: the name people know WeChat's most cited pages
+/// by, or the page's address without the scheme, so no two links to
+/// different pages read the same.
+pub fn source_name(l: Lang, source: &str) -> String {
+    match source {
+        "https://developers.weixin.qq.com/miniprogram/product/material/" => {
+            t(l, "source_wechat_categories")
+        }
+        "https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html" => {
+            t(l, "source_live_player")
+        }
+        _ => source
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string(),
+    }
+}
+
 /// A source: a web page, or a document of the livegate repository (shown as
 /// its path, since the service does not serve the repository).
 pub fn source_link(l: Lang, source: &str) -> Markup {
     html! {
         @if source.starts_with("http") {
-            a.src href=(source) rel="noreferrer" { (rm(l, "source")) }
+            a.src href=(source) rel="noreferrer" { (rm(l, "source")) (rm(l, "colon")) (source_name(l, source)) }
         } @else {
             span.src { (rm(l, "source")) ": livegate " code { (source) } }
         }

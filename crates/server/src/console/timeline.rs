@@ -3,7 +3,7 @@
 //! audit trail of its writes. Stored reports are read as JSON, as kept.
 
 use livegate_core::{Lang, Ruleset};
-use livegate_store::{AuditEntry, Evaluation};
+use livegate_store::{AuditEntry, Evaluation, TokenInfo};
 use maud::{Markup, html};
 use serde_json::Value;
 
@@ -101,7 +101,7 @@ pub fn history(state: &crate::AppState, l: Lang, evaluations: &[Evaluation]) -> 
             ol.timeline reversed {
                 @for (i, e) in evaluations.iter().enumerate().rev() {
                     li {
-                        time datetime=(e.created_at) { (short_time(&e.created_at)) } " · "
+                        time datetime=(e.created_at) { (short_time(l, &e.created_at)) } " · "
                         (verdict_cell(l, Some(&e.verdict))) " · "
                         span.hint { (t(l, "ruleset_version")) " " (e.ruleset_version) }
                         @if i > 0 {
@@ -116,14 +116,35 @@ pub fn history(state: &crate::AppState, l: Lang, evaluations: &[Evaluation]) -> 
     }
 }
 
-/// The audit trail of the applicant, newest first.
-pub fn audit(l: Lang, entries: &[AuditEntry]) -> Markup {
+/// Who made an entry: the token's label, or its role and the day it was made.
+fn token_name(l: Lang, tokens: &[TokenInfo], id: Option<&str>) -> String {
+    let Some(id) = id else {
+        return t(l, "audit_by_system");
+    };
+    match tokens.iter().find(|k| k.id == id) {
+        Some(TokenInfo {
+            label: Some(label), ..
+        }) => label.clone(),
+        Some(k) => tf(
+            l,
+            "audit_token_unnamed",
+            &[
+                ("role", &super::layout::role_name(l, k.role)),
+                ("date", k.created_at.get(..10).unwrap_or("")),
+            ],
+        ),
+        None => t(l, "audit_token_gone"),
+    }
+}
+
+/// The audit trail of the applicant, newest first, in names and field labels.
+pub fn audit(l: Lang, rs: &Ruleset, tokens: &[TokenInfo], entries: &[AuditEntry]) -> Markup {
     html! {
         section id="audit" aria-labelledby="audit-title" {
             h2 id="audit-title" { (t(l, "audit_title")) }
             @if entries.is_empty() { p { (t(l, "audit_none")) } }
             @else {
-                div.table-wrap tabindex="0" { table {
+                div.table-wrap { table.rows {
                     thead { tr {
                         th scope="col" { (t(l, "audit_when")) }
                         th scope="col" { (t(l, "audit_action")) }
@@ -131,10 +152,13 @@ pub fn audit(l: Lang, entries: &[AuditEntry]) -> Markup {
                         th scope="col" { (t(l, "audit_token")) }
                     } }
                     tbody { @for e in entries { tr {
-                        td { (short_time(&e.at)) }
-                        td { (action_word(l, &e.action)) }
-                        td { (changed_fields(&e.diff)) }
-                        td { (e.token_id.as_deref().unwrap_or("—")) }
+                        td data-label=(t(l, "audit_when")) { (short_time(l, &e.at)) }
+                        td data-label=(t(l, "audit_action")) { (action_word(l, &e.action)) }
+                        td data-label=(t(l, "audit_fields")) {
+                            @let lines = super::audit_words::describe(l, rs, &e.diff);
+                            @if lines.is_empty() { "—" } @else { ul.changes { @for line in lines { li { (line) } } } }
+                        }
+                        td data-label=(t(l, "audit_token")) { (token_name(l, tokens, e.token_id.as_deref())) }
                     } } }
                 } }
             }
@@ -154,20 +178,5 @@ fn action_word(l: Lang, action: &str) -> String {
         "document.upload" => t(l, "action_document_upload"),
         "document.delete" => t(l, "action_document_delete"),
         other => other.to_string(),
-    }
-}
-
-/// The JSON Pointers a diff changed, joined.
-fn changed_fields(diff: &Value) -> String {
-    let fields: Vec<&str> = diff
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d.get("path").and_then(Value::as_str))
-        .collect();
-    if fields.is_empty() {
-        "—".to_string()
-    } else {
-        fields.join(", ")
     }
 }

@@ -6,14 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use livegate_core::ruleset::{Expr, Term};
+use livegate_core::ruleset::{Expr, SubjectMask, Term};
 use livegate_core::{Lang, Report, Ruleset};
 use maud::{Markup, html};
 
 use super::form::Form;
 use super::i18n::{t, tf};
 use super::profile_form::{DOC_FIELDS, statuses};
-use super::report::{doc_title, rm};
+use super::report::{doc_title, rm, source_link};
 
 /// Errors of the form, by field name.
 pub type Errors = BTreeMap<String, String>;
@@ -176,10 +176,18 @@ pub fn checklist_categories(rs: &Ruleset, f: &Form, report: Option<&Report>) -> 
 
 /// Step 4: the documents, as the checklist of the categories in play.
 pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Errors) -> Markup {
-    let docs = rs.documents_of(cats);
-    let key: Vec<&str> = cats.iter().map(|&c| rs.categories[c].id.as_str()).collect();
+    let open = rs.documents_for(cats, subject_mask(rs, f));
+    // A document already entered stays, even if the subject type changed.
+    let docs: Vec<usize> = rs
+        .documents_of(cats)
+        .into_iter()
+        .filter(|d| open.contains(d) || entered(f, &format!("d.{}", rs.documents[*d].id)))
+        .collect();
+    let mut key: Vec<&str> = cats.iter().map(|&c| rs.categories[c].id.as_str()).collect();
+    key.push(f.get("subject").unwrap_or(""));
     html! {
-        fieldset.step id="step-documents" data-key=(key.join(",")) {
+        fieldset.step id="step-documents" data-key=(key.join(","))
+            data-ticked=(t(l, "ticked")) data-not-ticked=(t(l, "not_ticked")) {
             legend { "4 · " (t(l, "step_documents")) }
             @if cats.is_empty() {
                 p.hint { (t(l, "documents_none_yet")) }
@@ -193,9 +201,21 @@ pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Error
     }
 }
 
+/// The subject types the checklist is for: the one chosen, or all.
+fn subject_mask(rs: &Ruleset, f: &Form) -> SubjectMask {
+    f.get("subject")
+        .and_then(|s| rs.subject_types.iter().position(|t| t.id == s))
+        .map_or(SubjectMask::MAX, |i| 1 << i)
+}
+
 fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
     let cat = &rs.categories[c];
     let n = cat.alternatives.len().to_string();
+    let subjects = subject_mask(rs, f);
+    let (applies, other): (Vec<_>, Vec<_>) = cat
+        .alternatives
+        .iter()
+        .partition(|a| a.subjects & subjects != 0);
     html! {
         section.qual {
             @if cat.documents_sourced {
@@ -203,7 +223,7 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
             } @else {
                 h3 { (cat.label()) }
             }
-            p.hint { (cat.scope.get(l)) " " a href=(cat.source) rel="noreferrer" { (rm(l, "source")) } }
+            p.hint { (cat.scope.get(l)) " " (source_link(l, &cat.source)) }
             @if !cat.documents_sourced {
                 p.unsourced { (rm(l, "doc_unsourced")) }
                 @let name = format!("cc.{}", cat.id);
@@ -215,11 +235,14 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
             @if let Some(day) = &cat.verified {
                 p.hint {
                     (tf(l, "qualification_verified", &[("date", day)])) " "
-                    a href=(cat.qualification_source) rel="noreferrer" { (t(l, "qualification_source")) }
+                    (source_link(l, &cat.qualification_source))
                 }
             }
+            @if !other.is_empty() {
+                p.hint { (tf(l, "alternatives_not_applicable", &[("n", &other.len().to_string())])) }
+            }
             ol.alts {
-                @for a in &cat.alternatives {
+                @for a in applies {
                     li {
                         strong { (a.label.get(l)) }
                         (expr(l, rs, &a.expr, f))
@@ -262,6 +285,14 @@ fn expr(l: Lang, rs: &Ruleset, e: &Expr, f: &Form) -> Markup {
             @for i in items { (expr(l, rs, i, f)) }
         } } },
     }
+}
+
+/// Whether the form ticks or fills in the document `base` (`d.<id>`).
+fn entered(f: &Form, base: &str) -> bool {
+    f.has(base, "on")
+        || DOC_FIELDS
+            .iter()
+            .any(|s| f.get(&format!("{base}.{s}")).is_some())
 }
 
 fn document(l: Lang, rs: &Ruleset, d: usize, f: &Form, errors: &Errors) -> Markup {
@@ -336,7 +367,7 @@ fn attribute(l: Lang, rs: &Ruleset, a: usize, base: &str, f: &Form) -> Markup {
                 @for v in &attr.values {
                     label.choice {
                         input type="checkbox" name=(name) value=(v.id) checked[f.has(&name, &v.id)];
-                        " " (v.name.get(l))
+                        " " @if let Some(code) = &v.code { (code) " " } (v.name.get(l))
                     }
                 }
             }

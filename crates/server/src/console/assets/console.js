@@ -33,24 +33,77 @@ function filters() {
 function live(form) {
   let seq = 0;
   const update = debounce(async () => {
-    const query = new URLSearchParams(new FormData(form)).toString();
+    // Empty fields say nothing the server needs: leave them out of the address.
+    const query = new URLSearchParams([...new FormData(form)].filter(([, v]) => v !== "")).toString();
     const mine = ++seq;
     try {
       const res = await fetch(form.dataset.live + "?" + query, { headers: { "Accept": "text/html" } });
       if (mine !== seq) return;
       const doc = new DOMParser().parseFromString(await res.text(), "text/html");
       swap(doc, "#result");
+      const bar = doc.querySelector("#verdict-bar");
+      const oldBar = document.querySelector("#verdict-bar");
+      if (bar && oldBar && bar.textContent !== oldBar.textContent) oldBar.innerHTML = bar.innerHTML;
       const fresh = doc.querySelector("#step-documents");
       const old = document.querySelector("#step-documents");
-      if (fresh && old && fresh.dataset.key !== old.dataset.key) old.replaceWith(fresh);
+      if (fresh && old && fresh.dataset.key !== old.dataset.key) {
+        // The answer may be older than the person's last tick: keep what
+        // the form holds now, and where the focus was.
+        carry(old, fresh);
+        const focused = document.activeElement && old.contains(document.activeElement) ? document.activeElement : null;
+        old.replaceWith(fresh);
+        if (focused && focused.name) {
+          const twin = fresh.querySelector(`[name="${CSS.escape(focused.name)}"]${focused.type === "checkbox" ? `[value="${CSS.escape(focused.value)}"]` : ""}`);
+          if (twin) twin.focus();
+        }
+      }
       history.replaceState(null, "", "?" + query);
+      keepLanguageSwitch();
+      marks();
       document.dispatchEvent(new CustomEvent("livegate:updated"));
     } catch (e) {
       // The submit button still works; nothing to do.
     }
   }, 120);
   form.addEventListener("input", update);
-  form.addEventListener("change", update);
+  form.addEventListener("change", () => { marks(); update(); });
+}
+
+// The language switch returns to this page as it is now, form and all.
+function keepLanguageSwitch() {
+  const link = document.querySelector("a.lang");
+  if (!link) return;
+  const url = new URL(link.href, location.href);
+  url.searchParams.set("next", location.pathname + location.search);
+  link.href = url.pathname + url.search;
+}
+
+// Copies what the person entered in one copy of the form's controls into another.
+function carry(from, to) {
+  from.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
+    const name = CSS.escape(el.name);
+    if (el.type === "checkbox" || el.type === "radio") {
+      const twin = to.querySelector(`input[name="${name}"][value="${CSS.escape(el.value)}"]`);
+      if (twin) twin.checked = el.checked;
+    } else {
+      const twin = to.querySelector(`[name="${name}"]`);
+      if (twin) twin.value = el.value;
+    }
+  });
+}
+
+// Each document of the checklist says whether it is ticked, as the form is now.
+function marks() {
+  const step = document.querySelector("#step-documents");
+  if (!step) return;
+  step.querySelectorAll('.qual a[href^="#doc-"]').forEach((a) => {
+    const box = document.querySelector(`#${CSS.escape(a.getAttribute("href").slice(1))} input[value=on]`);
+    const li = a.closest("li");
+    const mark = li && li.querySelector(".mark");
+    if (!box || !mark) return;
+    li.className = box.checked ? "held" : "lacking";
+    mark.textContent = box.checked ? step.dataset.ticked : step.dataset.notTicked;
+  });
 }
 
 function swap(doc, selector) {
@@ -93,7 +146,30 @@ function dropZones() {
   });
 }
 
+// A running batch job follows its progress in place (no page refresh, so
+// focus and screen readers stay put), and shows its result when it ends.
+function poll() {
+  const box = document.querySelector("[data-poll]");
+  if (!box) return;
+  const text = box.querySelector("[data-progress-text]");
+  const bar = box.querySelector("progress");
+  const tick = async () => {
+    try {
+      const res = await fetch(box.dataset.poll, { headers: { "Accept": "application/json" } });
+      const p = await res.json();
+      if (p.state !== "running") { location.reload(); return; }
+      if (text && text.textContent !== p.text) text.textContent = p.text;
+      if (bar && p.total) { bar.max = p.total; bar.value = Math.min(p.done, p.total); }
+    } catch (e) {
+      // The link beside the bar still works.
+    }
+    setTimeout(tick, 1000);
+  };
+  setTimeout(tick, 1000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  poll();
   reveal();
   filters();
   buttons();

@@ -1,0 +1,246 @@
+//! What a person does to one applicant from the top of its page: evaluate
+//! it again now, download its report or WeChat's `addcategory` body, print
+//! the 预审报告, clear a date its profile carries, and delete it (after a
+//! confirmation page). Writes need an editor and the form's CSRF token.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use livegate_core::{Lang, Options, Profile, Report};
+use livegate_store::clock;
+use maud::{Markup, html};
+
+use super::errors::{error_page, see_other};
+use super::form::Form;
+use super::i18n::{t, tf};
+use super::layout::{Ctx, page, respond};
+use super::session::{SignedIn, WriterPost, require_user};
+use crate::{ApiError, AppState};
+
+/// The buttons at the top of the applicant page.
+pub fn bar(cx: &Ctx, user: &SignedIn, id: &str, version: i64) -> Markup {
+    let l = cx.lang;
+    html! {
+        div.actions.no-print.top-actions {
+            @if user.can_write() {
+                form.inline method="post" action={ "/applicants/" (id) "/evaluate" } {
+                    (cx.csrf())
+                    button type="submit" { (t(l, "reevaluate")) }
+                }
+            }
+            a.button.secondary href={ "/applicants/" (id) "/report.json" } download { (t(l, "download_report")) }
+            a.button.secondary href={ "/applicants/" (id) "/addcategory.json" } download { (t(l, "download_addcategory")) }
+            button.secondary type="button" data-print hidden { (t(l, "print_report")) }
+            @if user.can_write() {
+                a.button.danger-link href={ "/applicants/" (id) "/delete?version=" (version) } { (t(l, "applicant_delete")) }
+            }
+        }
+    }
+}
+
+/// The stored profile with its documents, dated `on` or today.
+async fn dated_profile(
+    state: &AppState,
+    tenant: &str,
+    id: &str,
+    on: Option<&str>,
+) -> Result<Profile, ApiError> {
+    let mut profile = crate::stored::stored_profile(state, tenant, id).await?;
+    crate::stored::dated(&mut profile);
+    if let Some(d) = on {
+        profile.as_of = Some(d.to_string());
+    }
+    Ok(profile)
+}
+
+/// A date a person asked to see the applicant on (`?on=`), if it is one.
+pub fn chosen_date(f: &Form) -> Option<String> {
+    f.get("on")
+        .filter(|d| livegate_core::dates::parse(d).is_some())
+        .map(str::to_string)
+}
+
+/// `POST /applicants/{id}/evaluate`: evaluates now and keeps the evaluation.
+pub async fn evaluate(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: WriterPost,
+) -> Response {
+    let WriterPost { cx, user, form: _ } = post;
+    match crate::stored::evaluate_and_record(&state, &user.principal, &id, cx.lang).await {
+        Ok(_) => see_other(&format!("/applicants/{id}?evaluated=1#report")),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+fn download(body: Vec<u8>, name: &str) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// `GET /applicants/{id}/report.json[?on=]`: the report the page shows.
+pub async fn report_json(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let on = chosen_date(&Form::parse(q.as_deref().unwrap_or("")));
+    let report = async {
+        let profile = dated_profile(&state, &user.principal.tenant_id, &id, on.as_deref()).await?;
+        report_of(&state, &profile, cx.lang)
+    };
+    match report.await {
+        Ok(r) => download(
+            serde_json::to_vec_pretty(&r).unwrap_or_default(),
+            "livegate-report.json",
+        ),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+fn report_of(state: &AppState, profile: &Profile, lang: Lang) -> Result<Report, ApiError> {
+    let opts = Options {
+        lang,
+        ..Default::default()
+    };
+    livegate_core::evaluate(&state.ruleset, profile, &opts)
+        .map_err(|e| ApiError::invalid(&e.path, e.message))
+}
+
+/// `GET /applicants/{id}/addcategory.json`: WeChat's `addcategory` body for
+/// the plan's categories, as the API gives it.
+pub async fn addcategory_json(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let plan = async {
+        let profile = dated_profile(&state, &user.principal.tenant_id, &id, None).await?;
+        let d = livegate_core::decide(&state.ruleset, &profile, None, cx.lang)
+            .map_err(|e| ApiError::invalid(&e.path, e.message))?;
+        Ok::<_, ApiError>(livegate_core::wechat::addcategory(
+            &state.ruleset,
+            &profile,
+            &d,
+            &|_| None,
+            cx.lang,
+        ))
+    };
+    match plan.await {
+        Ok(p) => download(
+            serde_json::to_vec_pretty(&p).unwrap_or_default(),
+            "addcategory.json",
+        ),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+/// `POST /applicants/{id}/clear-date`: removes the `as_of` the stored profile
+/// carries, under the version the page was read at.
+pub async fn clear_date(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: WriterPost,
+) -> Response {
+    let WriterPost { cx, user, form: f } = post;
+    let expected = f.version();
+    let cleared = async {
+        let a = state
+            .store
+            .get_applicant(&user.principal.tenant_id, &id)
+            .await?;
+        let mut profile: Profile = serde_json::from_value(a.profile.clone())
+            .map_err(|e| ApiError::Internal(format!("stored profile: {e}")))?;
+        profile.as_of = None;
+        profile.appid = Some(a.appid);
+        profile.name = a.name;
+        crate::stored::save_profile(&state, &user.principal, &id, expected, profile, cx.lang).await
+    };
+    match cleared.await {
+        Ok(()) => see_other(&format!("/applicants/{id}#report")),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+/// `GET /applicants/{id}/delete`: what deleting removes, and the button.
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match require_user(&cx) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let tenant = &user.principal.tenant_id;
+    let found = async {
+        let a = state.store.get_applicant(tenant, &id).await?;
+        let docs = state.store.list_documents(tenant, &id).await?;
+        Ok::<_, ApiError>((a, docs.len()))
+    };
+    let (a, docs) = match found.await {
+        Ok(x) => x,
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    let l = cx.lang;
+    let name = super::applicants::display_name(&a);
+    let body = html! {
+        h1 { (tf(l, "applicant_delete_title", &[("name", &name)])) }
+        p { (tf(l, "applicant_delete_what", &[("appid", &a.appid), ("documents", &docs.to_string())])) }
+        form method="post" action={ "/applicants/" (a.id) "/delete" } {
+            (cx.csrf())
+            input type="hidden" name="version" value=(a.version);
+            div.actions {
+                button.danger type="submit" { (t(l, "applicant_delete_confirm")) }
+                a href={ "/applicants/" (a.id) } { (t(l, "cancel")) }
+            }
+        }
+    };
+    respond(
+        StatusCode::OK,
+        page(&cx, &state.ruleset, &name, "/applicants", body),
+    )
+}
+
+/// `POST /applicants/{id}/delete`: deletes it with its documents and history.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: WriterPost,
+) -> Response {
+    let WriterPost { cx, user, form: f } = post;
+    let expected = f.version();
+    let deleted = async {
+        let who = &user.principal;
+        let scans = state.store.applicant_files(&who.tenant_id, &id).await?;
+        state.store.delete_applicant(who, &id, expected).await?;
+        crate::retention::release(&state, &scans).await;
+        Ok::<_, ApiError>(())
+    };
+    match deleted.await {
+        Ok(()) => see_other("/applicants?deleted=1"),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+/// Today in Beijing time, `YYYY-MM-DD`.
+pub fn today() -> String {
+    clock::format_date(clock::today())
+}
