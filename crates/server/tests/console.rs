@@ -256,6 +256,108 @@ fn the_applicants_list_filters_by_verdict_path_status_category_expiry_and_text()
 }
 
 #[test]
+fn the_list_finds_a_subject_name_a_missing_document_and_an_expiry_week_and_counts_them() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let named = json!({"appid": "wx00000000000000b1", "subject": {"type": "enterprise", "name": "深圳市示例科技有限公司"},
+            "categories": [{"first": "电商平台", "second": "电商平台", "status": "planned"}],
+            "scenarios": ["ecommerce_selling"], "multi_merchant": true});
+        let named = s.json("POST", "/v1/applicants", &t.editor, &named).json()["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let other = create_applicant(&s, &t.editor, "wx00000000000000b2", "计划商城", "planned");
+        let today = livegate_store::clock::today();
+        let doc = json!({"kind": "platform_service_agreement", "valid_until": livegate_store::clock::format_date(today + 10)});
+        let r = s.json(
+            "POST",
+            &format!("/v1/applicants/{other}/documents"),
+            &t.editor,
+            &doc,
+        );
+        assert_eq!(r.status, 201);
+        // With its licence, the named one is sent the plugin's way, which lacks the agreement.
+        let licence = json!({"kind": "telecom_value_added_license", "service_items": ["B21"]});
+        let r = s.json(
+            "POST",
+            &format!("/v1/applicants/{named}/documents"),
+            &t.editor,
+            &licence,
+        );
+        assert_eq!(r.status, 201);
+        for id in [&named, &other] {
+            let r = s.call(
+                "POST",
+                &format!("/v1/applicants/{id}/evaluate"),
+                Some(&t.editor),
+                &[],
+                b"",
+            );
+            assert_eq!(r.status, 201);
+        }
+        let cookie = sign_in(&s, &t.viewer);
+        let list = |q: &str| {
+            let r = page(&s, &format!("/applicants?{q}"), &cookie);
+            assert_eq!(r.status, 200, "{q}");
+            let text = r.text();
+            let ids: Vec<&str> = [named.as_str(), other.as_str()]
+                .into_iter()
+                .filter(|id| text.contains(id))
+                .collect();
+            let total = text
+                .split("共 ")
+                .nth(1)
+                .and_then(|x| x.split(' ').next())
+                .and_then(|n| n.parse::<usize>().ok());
+            assert_eq!(total, Some(ids.len()), "{q}: the total is the rows");
+            ids.into_iter().map(String::from).collect::<Vec<_>>()
+        };
+        let q = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        assert_eq!(
+            list(&format!("q={}", q("示例科技"))),
+            vec![named.clone()],
+            "by the subject's name"
+        );
+        assert!(
+            page(&s, "/applicants", &cookie)
+                .text()
+                .contains("深圳市示例科技有限公司"),
+            "a mini program without a name is shown by its subject's"
+        );
+        assert_eq!(
+            list("missing=platform_service_agreement"),
+            vec![named.clone()]
+        );
+        let week = |from: i64, until: i64| {
+            let d = livegate_store::clock::format_date;
+            list(&format!(
+                "expiring_from={}&expiring_until={}",
+                d(today + from),
+                d(today + until)
+            ))
+        };
+        assert_eq!(week(7, 13), vec![other.clone()]);
+        assert_eq!(week(0, 6), Vec::<String>::new());
+        // Filters that are not what they should be narrow nothing, and never fail.
+        for bad in [
+            "missing=%27%20OR%201%3D1--",
+            "expiring_from=2026-02-30",
+            "expiring_until=yesterday",
+            "q=%00",
+        ] {
+            let r = page(&s, &format!("/applicants?{bad}"), &cookie);
+            assert_eq!(r.status, 200, "{bad}");
+        }
+        assert_eq!(
+            list("missing=%27%20OR%201%3D1--").len(),
+            2,
+            "an id that is no id is ignored"
+        );
+    });
+}
+
+#[test]
 fn a_console_save_on_a_stale_version_is_refused_and_changes_nothing() {
     each_backend(|b| {
         let s = Server::start(b);
@@ -445,6 +547,24 @@ fn the_language_switch_sets_a_cookie_and_goes_back_only_to_a_local_page() {
     assert_eq!(away.header("location"), Some("/"));
     let slashes = s.call("GET", "/lang/en?next=%2F%2Fevil.example", None, &[], b"");
     assert_eq!(slashes.header("location"), Some("/"));
+    // A page whose query holds a control character or a typed Chinese name
+    // comes back as it was, percent-encoded; never a 500.
+    for (next, back) in [
+        ("%2F%3Fa%3D%2501b", "/?a=%01b"),
+        ("%2F%3Fa%3D%01b", "/?a=%01b"),
+        (
+            "%2F%3Fsubject_name%3D%E6%B7%B1%E5%9C%B3",
+            "/?subject_name=%E6%B7%B1%E5%9C%B3",
+        ),
+        (
+            "%2F%3Fq%3Da%20b%0D%0ALocation%3A%20x",
+            "/?q=a%20b%0D%0ALocation:%20x",
+        ),
+    ] {
+        let r = s.call("GET", &format!("/lang/en?next={next}"), None, &[], b"");
+        assert_eq!(r.status, 303, "{next}");
+        assert_eq!(r.header("location"), Some(back), "{next}");
+    }
     let en = s.call("GET", "/", None, &[("Cookie", "lg_lang=en")], b"");
     assert!(en.text().contains(r#"<html lang="en">"#));
     assert!(en.text().contains("Live streaming pre-check"));

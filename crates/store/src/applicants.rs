@@ -273,3 +273,70 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{ApplicantFilter, ApplicantInput, Principal, Role, Store};
+
+    async fn open(path: &std::path::Path) -> Store {
+        Store::open(&Store::sqlite_url(path)).await.expect("open")
+    }
+
+    #[tokio::test]
+    async fn rows_from_before_the_subject_name_column_are_filled_in_once_on_start() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("t.db");
+        let store = open(&path).await;
+        let tenant = store.create_tenant("t").await.expect("tenant");
+        let (token_id, _) = store
+            .create_token(&tenant.id, Role::Editor)
+            .await
+            .expect("token");
+        let who = Principal {
+            tenant_id: tenant.id.clone(),
+            token_id,
+            role: Role::Editor,
+        };
+        for (appid, name) in [("wx1", Some("深圳市示例科技有限公司")), ("wx2", None)] {
+            let profile = json!({"subject": {"type": "enterprise", "name": name}});
+            let input = ApplicantInput {
+                appid: appid.into(),
+                name: None,
+                profile,
+            };
+            store
+                .create_applicant(&who, input)
+                .await
+                .expect("applicant");
+        }
+        // As a database migrated from before the column holds them.
+        sqlx::query("UPDATE applicants SET subject_name = NULL")
+            .execute(&store.pool)
+            .await
+            .expect("unset");
+        drop(store);
+        let store = open(&path).await;
+        let filter = |text: &str| ApplicantFilter {
+            text: Some(text.into()),
+            today: "2026-12-03".into(),
+            ..Default::default()
+        };
+        let found = store
+            .search_applicants(&tenant.id, &filter("示例科技"), None, 10)
+            .await
+            .expect("search");
+        assert_eq!(found.items.len(), 1);
+        assert_eq!(found.items[0].applicant.appid, "wx1");
+        let left: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM applicants WHERE subject_name IS NULL")
+                .fetch_one(&store.pool)
+                .await
+                .expect("count");
+        assert_eq!(
+            left, 0,
+            "a row without a subject name is filled with '' and not read again"
+        );
+    }
+}

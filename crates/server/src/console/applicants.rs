@@ -42,7 +42,11 @@ pub fn filter(f: &Form) -> ApplicantFilter {
         missing: f
             .text("missing")
             .filter(|d| d.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
-        text: f.text("q"),
+        // A control character is no part of a name (and PostgreSQL refuses NUL).
+        text: f
+            .text("q")
+            .map(|q| q.chars().filter(|c| !c.is_control()).collect::<String>())
+            .filter(|q| !q.trim().is_empty()),
         today: clock::format_date(today),
     }
 }
