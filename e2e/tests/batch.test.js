@@ -79,6 +79,16 @@ describe("batch pre-check", () => {
     assert.match(await cell.textContent(), /是否想写：\s*categories/);
     assert.doesNotMatch(await cell.textContent(), /`/, "names are set as code, not shown with backticks");
     assert.equal(await cell.locator("code").first().textContent(), "catgories");
+    // The template the page offers is a file the page reads without a fault.
+    await page.goto(`${server.url}/batch`);
+    await page.getByText("CSV 表格的列说明").click();
+    const [template] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载 CSV 模板" }).click()]);
+    await page.getByLabel(/文件（/).setInputFiles({ name: "template.csv", mimeType: "text/csv", buffer: readFileSync(await template.path()) });
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "开始预审" }).click()]);
+    const status = page.locator("p[data-records]");
+    await status.waitFor({ timeout: 60_000 });
+    assert.equal(await status.getAttribute("data-records"), "2");
+    assert.equal(await status.getAttribute("data-errors"), "0");
     await page.close();
   });
 

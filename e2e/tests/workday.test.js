@@ -275,4 +275,31 @@ describe("the console as compliance staff use it", () => {
     assert.ok(await page.locator("table.applicants tbody tr").count() > 0);
     await page.close();
   });
+
+  test("staff pages speak of the work; the commands are on the administrators' page; a print is a short 预审报告", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/signin`);
+    assert.doesNotMatch(await page.locator("main").textContent(), /livegate admin|create-token/);
+    await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "管理员说明" }).click()]);
+    assert.match(await page.locator("main").textContent(), /livegate admin create-token/);
+    await shoot(page, "help-admin");
+    await page.goto(`${server.url}/?${ECOMMERCE}&subject_name=${encodeURIComponent("深圳市打印科技有限公司")}`);
+    assert.doesNotMatch(await page.locator("main").textContent(), /livegate check/);
+    await page.emulateMedia({ media: "print" });
+    assert.match(await page.locator(".print-head").textContent(), /直播准入预审报告.*深圳市打印科技有限公司/);
+    assert.ok(await page.locator(".sign-off").isVisible(), "a line to sign");
+    await page.emulateMedia({ media: null });
+    const pages = (buf) => (buf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    const precheck = pages(await page.pdf({ format: "A4" }));
+    assert.ok(precheck <= 2, `the pre-check prints on ${precheck} A4 pages`);
+    await signIn(page, server.url, server.tokens.editor);
+    const id = await applicant(server, {
+      appid: "wx00000000000000d6", subject: { type: "enterprise", name: "深圳市打印科技有限公司" },
+      categories: [{ first: "电商平台", second: "电商平台", status: "planned" }], scenarios: ["ecommerce_selling"], multi_merchant: true,
+    }, [{ kind: "merchant_admission_rules" }]);
+    await page.goto(`${server.url}/applicants/${id}`);
+    const stored = pages(await page.pdf({ format: "A4" }));
+    assert.ok(stored <= 2, `an applicant prints on ${stored} A4 pages`);
+    await page.close();
+  });
 });

@@ -41,6 +41,7 @@ pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
             }
             div.actions { button type="submit" { (t(l, "batch_start")) } }
         }
+        (columns_help(l))
         h2 { (t(l, "batch_jobs")) }
         @if jobs.is_empty() { p { (t(l, "batch_jobs_none")) } }
         ul { @for j in &jobs { li {
@@ -51,6 +52,50 @@ pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
         StatusCode::OK,
         page(&cx, &state.ruleset, &t(l, "batch_title"), "/batch", body),
     )
+}
+
+/// The CSV's columns, each with what it holds, and a template to start from.
+fn columns_help(l: Lang) -> Markup {
+    let columns = [
+        ("id, appid, name", t(l, "batch_col_identity")),
+        ("subject_type", t(l, "batch_col_subject_type")),
+        ("subject_name, credit_code", t(l, "batch_col_subject_name")),
+        ("region", t(l, "batch_col_region")),
+        ("categories", t(l, "batch_col_categories")),
+        ("scenarios, goods, services", t(l, "batch_col_activities")),
+        ("multi_merchant", t(l, "batch_col_multi_merchant")),
+        ("documents", t(l, "batch_col_documents")),
+    ];
+    html! {
+        details.columns {
+            summary { (t(l, "batch_columns")) }
+            p { a href="/batch/template.csv" download { (t(l, "batch_template")) } }
+            div.table-wrap { table.rows {
+                thead { tr { th scope="col" { (t(l, "batch_column")) } th scope="col" { (t(l, "batch_column_content")) } } }
+                tbody { @for (name, what) in &columns {
+                    tr { th scope="row" { code { (name) } } td data-label=(t(l, "batch_column_content")) { (what) } }
+                } }
+            } }
+        }
+    }
+}
+
+/// `GET /batch/template.csv`: the header and two example rows.
+pub async fn template() -> Response {
+    let body = "\u{feff}id,appid,name,subject_type,subject_name,credit_code,region,categories,scenarios,goods,services,multi_merchant,documents\n\
+m-1,wx0123456789abcdef,示例商城,enterprise,深圳市示例科技有限公司,,mainland,电商平台/电商平台:pending,ecommerce_selling,,,true,\"telecom_value_added_license;service_items=B21;valid_until=2029-01-01|platform_service_agreement|merchant_admission_rules|dispute_resolution_mechanism\"\n\
+m-2,,,government,某市人民政府,,,,,,,,\n";
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"livegate-batch-template.csv\""),
+    );
+    res
 }
 
 fn state_word(l: Lang, s: &str) -> String {

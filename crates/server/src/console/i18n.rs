@@ -48,6 +48,7 @@ mod tests {
             include_str!("wizard.rs"),
             include_str!("../stored.rs"),
             include_str!("errors.rs"),
+            include_str!("help.rs"),
             include_str!("applicants.rs"),
             include_str!("applicants_bulk.rs"),
             include_str!("applicant.rs"),

@@ -27,6 +27,7 @@ pub mod document_actions;
 pub mod documents;
 pub mod errors;
 pub mod form;
+pub mod help;
 pub mod i18n;
 pub mod layout;
 pub mod precheck;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
                 .post(batch::upload)
                 .layer(DefaultBodyLimit::max(crate::BATCH_LIMIT)),
         )
+        .route("/batch/template.csv", get(batch::template))
         .route("/batch/{id}", get(batch::show))
         .route("/batch/{id}/save", post(batch_save::save))
         .route("/batch/{id}/progress", get(batch::progress))
@@ -116,6 +118,7 @@ pub fn router() -> Router<AppState> {
         .route("/signin", get(session::signin_page).post(session::signin))
         .route("/signout", post(session::signout))
         .route("/lang/{to}", get(session::switch_lang))
+        .route("/help/admin", get(help::admin))
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::JS_PATH, get(assets::js))
 }

@@ -131,12 +131,27 @@ fn verdict_bar(l: Lang, r: Option<&Report>) -> Markup {
 fn result_block(l: Lang, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
     html! {
         @if let Some(r) = &out.report {
+            (print_head(l, out.profile.as_ref()))
             (super::report::result(l, rs, r))
             (result_actions(l, f, out.profile.as_ref()))
+            p.sign-off.print-only { (t(l, "sign_off")) }
         } @else if !out.errors.is_empty() {
             p.error role="alert" { (t(l, "form_has_errors")) }
         } @else {
             p.hint { (t(l, "result_empty")) }
+        }
+    }
+}
+
+/// Whose report a printed pre-check is: the subject and the AppID typed.
+fn print_head(l: Lang, profile: Option<&Profile>) -> Markup {
+    let subject = profile
+        .and_then(|p| p.subject.name.as_deref())
+        .filter(|s| !s.trim().is_empty());
+    html! {
+        p.print-only.print-head {
+            strong { (t(l, "print_title")) } " · "
+            (t(l, "subject_name_short")) (super::report::rm(l, "colon")) (subject.unwrap_or("—"))
         }
     }
 }

@@ -186,7 +186,7 @@ fn signin_form(
     let l = cx.lang;
     let body = html! {
         h1 { (t(l, "signin_title")) }
-        p.lead { (t(l, "signin_lead")) }
+        p.lead { (t(l, "signin_lead")) " " a href="/help/admin" { (t(l, "help_title")) } }
         form.narrow method="post" action="/signin" {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="next" value=(safe_next(next));
