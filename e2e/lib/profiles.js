@@ -33,7 +33,11 @@ export function controls(profile) {
   if (profile.subject.credit_code) steps.push({ kind: "text", selector: "#credit_code", value: profile.subject.credit_code });
   for (const c of profile.categories || []) {
     const id = categoryId(c.first, c.second);
-    if (id) steps.push({ kind: "select", selector: `[id="c.${id}"]`, value: c.status || "approved" });
+    if (!id) continue;
+    // The category sits under its first level, a group to open first.
+    const first = catalogue.categories.find((k) => k.id === id).first;
+    steps.push({ kind: "open", selector: `details[data-first="${first}"] > summary` });
+    steps.push({ kind: "select", selector: `[id="c.${id}"]`, value: c.status || "approved" });
   }
   for (const [field, list, values] of [["scenario", catalogue.scenarios, profile.scenarios], ["goods", catalogue.goods, profile.goods], ["service", catalogue.services, profile.services]]) {
     for (const v of values || []) steps.push({ kind: "check", selector: `input[name=${field}][value="${resolve(list, v).id}"]` });

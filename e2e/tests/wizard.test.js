@@ -88,7 +88,7 @@ describe("pre-check wizard", () => {
     const report = JSON.parse(readFileSync(await download.path(), "utf8"));
     assert.equal(report.verdict, "needs_action");
     assert.equal(report.ruleset.version, JSON.parse(livegate(["rules", "show", "--format", "json"])).ruleset.version);
-    await page.locator("summary", { hasText: "资料 JSON" }).click();
+    await page.locator("summary", { hasText: "资料数据" }).click();
     const json = JSON.parse(await page.locator("#profile-json").textContent());
     assert.equal(json.subject.type, "enterprise");
     assert.ok(await page.getByRole("button", { name: "打印" }).isVisible());

@@ -95,6 +95,13 @@ describe("the console as compliance staff use it", () => {
     const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
     await page.goto(`${server.url}/`);
     await page.locator('input[name=subject][value="enterprise"]').check();
+    // Categories sit under their first level; the search opens the groups it finds something in.
+    assert.equal(await page.locator('details[data-first="电商平台"]').getAttribute("open"), null);
+    await page.locator("#category-filter").fill("直播");
+    assert.notEqual(await page.locator('details[data-first="社交"]').getAttribute("open"), null);
+    assert.ok(await page.locator('details[data-first="金融业"]').isHidden());
+    await page.locator("#category-filter").fill("");
+    await page.locator('details[data-first="电商平台"] > summary').click();
     await page.locator('[id="c.ecommerce_platform"]').selectOption("planned");
     await page.locator('input[name=scenario][value="ecommerce_selling"]').check();
     const box = page.locator("#doc-telecom_value_added_license input[value=on]");

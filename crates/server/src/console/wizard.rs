@@ -69,8 +69,17 @@ fn text_input(f: &Form, errors: &Errors, name: &str, label: &str, hint: Option<&
     }
 }
 
-/// Step 2: every category of the ruleset, searchable, each with its status.
+/// Step 2: the ruleset's categories under their first levels (一级类目), in
+/// the ruleset's order, as WeChat's own 服务类目 page adds them: a group
+/// opens on its first level, the groups with a chosen category are open,
+/// and the search opens the groups it finds something in.
 pub fn categories(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
+    let mut firsts: Vec<&str> = Vec::new();
+    for c in &rs.categories {
+        if !firsts.contains(&c.first.as_str()) {
+            firsts.push(&c.first);
+        }
+    }
     html! {
         fieldset.step id="step-categories" {
             legend { "2 · " (t(l, "step_categories")) }
@@ -80,13 +89,30 @@ pub fn categories(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
                 label for="category-filter" { (t(l, "category_filter")) }
                 input type="search" id="category-filter" data-filter=".cat-row" autocomplete="off";
             }
+            @for first in firsts { (first_level(l, rs, f, first)) }
+        }
+    }
+}
+
+fn first_level(l: Lang, rs: &Ruleset, f: &Form, first: &str) -> Markup {
+    let cats: Vec<_> = rs.categories.iter().filter(|c| c.first == first).collect();
+    let chosen = cats
+        .iter()
+        .filter(|c| f.get(&format!("c.{}", c.id)).is_some_and(|v| !v.is_empty()))
+        .count();
+    html! {
+        details.first-level data-first=(first) open[chosen > 0] data-chosen=(chosen) {
+            summary {
+                span lang="zh-CN" { (first) } " "
+                span.hint { (tf(l, "first_level_count", &[("n", &cats.len().to_string()), ("chosen", &chosen.to_string())])) }
+            }
             table.cats {
                 thead { tr { th scope="col" { (t(l, "category")) } th scope="col" { (t(l, "category_status")) } } }
                 tbody {
-                    @for c in &rs.categories {
+                    @for c in cats {
                         @let name = format!("c.{}", c.id);
                         tr.cat-row data-search={ (c.label()) " " (c.id) " " (c.aliases.join(" ")) } {
-                            th scope="row" { label for=(name) { (c.label()) } }
+                            th scope="row" { label for=(name) lang="zh-CN" { (c.label()) } }
                             td { (status_select(l, f, &name)) }
                         }
                     }

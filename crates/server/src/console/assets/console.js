@@ -23,6 +23,13 @@ function filters() {
         const text = (row.dataset.search || row.textContent).toLowerCase();
         row.hidden = q !== "" && !text.includes(q);
       });
+      // A group opens when the search finds something in it; with the box
+      // empty, the groups with a chosen category stay open.
+      document.querySelectorAll("details.first-level").forEach((group) => {
+        const found = [...group.querySelectorAll(input.dataset.filter)].some((row) => !row.hidden);
+        group.hidden = q !== "" && !found;
+        group.open = q !== "" ? found : group.open || group.dataset.chosen !== "0";
+      });
     });
   });
 }
