@@ -220,7 +220,7 @@ pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Error
             }
             @for &c in cats { (qualification(l, rs, c, f)) }
             @if !docs.is_empty() {
-                h3 { (t(l, "your_documents")) }
+                h2 { (t(l, "your_documents")) }
                 ul.docs { @for d in docs { (document(l, rs, d, f, errors)) } }
             }
         }
@@ -245,9 +245,9 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
     html! {
         section.qual {
             @if cat.documents_sourced {
-                h3 { (cat.label()) " · " (rm_n(l, &n)) }
+                h2 { span lang="zh-CN" { (cat.label()) } " · " (rm_n(l, &n)) }
             } @else {
-                h3 { (cat.label()) }
+                h2 lang="zh-CN" { (cat.label()) }
             }
             p.hint { (cat.scope.get(l)) " " (source_link(l, &cat.source)) }
             @if !cat.documents_sourced {
