@@ -81,6 +81,25 @@ describe("pre-check wizard", () => {
     await page.context().close();
   });
 
+  test("the education case by keyboard alone on a phone, ending with the focus on the result", async () => {
+    const file = "education-online-classes.json";
+    const profile = JSON.parse(readFileSync(path.join(ROOT, "examples", file), "utf8"));
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await byKeyboard(page, controls(profile));
+    await submitByKeyboard(page);
+    await byKeyboard(page, documentControls(profile));
+    await submitByKeyboard(page);
+    assert.equal(await verdictOf(page), expected(file));
+    const jump = page.locator("#verdict-bar a");
+    for (let i = 0; i < 400 && !(await jump.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.id === "result-title");
+    assert.ok(await page.locator("#result-title").isVisible(), "the focus lands on the result, in view");
+    await context.close();
+  });
+
   test("the result offers the report as JSON, the profile to copy, and print", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/?subject=enterprise&c.ecommerce_platform=planned&scenario=ecommerce_selling`);
