@@ -53,6 +53,14 @@ describe("batch pre-check", () => {
     assert.equal(records.filter((r) => r.verdict).length, 997);
     const [summary] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载汇总（CSV）" }).click()]);
     assert.equal(readFileSync(await summary.path(), "utf8").trim().split("\n").length, 1001);
+    // The rows themselves, by verdict, a page at a time.
+    await Promise.all([page.waitForNavigation(), page.locator("#rows nav").getByRole("link", { name: /需要补充/ }).click()]);
+    const verdicts = await page.locator("#rows tbody [data-verdict]").evaluateAll((els) => els.map((e) => e.dataset.verdict));
+    assert.equal(verdicts.length, 50, "a page of 50 rows");
+    assert.ok(verdicts.every((v) => v === "needs_action"), "only the chosen verdict");
+    const first = await page.locator("#rows tbody th").first().textContent();
+    await Promise.all([page.waitForNavigation(), page.locator("#rows").getByRole("link", { name: "下一页" }).click()]);
+    assert.notEqual(await page.locator("#rows tbody th").first().textContent(), first, "the next page, other rows");
     await shoot(page, "batch-result");
     await Promise.all([page.waitForNavigation(), page.locator("a.lang").click()]);
     const english = await page.locator("table.bad-lines tbody tr td:nth-child(2)").allTextContents();

@@ -4,7 +4,7 @@
 //! the rows as applicants.
 
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use livegate_core::{Lang, Verdict};
@@ -232,7 +232,13 @@ fn job(
     Ok((dir, meta))
 }
 
-pub async fn show(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let q = Form::parse(q.as_deref().unwrap_or(""));
     let user = match require_user(&cx) {
         Ok(u) => u,
         Err(r) => return r,
@@ -246,7 +252,7 @@ pub async fn show(State(state): State<AppState>, cx: Ctx, Path(id): Path<String>
         p { a href="/batch" { "← " (t(l, "batch_title")) } }
         h1 { (meta.file_name) }
         @match meta.state.as_str() {
-            "done" => (finished(&state, &cx, &dir, &meta)),
+            "done" => { (finished(&state, &cx, &dir, &meta)) (records(&state, l, &dir, &meta, &q)) }
             "failed" => p.error role="alert" { (tf(l, "batch_failed_because", &[("reason", meta.failure.as_deref().unwrap_or(""))])) },
             _ => (running(l, &meta, state.jobs.progress(&meta.id).unwrap_or(0))),
         }
@@ -365,6 +371,74 @@ fn with_code(message: &str) -> Markup {
     html! {
         @for (i, part) in message.split('`').enumerate() {
             @if i % 2 == 1 { code { (part) } } @else { (part) }
+        }
+    }
+}
+
+/// Rows of the results shown per page.
+const ROWS_PER_PAGE: usize = 50;
+
+/// The job's records in the page, filtered by verdict, a page at a time.
+fn records(state: &AppState, l: Lang, dir: &std::path::Path, meta: &JobMeta, q: &Form) -> Markup {
+    let verdict = q.get("verdict").and_then(super::applicants::parse_verdict);
+    let from: usize = q.get("from").and_then(|f| f.parse().ok()).unwrap_or(0);
+    let (rows, more) = batch_jobs::records(dir, verdict.map(Verdict::as_str), from, ROWS_PER_PAGE);
+    let base = format!("/batch/{}", meta.id);
+    let with = |v: Option<Verdict>, from: usize| match v {
+        Some(v) => format!("{base}?verdict={}&from={from}#rows", v.as_str()),
+        None => format!("{base}?from={from}#rows"),
+    };
+    html! {
+        section id="rows" aria-labelledby="rows-title" {
+            h2 id="rows-title" { (t(l, "batch_rows")) }
+            nav.filters aria-label=(t(l, "batch_rows_filter")) {
+                a href=(with(None, 0)) aria-current=[verdict.is_none().then_some("true")] { (t(l, "any")) }
+                @for (v, n) in Verdict::ALL.iter().zip(meta.verdicts) {
+                    a href=(with(Some(*v), 0)) aria-current=[(verdict == Some(*v)).then_some("true")] {
+                        (verdict_mark(*v)) " " (rm(l, &format!("verdict_{}", v.as_str()))) " (" (n) ")"
+                    }
+                }
+            }
+            @if rows.is_empty() { p { (t(l, "batch_rows_none")) } }
+            @else {
+                div.table-wrap { table.rows {
+                    thead { tr {
+                        th scope="col" { (t(l, "batch_line")) }
+                        th scope="col" { (t(l, "batch_profile_id")) }
+                        th scope="col" { (rm(l, "verdict")) }
+                        @for p in &state.ruleset.paths { th scope="col" { (p.name.get(l)) } }
+                    } }
+                    tbody { @for r in &rows { (record_row(state, l, r)) } }
+                } }
+            }
+            nav.pager aria-label=(t(l, "pages")) {
+                @if from > 0 { a href=(with(verdict, from.saturating_sub(ROWS_PER_PAGE))) rel="prev" { (t(l, "previous_page")) } }
+                @if more { a href=(with(verdict, from + ROWS_PER_PAGE)) rel="next" { (t(l, "next_page")) } }
+            }
+        }
+    }
+}
+
+fn record_row(state: &AppState, l: Lang, r: &serde_json::Value) -> Markup {
+    let verdict = r["verdict"]
+        .as_str()
+        .and_then(super::applicants::parse_verdict);
+    html! {
+        tr {
+            th scope="row" { (r["line"].as_u64().unwrap_or(0)) }
+            td data-label=(t(l, "batch_profile_id")) { (r["profile_id"].as_str().unwrap_or("—")) }
+            td data-label=(rm(l, "verdict")) { @if let Some(v) = verdict { (super::report::verdict_badge(l, v)) } }
+            @for p in &state.ruleset.paths {
+                @let rec = r["paths"].as_array().and_then(|ps| ps.iter().find(|x| x["id"] == p.id.as_str()));
+                td data-label=(p.name.get(l)) {
+                    @if let Some(st) = rec.and_then(|x| x["status"].as_str()).and_then(super::applicants::parse_status) {
+                        (super::report::status_badge(l, st))
+                        @let missing: Vec<String> = rec.and_then(|x| x["missing_documents"].as_array()).into_iter().flatten()
+                            .filter_map(|d| d.as_str()).map(|d| doc_title(&state.ruleset, l, d)).collect();
+                        @if !missing.is_empty() { br; span.hint { (missing.join(&rm(l, "list_sep"))) } }
+                    }
+                }
+            }
         }
     }
 }

@@ -253,7 +253,9 @@ fn lines_of(path: &Path, wanted: &[u64], csv: bool) -> Result<(Vec<u8>, Vec<u64>
     Ok((out, numbers))
 }
 
-/// `summary.csv`: a row per record, from `results.jsonl`, streamed.
+/// `summary.csv`: a row per record, from `results.jsonl`, streamed; a cell
+/// a spreadsheet would run as a formula (a profile id `=HYPERLINK(…)`) is
+/// neutralised.
 fn write_summary_csv(rs: &Ruleset, dir: &Path) -> Result<(), String> {
     let input = std::fs::File::open(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
     let out = std::fs::File::create(dir.join("summary.csv")).map_err(|e| e.to_string())?;
@@ -268,7 +270,8 @@ fn write_summary_csv(rs: &Ruleset, dir: &Path) -> Result<(), String> {
     for line in BufReader::new(input).lines() {
         let line = line.map_err(|e| e.to_string())?;
         let rec: Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
-        w.write_record(csv_row(rs, &rec))
+        let row = csv_row(rs, &rec);
+        w.write_record(row.iter().map(|c| super::applicants_bulk::safe_cell(c)))
             .map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())
@@ -354,4 +357,22 @@ fn errors_from(path: &Path, limit: usize) -> Vec<BadLine> {
         })
         .take(limit)
         .collect()
+}
+
+/// A page of a finished job's records with `verdict` (any when `None`):
+/// `take` of them after skipping `skip`, and whether more follow.
+pub fn records(dir: &Path, verdict: Option<&str>, skip: usize, take: usize) -> (Vec<Value>, bool) {
+    let Ok(file) = std::fs::File::open(dir.join("results.jsonl")) else {
+        return (Vec::new(), false);
+    };
+    let mut matching = BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str::<Value>(&l).ok())
+        .filter(|r| r.get("verdict").and_then(Value::as_str).is_some())
+        .filter(|r| verdict.is_none_or(|v| r["verdict"].as_str() == Some(v)))
+        .skip(skip);
+    let page: Vec<Value> = matching.by_ref().take(take).collect();
+    let more = matching.next().is_some();
+    (page, more)
 }
