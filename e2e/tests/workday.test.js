@@ -30,6 +30,18 @@ async function applicant(server, profile, documents = []) {
   return json.id;
 }
 
+/** Text in Chinese that no element marks as Chinese. */
+async function unmarkedChinese(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (/[\u3400-\u9fff]/.test(n.textContent) && !n.parentElement.closest('[lang^="zh"]')) bad.push(n.textContent.trim().slice(0, 40));
+    }
+    return bad;
+  });
+}
+
 /** Links on the page that share a name but lead to different places. */
 async function ambiguousLinks(page) {
   return page.evaluate(() => {
@@ -308,5 +320,23 @@ describe("the console as compliance staff use it", () => {
     const stored = pages(await page.pdf({ format: "A4" }));
     assert.ok(stored <= 2, `an applicant prints on ${stored} A4 pages`);
     await page.close();
+  });
+
+  test("on English pages, every Chinese name carries lang=zh, and no two links share a name", async () => {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: "lg_lang", value: "en", url: server.url }]);
+    const page = await context.newPage();
+    await signIn(page, server.url, server.tokens.editor);
+    const id = await applicant(server, {
+      appid: "wx00000000000000d7", subject: { type: "enterprise", name: "深圳市英文科技有限公司" },
+      categories: [{ first: "电商平台", second: "电商平台", status: "planned" }], scenarios: ["ecommerce_selling"], multi_merchant: true,
+    }, [{ kind: "merchant_admission_rules" }]);
+    for (const url of [`/?${ECOMMERCE}&c.ecommerce_platform=planned&c.social_live=planned`, "/applicants", `/applicants/${id}`, "/dashboard", "/batch", "/rules"]) {
+      await page.goto(`${server.url}${url}`);
+      assert.equal(await page.getAttribute("html", "lang"), "en", url);
+      assert.deepEqual(await unmarkedChinese(page), [], `${url}: Chinese text without lang=zh`);
+      assert.deepEqual(await ambiguousLinks(page), [], `${url}: links that share a name`);
+    }
+    await context.close();
   });
 });

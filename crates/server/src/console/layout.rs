@@ -108,7 +108,7 @@ fn footer(cx: &Ctx, rs: &Ruleset) -> Markup {
 /// A whole page: `current` is the nav entry to mark.
 pub fn page(cx: &Ctx, rs: &Ruleset, title: &str, current: &str, body: Markup) -> Markup {
     let l = cx.lang;
-    html! {
+    let page = html! {
         (DOCTYPE)
         html lang=(cx.html_lang()) {
             head {
@@ -126,6 +126,11 @@ pub fn page(cx: &Ctx, rs: &Ruleset, title: &str, current: &str, body: Markup) ->
                 (footer(cx, rs))
             }
         }
+    };
+    match l {
+        // Chinese names and WeChat's wording on an English page are marked as Chinese.
+        Lang::En => maud::PreEscaped(super::lang_runs::mark(&page.into_string())),
+        Lang::Zh => page,
     }
 }
 

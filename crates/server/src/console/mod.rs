@@ -29,6 +29,7 @@ pub mod errors;
 pub mod form;
 pub mod help;
 pub mod i18n;
+pub mod lang_runs;
 pub mod layout;
 pub mod precheck;
 pub mod profile_form;
