@@ -4,8 +4,8 @@
 //! confirmation page). Writes need an editor and the form's CSRF token.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use livegate_core::{Lang, Options, Profile, Report};
 use livegate_store::clock;
 use maud::{Markup, html};
@@ -13,8 +13,8 @@ use maud::{Markup, html};
 use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::{t, tf};
-use super::layout::{Ctx, page, respond};
-use super::session::{SignedIn, WriterPost, require_user};
+use super::layout::{Ctx, attachment, page, respond};
+use super::session::{Reader, SignedIn, WriterPost};
 use crate::{ApiError, AppState};
 
 /// The buttons at the top of the applicant page.
@@ -73,38 +73,23 @@ pub async fn evaluate(
     }
 }
 
-fn download(body: Vec<u8>, name: &str) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
 /// `GET /applicants/{id}/report.json[?on=]`: the report the page shows.
 pub async fn report_json(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     let on = chosen_date(&Form::parse(q.as_deref().unwrap_or("")));
     let report = async {
         let profile = dated_profile(&state, &user.principal.tenant_id, &id, on.as_deref()).await?;
         report_of(&state, &profile, cx.lang)
     };
     match report.await {
-        Ok(r) => download(
+        Ok(r) => attachment(
             serde_json::to_vec_pretty(&r).unwrap_or_default(),
+            "application/json",
             "livegate-report.json",
         ),
         Err(e) => error_page(&state, &cx, &e),
@@ -124,13 +109,10 @@ fn report_of(state: &AppState, profile: &Profile, lang: Lang) -> Result<Report, 
 /// the plan's categories, as the API gives it.
 pub async fn addcategory_json(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     let plan = async {
         let profile = dated_profile(&state, &user.principal.tenant_id, &id, None).await?;
         let d = livegate_core::decide(&state.ruleset, &profile, None, cx.lang)
@@ -144,8 +126,9 @@ pub async fn addcategory_json(
         ))
     };
     match plan.await {
-        Ok(p) => download(
+        Ok(p) => attachment(
             serde_json::to_vec_pretty(&p).unwrap_or_default(),
+            "application/json",
             "addcategory.json",
         ),
         Err(e) => error_page(&state, &cx, &e),
@@ -182,13 +165,10 @@ pub async fn clear_date(
 /// `GET /applicants/{id}/delete`: what deleting removes, and the button.
 pub async fn confirm_delete(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path(id): Path<String>,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     let tenant = &user.principal.tenant_id;
     let found = async {
         let a = state.store.get_applicant(tenant, &id).await?;

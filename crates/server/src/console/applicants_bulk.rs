@@ -3,8 +3,7 @@
 //! every cell safe to open in a spreadsheet), and "evaluate all again".
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use livegate_core::Lang;
 use livegate_store::ApplicantSummary;
 
@@ -12,7 +11,7 @@ use super::applicants::{REEVALUATE_MAX, display_name, filter};
 use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::t;
-use super::layout::Ctx;
+use super::layout::{Ctx, attachment};
 use super::report::{doc_name, rm};
 use super::session::{WriterPost, require_user};
 use crate::{ApiError, AppState};
@@ -127,17 +126,7 @@ pub async fn csv(State(state): State<AppState>, cx: Ctx, RawQuery(q): RawQuery) 
         }
     }
     let body = w.into_inner().unwrap_or_default();
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"livegate-applicants.csv\""),
-    );
-    res
+    attachment(body, "text/csv; charset=utf-8", "livegate-applicants.csv")
 }
 
 /// `POST /applicants/reevaluate?<filters>`: evaluates every applicant the

@@ -19,7 +19,7 @@ use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::{doc_title, rm, verdict_mark};
-use super::session::{SignedIn, require_csrf, require_user};
+use super::session::{Reader, SignedIn, require_csrf, require_user};
 use crate::{ApiError, AppState};
 
 pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
@@ -85,17 +85,11 @@ pub async fn template() -> Response {
     let body = "\u{feff}id,appid,name,subject_type,subject_name,credit_code,region,categories,scenarios,goods,services,multi_merchant,documents\n\
 m-1,wx0123456789abcdef,示例商城,enterprise,深圳市示例科技有限公司,,mainland,电商平台/电商平台:pending,ecommerce_selling,,,true,\"telecom_value_added_license;service_items=B21;valid_until=2029-01-01|platform_service_agreement|merchant_admission_rules|dispute_resolution_mechanism\"\n\
 m-2,,,government,某市人民政府,,,,,,,,\n";
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"livegate-batch-template.csv\""),
-    );
-    res
+    super::layout::attachment(
+        body,
+        "text/csv; charset=utf-8",
+        "livegate-batch-template.csv",
+    )
 }
 
 fn state_word(l: Lang, s: &str) -> String {
@@ -459,20 +453,17 @@ fn kind_name(l: Lang, kind: &str) -> String {
 /// A result file of the job, streamed from disk.
 pub async fn download(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path((id, file)): Path<(String, String)>,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     let content_type = match file.as_str() {
         "results.jsonl" => "application/jsonl; charset=utf-8",
         "summary.csv" => "text/csv; charset=utf-8",
         _ => return error_page(&state, &cx, &ApiError::NotFound),
     };
     let opened = async {
-        let (dir, _) = job(&state, user, &id)?;
+        let (dir, _) = job(&state, &user, &id)?;
         tokio::fs::File::open(dir.join(&file))
             .await
             .map_err(|_| ApiError::NotFound)

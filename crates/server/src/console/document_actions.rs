@@ -14,7 +14,7 @@ use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::doc_name;
-use super::session::{SignedIn, require_user, require_writer};
+use super::session::{Reader, SignedIn, require_writer};
 use super::wizard::Errors;
 use crate::{ApiError, AppState, files};
 
@@ -121,13 +121,10 @@ async fn add_document(
 /// The page of one document, to edit it.
 pub async fn show(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path((id, doc)): Path<(String, String)>,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     match state
         .store
         .get_document(&user.principal.tenant_id, &id, &doc)
@@ -240,13 +237,10 @@ async fn update_document(
 /// its scan, for good), and the button that does it.
 pub async fn confirm_delete(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path((id, doc)): Path<(String, String)>,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     let d = match state
         .store
         .get_document(&user.principal.tenant_id, &id, &doc)
@@ -306,13 +300,10 @@ pub async fn delete(
 /// ever stored), shown inline by the browser's own viewer.
 pub async fn scan(
     State(state): State<AppState>,
-    cx: Ctx,
+    reader: Reader,
     Path((id, doc)): Path<(String, String)>,
 ) -> Response {
-    let user = match require_user(&cx) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let Reader { cx, user } = reader;
     let found = async {
         let d = state
             .store

@@ -151,6 +151,22 @@ pub fn respond(status: StatusCode, markup: Markup) -> Response {
     res
 }
 
+/// A download: `body` as `content_type`, saved as `file_name` (a name of
+/// livegate's own, never the reader's input).
+pub fn attachment(
+    body: impl IntoResponse,
+    content_type: &'static str,
+    file_name: &'static str,
+) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
 /// `**text**` lines (the catalogue's cell headings) as bold, the rest as text.
 pub fn rich_line(s: &str) -> Markup {
     match s.strip_prefix("**").and_then(|x| x.strip_suffix("**")) {

@@ -3,7 +3,7 @@
 //! the same query at `/precheck/report.json`.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use livegate_core::{Lang, Options, Profile, Report, Ruleset};
 use livegate_store::clock;
@@ -190,15 +190,5 @@ pub async fn report_json(
                 .into_response();
         }
     };
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"livegate-report.json\""),
-    );
-    res
+    super::layout::attachment(body, "application/json", "livegate-report.json")
 }

@@ -306,6 +306,23 @@ pub fn require_writer(state: &AppState, cx: &Ctx, f: &Form) -> Result<SignedIn, 
     }
 }
 
+/// A signed-in reader, as an extractor: a page for signed-in people starts
+/// with who reads it, or sends the stranger to sign in.
+pub struct Reader {
+    pub cx: Ctx,
+    pub user: SignedIn,
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(cx) = Ctx::from_request_parts(parts, state).await;
+        let user = require_user(&cx)?.clone();
+        Ok(Reader { cx, user })
+    }
+}
+
 /// A url-encoded form posted by a writer (an editor or admin) with its CSRF
 /// token, as an extractor: a handler that writes starts with who may write
 /// and what they sent, or never runs (the refusal is the answer).
