@@ -39,7 +39,7 @@ pub use audit::AuditEntry;
 pub use documents::{Document, DocumentInput, Expiring, StoredFile};
 pub use evaluations::{Evaluation, EvaluationInput};
 pub use sessions::Session;
-pub use summaries::{ApplicantFilter, ApplicantSummary, EvaluationIndex};
+pub use summaries::{ApplicantFilter, ApplicantSort, ApplicantSummary, EvaluationIndex};
 pub use tenants::{Erased, Tenant};
 pub use tokens::{TokenInfo, TokenOptions};
 pub(crate) use versioned::Versioned;

@@ -54,6 +54,41 @@ pub struct ApplicantFilter {
     pub text: Option<String>,
     /// Today, `YYYY-MM-DD`: the start of "next expiry".
     pub today: String,
+    pub sort: ApplicantSort,
+}
+
+/// The order of the applicants list. Every order pages by its key and then
+/// the id, so a page boundary between equal keys loses or repeats nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ApplicantSort {
+    /// Creation order (the ids are time-ordered).
+    #[default]
+    Created,
+    /// By the name a person reads: its own, else its subject's, else the AppID.
+    Name,
+    /// Eligible first, then pending, needs action, ineligible, never evaluated.
+    Verdict,
+    /// The most recently evaluated first.
+    Evaluated,
+}
+
+impl ApplicantSort {
+    /// The key's SQL and whether the order is descending.
+    fn key(self) -> Option<(&'static str, bool)> {
+        match self {
+            ApplicantSort::Created => None,
+            ApplicantSort::Name => Some((
+                "COALESCE(NULLIF(a.name, ''), NULLIF(a.subject_name, ''), a.appid)",
+                false,
+            )),
+            ApplicantSort::Verdict => Some((
+                "CASE a.last_verdict WHEN 'eligible' THEN '0' WHEN 'pending' THEN '1' \
+                 WHEN 'needs_action' THEN '2' WHEN 'ineligible' THEN '3' ELSE '4' END",
+                false,
+            )),
+            ApplicantSort::Evaluated => Some(("COALESCE(a.last_evaluated_at, '')", true)),
+        }
+    }
 }
 
 /// An applicant with its latest evaluation in brief.
@@ -166,13 +201,41 @@ impl Store {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page<ApplicantSummary>> {
-        let sql = format!("{SUMMARY_SELECT}{SUMMARY_WHERE} ORDER BY a.id LIMIT $11");
-        let rows = filtered(&sql, tenant_id, f, cursor.unwrap_or(""))
+        let Some((key, desc)) = f.sort.key() else {
+            let sql = format!("{SUMMARY_SELECT}{SUMMARY_WHERE} ORDER BY a.id LIMIT $11");
+            let rows = filtered(&sql, tenant_id, f, cursor.unwrap_or(""))
+                .bind(limit as i64 + 1)
+                .fetch_all(&self.pool)
+                .await?;
+            let items = rows.iter().map(summary_row).collect::<Result<Vec<_>>>()?;
+            return Ok(page(items, limit, |s| &s.applicant.id));
+        };
+        // A sorted page's cursor is `id:key` of its last row.
+        let (after_id, after_key) = cursor.and_then(|c| c.split_once(':')).unwrap_or(("", ""));
+        let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+        let sql = format!(
+            "{}, {key} AS sort_key FROM applicants a{} ORDER BY {key} {dir}, a.id {dir} LIMIT $11",
+            SUMMARY_SELECT.trim_end_matches(" FROM applicants a"),
+            SUMMARY_WHERE.replace(
+                "a.id > $3",
+                &format!("($3 = '' OR ({key}, a.id) {cmp} ($12, $3))")
+            ),
+        );
+        let rows = filtered(&sql, tenant_id, f, after_id)
             .bind(limit as i64 + 1)
+            .bind(after_key)
             .fetch_all(&self.pool)
             .await?;
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get("sort_key"))
+            .collect::<std::result::Result<_, _>>()?;
         let items = rows.iter().map(summary_row).collect::<Result<Vec<_>>>()?;
-        Ok(page(items, limit, |s| &s.applicant.id))
+        let mut p = page(items, limit, |s| &s.applicant.id);
+        p.next_cursor = p
+            .next_cursor
+            .map(|id| format!("{id}:{}", keys[limit.saturating_sub(1)]));
+        Ok(p)
     }
 
     /// How many of the tenant's applicants `f` lets through.

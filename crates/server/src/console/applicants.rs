@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use livegate_core::report::PathStatus;
 use livegate_core::{Lang, Ruleset, Verdict};
-use livegate_store::{ApplicantFilter, ApplicantSummary, Page, clock};
+use livegate_store::{ApplicantFilter, ApplicantSort, ApplicantSummary, Page, clock};
 use maud::{Markup, html};
 
 use super::errors::{error_page, see_other};
@@ -48,6 +48,27 @@ pub fn filter(f: &Form) -> ApplicantFilter {
             .map(|q| q.chars().filter(|c| !c.is_control()).collect::<String>())
             .filter(|q| !q.trim().is_empty()),
         today: clock::format_date(today),
+        sort: match f.get("sort") {
+            Some("name") => ApplicantSort::Name,
+            Some("verdict") => ApplicantSort::Verdict,
+            Some("evaluated") => ApplicantSort::Evaluated,
+            _ => ApplicantSort::Created,
+        },
+    }
+}
+
+/// A column heading that sorts the list by it (keeping the filters).
+fn sort_heading(l: Lang, f: &Form, key: &str, label: &str) -> Markup {
+    let mut q = f.clone();
+    q.set("cursor", "");
+    q.set("sort", key);
+    let current = f.get("sort") == Some(key);
+    html! {
+        th scope="col" aria-sort=[current.then_some(if key == "evaluated" { "descending" } else { "ascending" })] {
+            a href={ "/applicants?" (q.to_query()) } aria-label=(tf(l, "sort_by", &[("column", label)])) {
+                (label) @if current { " " span aria-hidden="true" { (if key == "evaluated" { "↓" } else { "↑" }) } }
+            }
+        }
     }
 }
 
@@ -81,7 +102,7 @@ pub async fn list(State(state): State<AppState>, cx: Ctx, RawQuery(q): RawQuery)
         (filters(l, &state.ruleset, &f))
         p.total role="status" { (tf(l, "applicants_total", &[("n", &total.to_string())])) }
         (list_actions(&cx, &f, user.can_write(), total))
-        (table(l, &state.ruleset, &rows))
+        (table(l, &state.ruleset, &f, &rows))
         (pager(l, &f, &rows))
     };
     respond(
@@ -100,6 +121,7 @@ fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
     let cur = |k: &str| f.get(k).unwrap_or("").to_string();
     html! {
         form.filters method="get" action="/applicants" role="search" {
+            @if let Some(sort) = f.get("sort") { input type="hidden" name="sort" value=(sort); }
             div.field {
                 label for="q" { (t(l, "search_name_appid")) }
                 input type="search" id="q" name="q" value=(cur("q"));
@@ -165,7 +187,7 @@ fn list_actions(cx: &Ctx, f: &Form, writer: bool, total: i64) -> Markup {
 /// The most applicants one press of "evaluate again" takes on.
 pub const REEVALUATE_MAX: i64 = 1000;
 
-fn table(l: Lang, rs: &Ruleset, rows: &Page<ApplicantSummary>) -> Markup {
+fn table(l: Lang, rs: &Ruleset, f: &Form, rows: &Page<ApplicantSummary>) -> Markup {
     html! {
         @if rows.items.is_empty() {
             p { (t(l, "applicants_none")) }
@@ -174,13 +196,13 @@ fn table(l: Lang, rs: &Ruleset, rows: &Page<ApplicantSummary>) -> Markup {
                 table.applicants.rows {
                     caption.hint { (t(l, "applicants_caption")) }
                     thead { tr {
-                        th scope="col" { (t(l, "applicant")) }
+                        (sort_heading(l, f, "name", &t(l, "applicant")))
                         th scope="col" { (t(l, "subject_name_short")) }
-                        th scope="col" { (rm(l, "verdict")) }
+                        (sort_heading(l, f, "verdict", &rm(l, "verdict")))
                         @for p in &rs.paths { th scope="col" { (p.name.get(l)) } }
                         th scope="col" { (t(l, "plan_missing")) }
                         th scope="col" { (t(l, "next_expiry")) }
-                        th scope="col" { (t(l, "last_evaluated")) }
+                        (sort_heading(l, f, "evaluated", &t(l, "last_evaluated")))
                     } }
                     tbody { @for s in &rows.items { (row(l, rs, s)) } }
                 }

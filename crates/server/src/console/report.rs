@@ -309,8 +309,9 @@ fn nearest_alternative(
                     ul.missing { @for d in &a.missing { li {
                         (doc_title(rs, l, d))
                         @if let Some(page) = add {
-                            " " a.add-doc href={ (page) "?add=" (d) "#add-document" } {
-                                (tf(l, "add_this_document", &[("document", &doc_name(rs, l, d))]))
+                            " " a.add-doc href={ (page) "?add=" (d) "#add-document" }
+                                aria-label=(tf(l, "add_this_document", &[("document", &doc_name(rs, l, d))])) {
+                                (t(l, "add_this_document_short"))
                             }
                         }
                     } } }
