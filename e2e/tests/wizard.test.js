@@ -22,6 +22,16 @@ function expected(file) {
   return JSON.parse(out).verdict;
 }
 
+/** Enters an example profile into the wizard by keyboard alone, submitting twice. */
+async function keyboardRun(page, url, file) {
+  const profile = JSON.parse(readFileSync(path.join(ROOT, "examples", file), "utf8"));
+  await page.goto(`${url}/`);
+  await byKeyboard(page, controls(profile));
+  await submitByKeyboard(page);
+  await byKeyboard(page, documentControls(profile));
+  await submitByKeyboard(page);
+}
+
 async function verdictOf(page) {
   return page.locator("section.result").getAttribute("data-verdict");
 }
@@ -67,13 +77,8 @@ describe("pre-check wizard", () => {
 
   test("a keyboard-only run reaches the verdict of the eligible e-commerce example", async () => {
     const file = "ecommerce-platform.json";
-    const profile = JSON.parse(readFileSync(path.join(ROOT, "examples", file), "utf8"));
     const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
-    await page.goto(`${server.url}/`);
-    await byKeyboard(page, controls(profile));
-    await submitByKeyboard(page);
-    await byKeyboard(page, documentControls(profile));
-    await submitByKeyboard(page);
+    await keyboardRun(page, server.url, file);
     assert.equal(await verdictOf(page), expected(file));
     assert.equal(expected(file), "eligible");
     await shoot(page, "wizard-result");
@@ -83,14 +88,9 @@ describe("pre-check wizard", () => {
 
   test("the education case by keyboard alone on a phone, ending with the focus on the result", async () => {
     const file = "education-online-classes.json";
-    const profile = JSON.parse(readFileSync(path.join(ROOT, "examples", file), "utf8"));
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/`);
-    await byKeyboard(page, controls(profile));
-    await submitByKeyboard(page);
-    await byKeyboard(page, documentControls(profile));
-    await submitByKeyboard(page);
+    await keyboardRun(page, server.url, file);
     assert.equal(await verdictOf(page), expected(file));
     const jump = page.locator("#verdict-bar a");
     for (let i = 0; i < 400 && !(await jump.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press("Tab");

@@ -254,7 +254,8 @@ describe("the console as compliance staff use it", () => {
     assert.equal(report.verdict, "needs_action");
     assert.equal(report.as_of, today());
     const wechat = await (await page.request.get(`${server.url}/applicants/${id}/addcategory.json`)).json();
-    assert.ok(Array.isArray(wechat.addcategory?.categories) || wechat.addcategory, "WeChat's addcategory body");
+    assert.equal(wechat.path, report.plan_path, "WeChat's addcategory body for the plan's path");
+    assert.ok(wechat.addcategory.categories.length + wechat.unresolved.length >= 1, "the category the plan adds");
     await page.getByRole("link", { name: "添加此资质：电商平台服务协议、交易规则" }).first().click();
     assert.equal(await page.locator("#kind").inputValue(), "platform_service_agreement", "the form is ready for that document");
     await page.getByRole("link", { name: /^删除《/ }).first().click();

@@ -74,6 +74,20 @@ pub async fn delete_document(
     Ok(())
 }
 
+/// Deletes an applicant at version `expected` with its documents and
+/// history, then releases the scans nothing else references.
+pub async fn delete_applicant(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+    expected: i64,
+) -> Result<(), ApiError> {
+    let scans = state.store.applicant_files(&who.tenant_id, id).await?;
+    state.store.delete_applicant(who, id, expected).await?;
+    release(state, &scans).await;
+    Ok(())
+}
+
 /// Attaches a scan to a document at version `expected`, then releases the
 /// scan it replaced (`previous`).
 pub async fn attach_file(

@@ -437,6 +437,10 @@ fn a_console_save_on_a_stale_version_is_refused_and_changes_nothing() {
         );
         let r = form(&s, &format!("/applicants/{id}"), &cookie, &stale);
         assert_eq!(r.status, 409, "{}", r.text());
+        assert!(
+            r.text().contains("已被他人修改"),
+            "the conflict is explained"
+        );
         assert!(r.text().contains("已被他人修改"));
         assert!(
             r.text().contains(r#"value="新""#),
@@ -659,4 +663,84 @@ fn failed_sign_ins_are_rate_limited_per_address_and_then_no_token_is_tried() {
             .iter()
             .all(|c| !c.starts_with("lg_session="))
     );
+}
+
+#[test]
+fn the_applicant_actions_refuse_a_viewer_a_forgery_another_tenant_and_a_stale_version_and_change_nothing()
+ {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let t = s.tenant("acme");
+        let other = s.tenant("other");
+        let id = create_applicant(&s, &t.editor, "wx00000000000000c1", "动作商城", "planned");
+        let history = |s: &Server| {
+            let r = s.get(&format!("/v1/applicants/{id}/evaluations"), &t.viewer);
+            assert_eq!(r.status, 200);
+            r.json()["items"].as_array().map_or(0, Vec::len)
+        };
+        let before = (s.snapshot(&t), history(&s));
+        let viewer = sign_in(&s, &t.viewer);
+        let csrf = csrf_of(&page(&s, &format!("/applicants/{id}"), &viewer).text());
+        for action in ["evaluate", "clear-date", "delete"] {
+            let path = format!("/applicants/{id}/{action}");
+            let r = form(&s, &path, &viewer, &format!("csrf={csrf}&version=1"));
+            assert_eq!(r.status, 403, "a viewer's {action}");
+            let editor = sign_in(&s, &t.editor);
+            let r = form(&s, &path, &editor, "version=1");
+            assert_eq!(r.status, 403, "{action} without the form's token");
+            let r = form(&s, &path, &editor, "\u{0}%%%&&=");
+            assert_eq!(r.status, 403, "{action} with a body that is no form");
+        }
+        let r = form(
+            &s,
+            "/applicants/reevaluate",
+            &viewer,
+            &format!("csrf={csrf}"),
+        );
+        assert_eq!(r.status, 403, "a viewer's evaluate-all");
+        // Another tenant's editor finds nothing to read or to delete.
+        let stranger = sign_in(&s, &other.editor);
+        for path in ["report.json", "addcategory.json", "delete"] {
+            let r = page(&s, &format!("/applicants/{id}/{path}"), &stranger);
+            assert_eq!(r.status, 404, "another tenant's {path}");
+        }
+        let their = csrf_of(&page(&s, "/applicants", &stranger).text());
+        let r = form(
+            &s,
+            &format!("/applicants/{id}/delete"),
+            &stranger,
+            &format!("csrf={their}&version=1"),
+        );
+        assert_eq!(r.status, 404, "another tenant cannot delete it");
+        // A delete under a stale version is a conflict, explained.
+        let editor = sign_in(&s, &t.editor);
+        let mine = csrf_of(&page(&s, "/applicants", &editor).text());
+        let r = form(
+            &s,
+            &format!("/applicants/{id}/delete"),
+            &editor,
+            &format!("csrf={mine}&version=99"),
+        );
+        assert_eq!(r.status, 409, "{}", r.text());
+        assert!(
+            r.text().contains("已被他人修改"),
+            "the conflict is explained"
+        );
+        assert_eq!((s.snapshot(&t), history(&s)), before, "nothing changed");
+        // The refusal reads in the reader's language.
+        let en = format!("{viewer}; lg_lang=en");
+        let r = form(
+            &s,
+            &format!("/applicants/{id}/evaluate"),
+            &en,
+            &format!("csrf={csrf}"),
+        );
+        assert_eq!(r.status, 403);
+        assert!(
+            r.text().contains("This could not be done"),
+            "an English refusal: {}",
+            r.text()
+        );
+        assert!(!r.text().contains("无法完成此操作"));
+    });
 }

@@ -207,13 +207,7 @@ pub async fn delete(
 ) -> Response {
     let WriterPost { cx, user, form: f } = post;
     let expected = f.version();
-    let deleted = async {
-        let who = &user.principal;
-        let scans = state.store.applicant_files(&who.tenant_id, &id).await?;
-        state.store.delete_applicant(who, &id, expected).await?;
-        crate::retention::release(&state, &scans).await;
-        Ok::<_, ApiError>(())
-    };
+    let deleted = crate::retention::delete_applicant(&state, &user.principal, &id, expected);
     match deleted.await {
         Ok(()) => see_other("/applicants?deleted=1"),
         Err(e) => error_page(&state, &cx, &e),

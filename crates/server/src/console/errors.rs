@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::i18n::t;
+use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use crate::{ApiError, AppState};
 
@@ -22,6 +22,17 @@ pub fn error_page(state: &AppState, cx: &Ctx, e: &ApiError) -> Response {
             StatusCode::FORBIDDEN,
             t(l, "forbidden_title"),
             t(l, "forbidden_body"),
+        ),
+        // A write under a version someone has moved on from: the page was
+        // stale, nothing was changed.
+        ApiError::VersionMismatch { current } => (
+            StatusCode::CONFLICT,
+            t(l, "error_title"),
+            tf(
+                l,
+                "conflict_stale_page",
+                &[("version", &current.to_string())],
+            ),
         ),
         ApiError::Unavailable(_) => (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -150,8 +150,6 @@ pub async fn delete_applicant(
 ) -> Result<StatusCode, ApiError> {
     let who = auth.writer()?;
     let expected = if_match(&headers)?;
-    let scans = state.store.applicant_files(&who.tenant_id, &id).await?;
-    state.store.delete_applicant(who, &id, expected).await?;
-    crate::retention::release(&state, &scans).await;
+    crate::retention::delete_applicant(&state, who, &id, expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
