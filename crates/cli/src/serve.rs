@@ -111,6 +111,10 @@ pub struct ServeArgs {
     /// between requests [env: LIVEGATE_HEADER_TIMEOUT; default: 10].
     #[arg(long, value_name = "SECONDS")]
     pub header_timeout: Option<u64>,
+    /// On SIGTERM, seconds the requests in flight may take to finish
+    /// [env: LIVEGATE_DRAIN_TIMEOUT; default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub drain_timeout: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -254,6 +258,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub session_hours: Option<u64>,
     pub header_timeout: Option<u64>,
+    pub drain_timeout: Option<u64>,
 }
 
 /// Everything resolved.
@@ -273,6 +278,7 @@ pub struct Config {
     pub public_url: Option<String>,
     pub session_hours: u64,
     pub header_timeout: u64,
+    pub drain_timeout: u64,
 }
 
 fn parse_env<T: std::str::FromStr>(
@@ -375,6 +381,13 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             "LIVEGATE_HEADER_TIMEOUT",
             file.header_timeout,
             10,
+        )?,
+        drain_timeout: number(
+            args.drain_timeout,
+            env,
+            "LIVEGATE_DRAIN_TIMEOUT",
+            file.drain_timeout,
+            30,
         )?,
     })
 }
@@ -535,6 +548,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         public_url: cfg.public_url.clone(),
         session_ttl: Duration::from_secs(cfg.session_hours.clamp(1, 24 * 90) * 3600),
         header_timeout: Duration::from_secs(cfg.header_timeout.clamp(1, 3600)),
+        drain_timeout: Duration::from_secs(cfg.drain_timeout.min(3600)),
         ..Settings::default()
     };
     runtime()?.block_on(async {

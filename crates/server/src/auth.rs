@@ -2,8 +2,13 @@
 //! touch the database), what their role allows, and the per-token rate limit.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -52,56 +57,108 @@ impl TokenCache {
     }
 }
 
-/// A token bucket per token: `rate` requests a second on average, bursts of
-/// `burst`. A rate of 0 turns the limit off.
+/// A rate limit per key (a token's id, a client's address): `rate`
+/// requests a second on average, bursts of `burst` (governor's GCRA). A
+/// rate of 0 turns the limit off. Keys whose allowance has fully come back
+/// are dropped by [`RateLimiter::sweep`], so memory follows the clients
+/// active in the last few seconds, not every client ever seen.
 pub struct RateLimiter {
-    rate: f64,
-    burst: f64,
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    inner: Option<DefaultKeyedRateLimiter<String>>,
+    clock: DefaultClock,
 }
 
 impl RateLimiter {
     pub fn new(rate: u32, burst: u32) -> RateLimiter {
+        let quota = NonZeroU32::new(rate).map(|r| {
+            Quota::per_second(r).allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+        });
         RateLimiter {
-            rate: f64::from(rate),
-            burst: f64::from(burst.max(1)),
-            buckets: Mutex::new(HashMap::new()),
+            inner: quota.map(governor::RateLimiter::keyed),
+            clock: DefaultClock::default(),
         }
     }
 
-    /// Takes one request from the token's bucket, or says how many seconds to wait.
-    pub fn check(&self, token_id: &str) -> Result<(), u64> {
-        if self.rate <= 0.0 {
-            return Ok(());
-        }
-        let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if !buckets.contains_key(token_id) {
-            buckets.insert(token_id.to_string(), (self.burst, now));
-        }
-        let Some((tokens, last)) = buckets.get_mut(token_id) else {
+    /// Takes one request from the key's allowance, or says how many whole
+    /// seconds (at least one) to wait.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        let Some(l) = &self.inner else {
             return Ok(());
         };
-        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(self.burst);
-        *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
+        l.check_key(&key.to_string())
+            .map_err(|not_until| whole_seconds(not_until.wait_time_from(self.clock.now())))
+    }
+
+    /// Forgets the keys that are back to a full allowance.
+    pub fn sweep(&self) {
+        if let Some(l) = &self.inner {
+            l.retain_recent();
+            l.shrink_to_fit();
         }
     }
 
-    /// How many seconds the key must wait before its next request, without
-    /// taking one; `None` when it may go on.
-    pub fn waiting(&self, key: &str) -> Option<u64> {
-        if self.rate <= 0.0 {
-            return None;
+    /// How many keys are tracked.
+    pub fn len(&self) -> usize {
+        self.inner.as_ref().map_or(0, |l| l.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A wait in whole seconds for `Retry-After`: rounded up, at least one.
+fn whole_seconds(d: Duration) -> u64 {
+    (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1)
+}
+
+/// Failed authentications per client address: a [`RateLimiter`], and the
+/// addresses it has refused, until their next attempt is allowed. While an
+/// address is paused no secret it sends is even looked up.
+pub struct FailureLimiter {
+    limiter: RateLimiter,
+    paused: DashMap<String, Instant>,
+}
+
+impl Default for FailureLimiter {
+    fn default() -> FailureLimiter {
+        FailureLimiter {
+            limiter: RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST),
+            paused: DashMap::new(),
         }
-        let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let (tokens, last) = buckets.get(key)?;
-        let now = (*tokens + last.elapsed().as_secs_f64() * self.rate).min(self.burst);
-        (now < 1.0).then(|| ((1.0 - now) / self.rate).ceil().max(1.0) as u64)
+    }
+}
+
+impl FailureLimiter {
+    /// Counts one failure: `Err(retry_after)` once the address failed too often.
+    pub fn record(&self, client: &str) -> Result<(), u64> {
+        self.limiter.check(client).inspect_err(|&secs| {
+            let until = Instant::now() + Duration::from_secs(secs);
+            self.paused.insert(client.to_string(), until);
+        })
+    }
+
+    /// `Some(retry_after)` while the address is paused.
+    pub fn waiting(&self, client: &str) -> Option<u64> {
+        let until = *self.paused.get(client)?;
+        let left = until.checked_duration_since(Instant::now())?;
+        Some(whole_seconds(left))
+    }
+
+    /// Forgets addresses whose failures are forgiven and pauses that are over.
+    pub fn sweep(&self) {
+        self.limiter.sweep();
+        let now = Instant::now();
+        self.paused.retain(|_, until| *until > now);
+        self.paused.shrink_to_fit();
+    }
+
+    /// How many addresses are tracked.
+    pub fn len(&self) -> usize {
+        self.limiter.len() + self.paused.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -128,11 +185,6 @@ impl Auth {
     }
 }
 
-/// The per-address limiter of failed authentications.
-pub fn failure_limiter() -> RateLimiter {
-    RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST)
-}
-
 /// The client's address, the key of the failure limiter.
 pub fn client_key(extensions: &axum::http::Extensions) -> String {
     extensions
@@ -156,7 +208,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 /// the address has failed too often. Shared by the API and the console's
 /// sign-in.
 pub fn record_failure(state: &AppState, client: &str) -> Result<(), u64> {
-    let limited = state.auth_failures.check(client);
+    let limited = state.auth_failures.record(client);
     state.metrics.auth_failure(limited.is_err());
     limited
 }
@@ -236,6 +288,35 @@ mod tests {
         assert_eq!(l.check("t"), Err(1));
         // Another token has its own bucket.
         assert!(l.check("u").is_ok());
+    }
+
+    #[test]
+    fn a_sweep_forgets_keys_back_to_a_full_allowance_and_keeps_the_rest() {
+        let l = RateLimiter::new(1000, 1);
+        for i in 0..1000 {
+            assert!(l.check(&format!("k{i}")).is_ok());
+        }
+        assert_eq!(l.len(), 1000);
+        std::thread::sleep(Duration::from_millis(20));
+        l.sweep();
+        assert_eq!(l.len(), 0, "every key's allowance came back in 1 ms");
+        let slow = RateLimiter::new(1, 1);
+        assert!(slow.check("k").is_ok());
+        slow.sweep();
+        assert_eq!(slow.len(), 1, "a key still waiting is kept");
+        assert_eq!(slow.check("k"), Err(1));
+    }
+
+    #[test]
+    fn an_address_that_failed_too_often_is_paused_until_it_may_try_again() {
+        let f = FailureLimiter::default();
+        for _ in 0..FAILURE_BURST {
+            assert!(f.record("a").is_ok());
+        }
+        assert_eq!(f.waiting("a"), None);
+        assert_eq!(f.record("a"), Err(1));
+        assert_eq!(f.waiting("a"), Some(1));
+        assert_eq!(f.waiting("b"), None, "another address is not paused");
     }
 
     #[test]

@@ -46,13 +46,48 @@ pub struct Problem {
     /// `urn:livegate:problem:<code>`; the code is stable.
     #[serde(rename = "type")]
     pub kind: String,
-    /// zh · en.
+    /// In the language asked for (`?lang=`, else `Accept-Language`; zh by default).
     pub title: String,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The request's `x-request-id`, as the service's log lines name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl Problem {
+    /// A problem for the request being answered (its id filled in).
+    pub fn new(kind: String, title: String, status: StatusCode, detail: Option<String>) -> Problem {
+        Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail,
+            errors: Vec::new(),
+            request_id: crate::layers::current().and_then(|cx| cx.id),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        res
+    }
+}
+
+/// The language of the request being answered (zh outside a request).
+fn lang() -> livegate_core::Lang {
+    crate::layers::current().map_or(livegate_core::Lang::Zh, |cx| cx.lang)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,87 +144,91 @@ impl ApiError {
         }])
     }
 
-    /// The stable code, the status and the title (zh · en).
-    fn parts(&self) -> (&'static str, StatusCode, &'static str) {
+    /// The stable code, the status and the title (zh, en).
+    fn parts(&self) -> (&'static str, StatusCode, (&'static str, &'static str)) {
         use ApiError::*;
         match self {
             Unauthorized => (
                 "unauthorized",
                 StatusCode::UNAUTHORIZED,
-                "未认证 · unauthorized",
+                ("未认证", "unauthorized"),
             ),
-            Forbidden => ("forbidden", StatusCode::FORBIDDEN, "无权限 · forbidden"),
-            NotFound => ("not_found", StatusCode::NOT_FOUND, "不存在 · not found"),
+            Forbidden => ("forbidden", StatusCode::FORBIDDEN, ("无权限", "forbidden")),
+            NotFound => ("not_found", StatusCode::NOT_FOUND, ("不存在", "not found")),
             MethodNotAllowed => (
                 "method_not_allowed",
                 StatusCode::METHOD_NOT_ALLOWED,
-                "不支持的方法 · method not allowed",
+                ("不支持的方法", "method not allowed"),
             ),
             VersionMismatch { .. } => (
                 "version_mismatch",
                 StatusCode::PRECONDITION_FAILED,
-                "已被他人修改 · changed since you read it",
+                ("已被他人修改", "changed since you read it"),
             ),
             PreconditionFailed(_) => (
                 "precondition_failed",
                 StatusCode::PRECONDITION_FAILED,
-                "前提条件不成立 · precondition failed",
+                ("前提条件不成立", "precondition failed"),
             ),
             PreconditionRequired => (
                 "if_match_required",
                 StatusCode::PRECONDITION_REQUIRED,
-                "缺少 If-Match · If-Match required",
+                ("缺少 If-Match", "If-Match required"),
             ),
-            Duplicate(_) => ("duplicate", StatusCode::CONFLICT, "已存在 · already exists"),
+            Duplicate(_) => (
+                "duplicate",
+                StatusCode::CONFLICT,
+                ("已存在", "already exists"),
+            ),
             Validation(_) => (
                 "invalid_field",
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "字段有误 · invalid field",
+                ("字段有误", "invalid field"),
             ),
             MalformedJson(_) | MalformedProfile(_) => (
                 "malformed_json",
                 StatusCode::BAD_REQUEST,
-                "JSON 格式错误 · malformed JSON",
+                ("JSON 格式错误", "malformed JSON"),
             ),
             BadRequest(_) => (
                 "bad_request",
                 StatusCode::BAD_REQUEST,
-                "请求有误 · bad request",
+                ("请求有误", "bad request"),
             ),
             UnsupportedMediaType(_) => (
                 "unsupported_media_type",
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "不支持的内容类型 · unsupported media type",
+                ("不支持的内容类型", "unsupported media type"),
             ),
             PayloadTooLarge { .. } => (
                 "payload_too_large",
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "请求体过大 · payload too large",
+                ("请求体过大", "payload too large"),
             ),
             RateLimited { .. } => (
                 "rate_limited",
                 StatusCode::TOO_MANY_REQUESTS,
-                "请求过于频繁 · too many requests",
+                ("请求过于频繁", "too many requests"),
             ),
             Timeout(_) => (
                 "timeout",
                 StatusCode::SERVICE_UNAVAILABLE,
-                "请求超时 · request timed out",
+                ("请求超时", "request timed out"),
             ),
             InsufficientStorage(_) => (
                 "insufficient_storage",
                 StatusCode::INSUFFICIENT_STORAGE,
-                "存储空间不足 · insufficient storage",
+                ("存储空间不足", "insufficient storage"),
             ),
             Unavailable(_) => (
                 "unavailable",
                 StatusCode::SERVICE_UNAVAILABLE,
-                "服务暂不可用 · service unavailable",
+                ("服务暂不可用", "service unavailable"),
             ),
             Internal(_) => (
                 "internal",
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "内部错误 · internal error",
+                ("内部错误", "internal error"),
             ),
         }
     }
@@ -214,7 +253,11 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (code, status, title) = self.parts();
+        let (code, status, (zh, en)) = self.parts();
+        let title = match lang() {
+            livegate_core::Lang::Zh => zh,
+            livegate_core::Lang::En => en,
+        };
         let detail = match &self {
             ApiError::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
@@ -231,20 +274,15 @@ impl IntoResponse for ApiError {
             ApiError::MalformedProfile(e) => vec![(**e).clone()],
             _ => Vec::new(),
         };
-        let problem = Problem {
-            kind: format!("urn:livegate:problem:{code}"),
-            title: title.to_string(),
-            status: status.as_u16(),
+        let mut problem = Problem::new(
+            format!("urn:livegate:problem:{code}"),
+            title.to_string(),
+            status,
             detail,
-            errors,
-        };
-        let body = serde_json::to_vec(&problem).unwrap_or_default();
-        let mut res = (status, body).into_response();
-        let h = res.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
         );
+        problem.errors = errors;
+        let mut res = problem.into_response();
+        let h = res.headers_mut();
         match &self {
             ApiError::Unauthorized => {
                 h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -1,138 +1,134 @@
-//! Prometheus metrics, kept by hand: requests by route, method and status,
-//! latency histograms by route, evaluations by verdict.
+//! Prometheus metrics through the `metrics` facade and
+//! `metrics-exporter-prometheus`: requests by route, method and status,
+//! latency histograms by route, evaluations by verdict, refused tokens.
+//!
+//! Each service has a recorder of its own (not the process-global one), so
+//! that servers in one process (the tests) count apart. Recording is
+//! lock-free on the hot path; [`Metrics::upkeep`], run by the service's
+//! housekeeping, folds the histograms' samples so they do not pile up
+//! between scrapes.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
 use std::time::Duration;
+
+use metrics::{Key, Label, Recorder};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
 
 const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-#[derive(Default)]
-struct Hist {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
-}
+const REQUESTS: &str = "livegate_http_requests_total";
+const DURATION: &str = "livegate_http_request_duration_seconds";
+const EVALUATIONS: &str = "livegate_evaluations_total";
+const AUTH_FAILURES: &str = "livegate_auth_failures_total";
+const AUTH_LIMITED: &str = "livegate_auth_rate_limited_total";
+const LIMITER_KEYS: &str = "livegate_rate_limiter_keys";
 
-#[derive(Default)]
-struct RouteStats {
-    hist: Hist,
-    /// (method, status, count): a handful per route, scanned without allocating.
-    counts: Vec<(String, u16, u64)>,
-}
-
-#[derive(Default)]
-struct Inner {
-    routes: BTreeMap<String, RouteStats>,
-    verdicts: BTreeMap<&'static str, u64>,
-    /// Requests refused for a missing, unknown, revoked or expired token,
-    /// and how many of those were also rate-limited.
-    auth_failures: u64,
-    auth_limited: u64,
-}
-
-#[derive(Default)]
 pub struct Metrics {
-    inner: Mutex<Inner>,
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(DURATION.into()), &BUCKETS)
+            .map(PrometheusBuilder::build_recorder)
+            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+        let handle = recorder.handle();
+        let m = Metrics { recorder, handle };
+        m.describe();
+        // Counters a scrape should show from the start, at zero.
+        m.counter(Key::from_static_name(AUTH_FAILURES), 0);
+        m.counter(Key::from_static_name(AUTH_LIMITED), 0);
+        m
+    }
 }
 
 impl Metrics {
-    pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
-        let secs = took.as_secs_f64();
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if !m.routes.contains_key(route) {
-            m.routes.insert(route.to_string(), RouteStats::default());
-        }
-        let Some(r) = m.routes.get_mut(route) else {
-            return;
-        };
-        match r
-            .counts
-            .iter_mut()
-            .find(|(me, st, _)| me == method && *st == status)
-        {
-            Some((_, _, n)) => *n += 1,
-            None => r.counts.push((method.to_string(), status, 1)),
-        }
-        let h = &mut r.hist;
-        for (i, b) in BUCKETS.iter().enumerate() {
-            if secs <= *b {
-                h.counts[i] += 1;
+    fn describe(&self) {
+        let help = [
+            (REQUESTS, "HTTP requests answered."),
+            (DURATION, "Time to answer, by route."),
+            (EVALUATIONS, "Evaluations, by verdict."),
+            (AUTH_FAILURES, "Requests refused for their token."),
+            (
+                AUTH_LIMITED,
+                "Of those, refused with 429: the client failed too often.",
+            ),
+            (
+                LIMITER_KEYS,
+                "Tokens and client addresses the rate limiters track.",
+            ),
+        ];
+        for (name, text) in help {
+            match name {
+                DURATION => self
+                    .recorder
+                    .describe_histogram(name.into(), None, text.into()),
+                LIMITER_KEYS => self.recorder.describe_gauge(name.into(), None, text.into()),
+                _ => self
+                    .recorder
+                    .describe_counter(name.into(), None, text.into()),
             }
         }
-        h.count += 1;
-        h.sum += secs;
+    }
+
+    fn counter(&self, key: Key, by: u64) {
+        let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
+        self.recorder.register_counter(&key, &meta).increment(by);
+    }
+
+    pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
+        let route = Label::new("route", route.to_string());
+        let labels = vec![
+            route.clone(),
+            Label::new("method", method.to_string()),
+            Label::new("status", status.to_string()),
+        ];
+        self.counter(Key::from_parts(REQUESTS, labels), 1);
+        self.recorder
+            .register_histogram(&Key::from_parts(DURATION, vec![route]), &meta)
+            .record(took.as_secs_f64());
     }
 
     /// A request refused for its token; `limited` when its client had
     /// already failed too often.
     pub fn auth_failure(&self, limited: bool) {
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        m.auth_failures += 1;
-        m.auth_limited += u64::from(limited);
+        self.counter(Key::from_static_name(AUTH_FAILURES), 1);
+        if limited {
+            self.counter(Key::from_static_name(AUTH_LIMITED), 1);
+        }
     }
 
     pub fn evaluation(&self, verdict: &'static str) {
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        *m.verdicts.entry(verdict).or_default() += 1;
+        let key = Key::from_parts(
+            EVALUATIONS,
+            vec![Label::from_static_parts("verdict", verdict)],
+        );
+        self.counter(key, 1);
+    }
+
+    /// How many keys a limiter holds (`which`: `token` or `address`).
+    pub fn limiter_keys(&self, which: &'static str, n: usize) {
+        let meta = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
+        let key = Key::from_parts(
+            LIMITER_KEYS,
+            vec![Label::from_static_parts("limiter", which)],
+        );
+        self.recorder.register_gauge(&key, &meta).set(n as f64);
+    }
+
+    /// Folds recorded samples into the histograms.
+    pub fn upkeep(&self) {
+        self.handle.run_upkeep();
     }
 
     /// The Prometheus text exposition format.
     pub fn render(&self) -> String {
-        let m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let mut s = String::new();
-        s.push_str("# HELP livegate_http_requests_total HTTP requests answered.\n");
-        s.push_str("# TYPE livegate_http_requests_total counter\n");
-        for (route, r) in &m.routes {
-            let mut counts: Vec<&(String, u16, u64)> = r.counts.iter().collect();
-            counts.sort();
-            for (method, status, n) in counts {
-                let _ = writeln!(
-                    s,
-                    "livegate_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
-                );
-            }
-        }
-        s.push_str("# HELP livegate_http_request_duration_seconds Time to answer, by route.\n");
-        s.push_str("# TYPE livegate_http_request_duration_seconds histogram\n");
-        for (route, h) in m.routes.iter().map(|(k, r)| (k, &r.hist)) {
-            for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    s,
-                    "livegate_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
-                    h.counts[i]
-                );
-            }
-            let _ = writeln!(
-                s,
-                "livegate_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                s,
-                "livegate_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                s,
-                "livegate_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                h.count
-            );
-        }
-        s.push_str("# HELP livegate_evaluations_total Evaluations, by verdict.\n");
-        s.push_str("# TYPE livegate_evaluations_total counter\n");
-        for (v, n) in &m.verdicts {
-            let _ = writeln!(s, "livegate_evaluations_total{{verdict=\"{v}\"}} {n}");
-        }
-        s.push_str("# HELP livegate_auth_failures_total Requests refused for their token.\n");
-        s.push_str("# TYPE livegate_auth_failures_total counter\n");
-        let _ = writeln!(s, "livegate_auth_failures_total {}", m.auth_failures);
-        s.push_str("# HELP livegate_auth_rate_limited_total Of those, refused with 429: the client failed too often.\n");
-        s.push_str("# TYPE livegate_auth_rate_limited_total counter\n");
-        let _ = writeln!(s, "livegate_auth_rate_limited_total {}", m.auth_limited);
-        s
+        self.handle.render()
     }
 }

@@ -40,28 +40,23 @@ pub mod timeline;
 pub mod wizard;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use maud::html;
 
 use crate::AppState;
+use crate::layers::{limit_all, limited};
 use i18n::t;
 use layout::{Ctx, page, respond};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let forms = Router::new()
         .route("/", get(precheck::page_handler))
         .route("/precheck/report.json", get(precheck::report_json))
         .route("/rules", get(rules::page_handler))
         .route("/dashboard", get(dashboard::page_handler))
-        .route(
-            "/batch",
-            get(batch::index)
-                .post(batch::upload)
-                .layer(DefaultBodyLimit::max(crate::BATCH_LIMIT)),
-        )
         .route("/batch/template.csv", get(batch::template))
         .route("/batch/{id}", get(batch::show))
         .route("/batch/{id}/save", post(batch_save::save))
@@ -99,16 +94,6 @@ pub fn router() -> Router<AppState> {
             get(applicant_actions::confirm_delete).post(applicant_actions::delete),
         )
         .route(
-            "/applicants/{id}/documents",
-            post(document_actions::add).layer(DefaultBodyLimit::max(crate::FORM_UPLOAD_LIMIT)),
-        )
-        .route(
-            "/applicants/{id}/documents/{doc}",
-            get(document_actions::show)
-                .post(document_actions::update)
-                .layer(DefaultBodyLimit::max(crate::FORM_UPLOAD_LIMIT)),
-        )
-        .route(
             "/applicants/{id}/documents/{doc}/delete",
             get(document_actions::confirm_delete).post(document_actions::delete),
         )
@@ -121,7 +106,24 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{to}", get(session::switch_lang))
         .route("/help/admin", get(help::admin))
         .route(assets::CSS_PATH, get(assets::css))
-        .route(assets::JS_PATH, get(assets::js))
+        .route(assets::JS_PATH, get(assets::js));
+    // Routes that take uploads (a scan, a batch file) have their own limits.
+    limit_all(forms, crate::JSON_LIMIT)
+        .route(
+            "/batch",
+            limited(get(batch::index).post(batch::upload), crate::BATCH_LIMIT),
+        )
+        .route(
+            "/applicants/{id}/documents",
+            limited(post(document_actions::add), crate::FORM_UPLOAD_LIMIT),
+        )
+        .route(
+            "/applicants/{id}/documents/{doc}",
+            limited(
+                get(document_actions::show).post(document_actions::update),
+                crate::FORM_UPLOAD_LIMIT,
+            ),
+        )
 }
 
 /// The console's own 404: a page, in the reader's language.

@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, FieldError};
-use crate::{AppState, UPLOAD_LIMIT, etag};
+use crate::layers::{limit_all, limited};
+use crate::{AppState, JSON_LIMIT, UPLOAD_LIMIT, etag};
 
 // Paths other modules (and the CLI) have always used.
 pub use crate::extract::strong_version;
@@ -39,7 +40,7 @@ pub use watch::parse_window;
 /// The OpenAPI test reads this function's text to check that every route
 /// here is documented, so keep one `.route(` per path.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let json = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
@@ -81,17 +82,18 @@ pub fn router() -> Router<AppState> {
                 .put(documents::update_document)
                 .delete(documents::delete_document),
         )
-        .route(
-            "/v1/applicants/{id}/documents/{doc}/file",
-            put(documents::upload_file)
-                .get(documents::download_file)
-                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
         .route("/v1/expiring", get(watch::expiring))
         .route("/v1/rules/impact", post(crate::impact::rules_impact))
         .route("/v1/audit", get(audit::audit))
         .route("/v1/tokens", get(crate::tokens::list_tokens))
-        .route("/v1/tokens/{id}", delete(crate::tokens::revoke_token))
+        .route("/v1/tokens/{id}", delete(crate::tokens::revoke_token));
+    limit_all(json, JSON_LIMIT).route(
+        "/v1/applicants/{id}/documents/{doc}/file",
+        limited(
+            put(documents::upload_file).get(documents::download_file),
+            UPLOAD_LIMIT,
+        ),
+    )
 }
 
 // ---- lists ------------------------------------------------------------------

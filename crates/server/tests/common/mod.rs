@@ -47,6 +47,7 @@ pub struct Server {
     pub backend: Backend,
     schema: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 pub struct Tenant {
@@ -112,7 +113,7 @@ impl Server {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        rt.spawn(livegate_server::serve(listener, state, async {
+        let serving = rt.spawn(livegate_server::serve(listener, state, async {
             let _ = rx.await;
         }));
         Server {
@@ -124,6 +125,17 @@ impl Server {
             backend: backend.clone(),
             schema,
             stop: Some(tx),
+            serving: Some(serving),
+        }
+    }
+
+    /// Stops as SIGTERM does, and waits until the server has drained.
+    pub fn stop_and_wait(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.serving.take() {
+            let _ = self.rt.block_on(h);
         }
     }
 
