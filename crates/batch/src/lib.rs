@@ -174,7 +174,42 @@ pub enum BatchError {
     Closed,
     /// The CSV header is not the documented layout.
     Header(String),
+    /// A thread of the run (`reader` or `worker`) panicked: the output
+    /// stops short, and the run is a failure, never a success.
+    Panicked(&'static str),
 }
+
+impl BatchError {
+    /// What went wrong, in `lang`; `input` and `output` name the two ends.
+    pub fn phrase(&self, lang: Lang, input: &str, output: &str) -> String {
+        match self {
+            BatchError::Read(e) => msg(
+                lang,
+                "read_failed",
+                &[("path", input), ("reason", &e.to_string())],
+            ),
+            BatchError::Write(e) => msg(
+                lang,
+                "write_failed",
+                &[("path", output), ("reason", &e.to_string())],
+            ),
+            BatchError::Closed => msg(lang, "output_closed", &[("path", output)]),
+            BatchError::Header(reason) => msg(lang, "bad_header", &[("reason", reason)]),
+            BatchError::Panicked(part) => {
+                let part = msg(lang, &format!("part_{part}"), &[]);
+                msg(lang, "panicked", &[("part", &part)])
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.phrase(Lang::En, "the input", "the output"))
+    }
+}
+
+impl std::error::Error for BatchError {}
 
 fn write_err(e: io::Error) -> BatchError {
     if e.kind() == io::ErrorKind::BrokenPipe {
@@ -324,6 +359,8 @@ struct Done {
     seq: u64,
     bytes: Vec<u8>,
     totals: Totals,
+    /// The worker panicked on this chunk.
+    failed: bool,
 }
 
 fn run_parallel<R, W, F>(
@@ -363,7 +400,7 @@ where
         // On a write error, closing these ends stops the reader and the workers.
         drop(done_rx);
         drop(slot_tx);
-        let read = read.join().unwrap_or(Ok(()));
+        let read = read.join().map_err(|_| BatchError::Panicked("reader"))?;
         let totals = written?;
         read.map_err(BatchError::Read)?;
         Ok(totals)
@@ -416,10 +453,24 @@ where
     for (seq, chunk) in chunk_rx {
         let mut totals = Totals::default();
         let mut bytes = Vec::with_capacity(chunk.len() * 256);
-        for line in &chunk {
-            f(line, &mut bytes, &mut totals);
-        }
-        if done_tx.send(Done { seq, bytes, totals }).is_err() {
+        // A panic must not leave its chunk's place empty: the writer would
+        // wait for it forever. It is sent as a failed chunk instead.
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for line in &chunk {
+                f(line, &mut bytes, &mut totals);
+            }
+        }));
+        let failed = ran.is_err();
+        if done_tx
+            .send(Done {
+                seq,
+                bytes,
+                totals,
+                failed,
+            })
+            .is_err()
+            || failed
+        {
             return;
         }
     }
@@ -438,6 +489,9 @@ fn write_in_order<W: Write>(
     for d in done_rx.iter() {
         waiting.insert(d.seq, d);
         while let Some(d) = waiting.remove(&next) {
+            if d.failed {
+                return Err(BatchError::Panicked("worker"));
+            }
             out.write_all(&d.bytes).map_err(write_err)?;
             totals.add(&d.totals);
             next += 1;

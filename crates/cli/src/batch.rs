@@ -207,6 +207,9 @@ fn run_failure(e: BatchError, args: &BatchArgs, lang: Lang) -> Stop {
         BatchError::Header(reason) => {
             Failure(msg(lang, "bad_header", &[("reason", &reason)])).into()
         }
+        e @ BatchError::Panicked(_) => {
+            Failure(e.phrase(lang, &display(&args.input), "<stdout>")).into()
+        }
     }
 }
 

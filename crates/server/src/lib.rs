@@ -72,8 +72,13 @@ pub struct Settings {
     pub file_grace: Duration,
     /// On a stop, how long requests in flight may take to finish.
     pub drain_timeout: Duration,
-    /// How often housekeeping forgets idle rate-limit keys and folds metrics.
+    /// How often housekeeping forgets idle rate-limit keys, folds metrics
+    /// and renews the heartbeat of batch jobs; a job whose heartbeat is
+    /// three of these old belongs to a process that is gone.
     pub sweep_every: Duration,
+    /// Console batch jobs that run at once across the service (each tenant
+    /// runs one at a time).
+    pub batch_jobs: usize,
 }
 
 /// Where uploaded scans are kept: files under the data directory (the
@@ -99,6 +104,7 @@ impl Default for Settings {
             file_grace: Duration::from_secs(60),
             drain_timeout: Duration::from_secs(30),
             sweep_every: Duration::from_secs(10),
+            batch_jobs: 2,
         }
     }
 }
@@ -111,8 +117,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub tokens: Arc<auth::TokenCache>,
     pub limiter: Arc<auth::RateLimiter>,
-    /// The console's running batch jobs.
-    pub jobs: Arc<console::batch_jobs::Jobs>,
+    /// The console's batch jobs this process holds.
+    pub jobs: Arc<console::batch_queue::Jobs>,
     /// Failed authentications per client address.
     pub auth_failures: Arc<auth::FailureLimiter>,
 }
@@ -126,10 +132,10 @@ impl AppState {
                 settings.rate_limit,
                 settings.rate_burst,
             )),
+            jobs: Arc::new(console::batch_queue::Jobs::new(settings.batch_jobs)),
             settings: Arc::new(settings),
             metrics: Arc::default(),
             tokens: Arc::default(),
-            jobs: Arc::default(),
             auth_failures: Arc::default(),
         }
     }

@@ -27,6 +27,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let settings = state.settings.clone();
+    let jobs = state.jobs.clone();
+    crate::console::batch_queue::adopt_files(&state).await;
     let housekeeping = tokio::spawn(housekeep(state.clone()));
     let app = crate::app(state);
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -68,16 +70,19 @@ pub async fn serve(
             "requests still in flight after the drain timeout were cut off"
         );
     }
+    jobs.stop(settings.drain_timeout).await;
     Ok(())
 }
 
 /// Every `sweep_every`: forget rate-limit keys whose allowance is back,
-/// and fold the metrics' samples.
+/// fold the metrics' samples, and keep the batch jobs' heartbeats.
 async fn housekeep(state: AppState) {
-    let mut tick = tokio::time::interval(state.settings.sweep_every);
+    let every = state.settings.sweep_every;
+    let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        crate::console::batch_queue::keep(&state, every * 3).await;
         state.limiter.sweep();
         state.auth_failures.sweep();
         state.metrics.limiter_keys("token", state.limiter.len());

@@ -74,6 +74,11 @@ pub fn rfc3339_after(secs: u64) -> String {
     rfc3339_at(now_millis().saturating_add(secs.saturating_mul(1000)))
 }
 
+/// `secs` seconds ago, as [`now_rfc3339`] writes times.
+pub fn rfc3339_before(secs: u64) -> String {
+    rfc3339_at(now_millis().saturating_sub(secs.saturating_mul(1000)))
+}
+
 fn rfc3339_at(ms: u64) -> String {
     let days = (ms / 86_400_000) as i64;
     let rem = ms % 86_400_000;

@@ -28,6 +28,7 @@ pub mod clock;
 pub mod diff;
 mod documents;
 mod evaluations;
+mod jobs;
 mod sessions;
 mod summaries;
 mod tenants;
@@ -38,6 +39,7 @@ pub use applicants::{Applicant, ApplicantInput};
 pub use audit::AuditEntry;
 pub use documents::{Document, DocumentInput, Expiring, StoredFile};
 pub use evaluations::{Evaluation, EvaluationInput};
+pub use jobs::{BatchJob, JobState};
 pub use sessions::Session;
 pub use summaries::{ApplicantFilter, ApplicantSort, ApplicantSummary, EvaluationIndex};
 pub use tenants::{Erased, Tenant};
@@ -70,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "subject_name",
         include_str!("../migrations/0006_subject_name.sql"),
+    ),
+    (
+        7,
+        "batch_jobs",
+        include_str!("../migrations/0007_batch_jobs.sql"),
     ),
 ];
 

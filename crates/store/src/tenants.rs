@@ -93,6 +93,7 @@ impl Store {
         let mut counts = [0u64; 4];
         let tables = [
             ("sessions", None),
+            ("batch_jobs", None),
             ("audit", None),
             ("evaluations", Some(2)),
             ("documents", Some(1)),

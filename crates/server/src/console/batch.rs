@@ -13,13 +13,15 @@ use maud::{Markup, html};
 use tokio::io::AsyncWriteExt;
 
 use super::applicants::short_time;
-use super::batch_jobs::{self, JobMeta};
+use livegate_store::{BatchJob, JobState};
+
 use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::{t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::{doc_title, rm, verdict_mark};
-use super::session::{Reader, SignedIn, require_csrf, require_user};
+use super::session::{Reader, SignedIn, WriterPost, require_csrf, require_user};
+use super::{batch_jobs, batch_queue};
 use crate::{ApiError, AppState};
 
 pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
@@ -27,7 +29,10 @@ pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let jobs = batch_jobs::list(&state.settings.data_dir, &user.principal.tenant_id);
+    let jobs = match state.store.jobs(&user.principal.tenant_id, 50).await {
+        Ok(j) => j,
+        Err(e) => return error_page(&state, &cx, &e.into()),
+    };
     let l = cx.lang;
     let body = html! {
         h1 { (t(l, "batch_title")) }
@@ -45,7 +50,7 @@ pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
         h2 { (t(l, "batch_jobs")) }
         @if jobs.is_empty() { p { (t(l, "batch_jobs_none")) } }
         ul { @for j in &jobs { li {
-            a href={ "/batch/" (j.id) } { (j.file_name) } " · " (short_time(l, &j.created_at)) " · " (state_word(l, &j.state))
+            a href={ "/batch/" (j.id) } { (j.file_name) } " · " (short_time(l, &j.created_at)) " · " (state_word(l, j.state))
         } } }
     };
     respond(
@@ -92,11 +97,13 @@ m-2,,,government,某市人民政府,,,,,,,,\n";
     )
 }
 
-fn state_word(l: Lang, s: &str) -> String {
+fn state_word(l: Lang, s: JobState) -> String {
     match s {
-        "done" => t(l, "batch_done"),
-        "failed" => t(l, "batch_failed"),
-        _ => t(l, "batch_running"),
+        JobState::Queued => t(l, "batch_queued"),
+        JobState::Running => t(l, "batch_running"),
+        JobState::Done => t(l, "batch_done"),
+        JobState::Failed => t(l, "batch_failed"),
+        JobState::Interrupted => t(l, "batch_interrupted"),
     }
 }
 
@@ -155,19 +162,19 @@ async fn receive(
             Ok(u) => u.clone(),
             Err(r) => return Ok(Err(r)),
         };
+        let tenant = &user.principal.tenant_id;
+        if state.store.open_jobs(tenant).await? >= batch_queue::QUEUE_PER_TENANT {
+            return Ok(Err(queue_full(state, cx)));
+        }
         let file_name = field.file_name().unwrap_or("upload").to_string();
-        let mut meta = new_job(&file_name);
-        let dir = batch_jobs::job_dir(
-            &state.settings.data_dir,
-            &user.principal.tenant_id,
-            &meta.id,
-        )
-        .ok_or_else(|| ApiError::Internal("job id".into()))?;
-        let input = batch_jobs::input_path(&dir, meta.csv);
+        let mut job = new_job(tenant, &file_name);
+        let dir = batch_jobs::job_dir(&state.settings.data_dir, tenant, &job.id)
+            .ok_or_else(|| ApiError::Internal("job id".into()))?;
+        let input = batch_jobs::input_path(&dir, job.csv);
         let saved = match save_input(&mut field, &dir, &input).await {
             Ok(lines) => {
-                meta.lines = Some(lines.saturating_sub(u64::from(meta.csv)));
-                start(state, cx.lang, dir.clone(), meta.clone())
+                job.lines = Some(lines.saturating_sub(u64::from(job.csv)));
+                state.store.create_job(&job).await.map_err(ApiError::from)
             }
             Err(e) => Err(e),
         };
@@ -176,14 +183,16 @@ async fn receive(
             let _ = tokio::fs::remove_dir_all(&dir).await;
             return Err(e);
         }
-        return Ok(Ok(meta.id));
+        batch_queue::spawn(state, dir, job.clone(), cx.lang);
+        return Ok(Ok(job.id));
     }
     Err(ApiError::invalid("file", t(cx.lang, "batch_no_file")))
 }
 
-fn new_job(file_name: &str) -> JobMeta {
-    JobMeta {
+fn new_job(tenant: &str, file_name: &str) -> BatchJob {
+    BatchJob {
         id: clock::new_id("bat"),
+        tenant_id: tenant.to_string(),
         file_name: file_name
             .chars()
             .filter(|c| !c.is_control())
@@ -191,7 +200,7 @@ fn new_job(file_name: &str) -> JobMeta {
             .collect(),
         csv: file_name.to_ascii_lowercase().ends_with(".csv"),
         created_at: clock::now_rfc3339(),
-        state: "running".into(),
+        state: JobState::Queued,
         records: 0,
         errors: 0,
         verdicts: [0; 4],
@@ -201,29 +210,21 @@ fn new_job(file_name: &str) -> JobMeta {
     }
 }
 
-fn start(
-    state: &AppState,
-    lang: Lang,
-    dir: std::path::PathBuf,
-    meta: JobMeta,
-) -> Result<(), ApiError> {
-    batch_jobs::write_meta(&dir, &meta)
-        .map_err(|e| crate::files::io_error("saving a batch job", &e))?;
-    let (rs, jobs) = (state.ruleset.clone(), state.jobs.clone());
-    tokio::task::spawn_blocking(move || batch_jobs::run(&rs, &jobs, &dir, meta, lang));
-    Ok(())
-}
-
 /// The job of the signed-in tenant, or the answer (404) when there is none.
-fn job(
+pub async fn job(
     state: &AppState,
     user: &SignedIn,
     id: &str,
-) -> Result<(std::path::PathBuf, JobMeta), ApiError> {
-    let dir = batch_jobs::job_dir(&state.settings.data_dir, &user.principal.tenant_id, id)
+) -> Result<(std::path::PathBuf, BatchJob), ApiError> {
+    let tenant = &user.principal.tenant_id;
+    let dir =
+        batch_jobs::job_dir(&state.settings.data_dir, tenant, id).ok_or(ApiError::NotFound)?;
+    let job = state
+        .store
+        .job(tenant, id)
+        .await?
         .ok_or(ApiError::NotFound)?;
-    let meta = batch_jobs::read_meta(&dir).ok_or(ApiError::NotFound)?;
-    Ok((dir, meta))
+    Ok((dir, job))
 }
 
 pub async fn show(
@@ -237,7 +238,7 @@ pub async fn show(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let (dir, meta) = match job(&state, user, &id) {
+    let (dir, meta) = match job(&state, user, &id).await {
         Ok(j) => j,
         Err(e) => return error_page(&state, &cx, &e),
     };
@@ -245,10 +246,17 @@ pub async fn show(
     let body = html! {
         p { a href="/batch" { "← " (t(l, "batch_title")) } }
         h1 { (meta.file_name) }
-        @match meta.state.as_str() {
-            "done" => { (finished(&state, &cx, &dir, &meta)) (records(&state, l, &dir, &meta, &q)) }
-            "failed" => p.error role="alert" { (tf(l, "batch_failed_because", &[("reason", meta.failure.as_deref().unwrap_or(""))])) },
-            _ => (running(l, &meta, state.jobs.progress(&meta.id).unwrap_or(0))),
+        @match meta.state {
+            JobState::Done => { (finished(&state, &cx, &dir, &meta)) (records(&state, l, &dir, &meta, &q)) }
+            JobState::Failed => {
+                p.error role="alert" { (tf(l, "batch_failed_because", &[("reason", meta.failure.as_deref().unwrap_or(""))])) }
+                (rerun_form(&cx, &meta))
+            }
+            JobState::Interrupted => {
+                p.warning role="status" { (tf(l, "batch_interrupted_after", &[("progress", &progress_text(l, meta.records, meta.lines))])) }
+                (rerun_form(&cx, &meta))
+            }
+            JobState::Queued | JobState::Running => (running(l, &meta, state.jobs.progress(&meta.id).unwrap_or(meta.records))),
         }
     };
     let markup = page(&cx, &state.ruleset, &meta.file_name, "/batch", body);
@@ -276,10 +284,11 @@ fn progress_text(l: Lang, done: u64, total: Option<u64>) -> String {
 /// A running job: its progress, which the script follows (`data-poll`)
 /// without reloading the page until the job ends; without the script, a
 /// link to look again.
-fn running(l: Lang, meta: &JobMeta, done: u64) -> Markup {
+fn running(l: Lang, meta: &BatchJob, done: u64) -> Markup {
     let total = meta.lines.filter(|&t| t > 0);
     html! {
         div data-poll={ "/batch/" (meta.id) "/progress" } {
+            @if meta.state == JobState::Queued { p { (t(l, "batch_queued_hint")) } }
             p role="status" data-progress-text { (progress_text(l, done, total)) }
             @match total {
                 Some(n) => progress aria-label=(t(l, "batch_running")) max=(n) value=(done.min(n)) {},
@@ -296,18 +305,82 @@ pub async fn progress(State(state): State<AppState>, cx: Ctx, Path(id): Path<Str
         Ok(u) => u,
         Err(r) => return r,
     };
-    match job(&state, user, &id) {
+    match job(&state, user, &id).await {
         Ok((_, meta)) => {
             let done = state.jobs.progress(&meta.id).unwrap_or(meta.records);
             let text = progress_text(cx.lang, done, meta.lines);
-            axum::Json(serde_json::json!({"state": meta.state, "done": done, "total": meta.lines, "text": text}))
-                .into_response()
+            let body = serde_json::json!({"state": meta.state.as_str(), "done": done, "total": meta.lines, "text": text});
+            axum::Json(body).into_response()
         }
         Err(e) => e.into_response(),
     }
 }
 
-fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &JobMeta) -> Markup {
+/// The tenant has as many jobs waiting as it may: 429, and when to try.
+fn queue_full(state: &AppState, cx: &Ctx) -> Response {
+    let l = cx.lang;
+    let n = batch_queue::QUEUE_PER_TENANT.to_string();
+    let body = html! {
+        h1 { (t(l, "error_title")) }
+        p role="alert" { (tf(l, "batch_queue_full", &[("n", &n)])) }
+        p { a href="/batch" { "← " (t(l, "batch_title")) } }
+    };
+    let mut res = respond(
+        StatusCode::TOO_MANY_REQUESTS,
+        page(cx, &state.ruleset, &t(l, "error_title"), "/batch", body),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    res
+}
+
+/// Runs an interrupted or failed job again, from its first line.
+fn rerun_form(cx: &Ctx, meta: &BatchJob) -> Markup {
+    html! {
+        form method="post" action={ "/batch/" (meta.id) "/rerun" } {
+            (cx.csrf())
+            button type="submit" { (t(cx.lang, "batch_rerun")) }
+        }
+    }
+}
+
+/// `POST /batch/{id}/rerun`: an interrupted or failed job queued again,
+/// its earlier results removed.
+pub async fn rerun(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: WriterPost,
+) -> Response {
+    let WriterPost { cx, user, .. } = post;
+    let (dir, mut job) = match job(&state, &user, &id).await {
+        Ok(j) if !j.1.state.is_open() && j.1.state != JobState::Done => j,
+        Ok(_) => return see_other(&format!("/batch/{id}")),
+        Err(e) => return error_page(&state, &cx, &e),
+    };
+    match state.store.open_jobs(&user.principal.tenant_id).await {
+        Ok(n) if n >= batch_queue::QUEUE_PER_TENANT => return queue_full(&state, &cx),
+        Ok(_) => {}
+        Err(e) => return error_page(&state, &cx, &e.into()),
+    }
+    for f in [
+        "results.jsonl",
+        "summary.csv",
+        "errors-zh.jsonl",
+        "errors-en.jsonl",
+    ] {
+        let _ = tokio::fs::remove_file(dir.join(f)).await;
+    }
+    job.state = JobState::Queued;
+    (job.records, job.errors, job.verdicts, job.failure) = (0, 0, [0; 4], None);
+    job.missing.clear();
+    if let Err(e) = state.store.update_job(&job).await {
+        return error_page(&state, &cx, &e.into());
+    }
+    batch_queue::spawn(&state, dir, job, cx.lang);
+    see_other(&format!("/batch/{id}"))
+}
+
+fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &BatchJob) -> Markup {
     let l = cx.lang;
     let errors = batch_jobs::errors(dir, batch_jobs::SHOWN_ERRORS, l);
     let ok = meta.records - meta.errors;
@@ -373,7 +446,7 @@ fn with_code(message: &str) -> Markup {
 const ROWS_PER_PAGE: usize = 50;
 
 /// The job's records in the page, filtered by verdict, a page at a time.
-fn records(state: &AppState, l: Lang, dir: &std::path::Path, meta: &JobMeta, q: &Form) -> Markup {
+fn records(state: &AppState, l: Lang, dir: &std::path::Path, meta: &BatchJob, q: &Form) -> Markup {
     let verdict = q.get("verdict").and_then(super::applicants::parse_verdict);
     let from: usize = q.get("from").and_then(|f| f.parse().ok()).unwrap_or(0);
     let (rows, more) = batch_jobs::records(dir, verdict.map(Verdict::as_str), from, ROWS_PER_PAGE);
@@ -463,7 +536,7 @@ pub async fn download(
         _ => return error_page(&state, &cx, &ApiError::NotFound),
     };
     let opened = async {
-        let (dir, _) = job(&state, &user, &id)?;
+        let (dir, _) = job(&state, &user, &id).await?;
         tokio::fs::File::open(dir.join(&file))
             .await
             .map_err(|_| ApiError::NotFound)

@@ -1,18 +1,18 @@
-//! Batch jobs of the console: an uploaded file evaluated in the background
-//! by the same streaming machinery as `livegate batch`, its records written
-//! to disk as they come (so 100,000 rows never sit in memory), then a CSV of
-//! the summary. A job lives in `DATA/batches/<tenant>/<job>/` with a
-//! `job.json` that says what it is and how it ended, so jobs outlive a restart.
+//! A batch job's files and its run: an uploaded file evaluated by the same
+//! streaming machinery as `livegate batch`, its records written to disk as
+//! they come (so 100,000 rows never sit in memory), then a CSV of the
+//! summary. The files live in `DATA/batches/<tenant>/<job>/`; what the job
+//! is and how far it got is a row of the database ([`BatchJob`]), and
+//! [`super::batch_queue`] decides when it runs.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use livegate_batch::{Config, InputFormat};
 use livegate_core::{Lang, Options, Ruleset};
-use serde::{Deserialize, Serialize};
+use livegate_store::{BatchJob, JobState};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// A language as the error files are named: `errors-zh.jsonl`.
@@ -26,51 +26,22 @@ fn lang_code(lang: Lang) -> &'static str {
 /// How many bad lines a finished job's page lists.
 pub const SHOWN_ERRORS: usize = 500;
 
-/// What `job.json` keeps.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct JobMeta {
-    pub id: String,
-    pub file_name: String,
-    pub csv: bool,
-    pub created_at: String,
-    /// `running`, `done` or `failed`.
-    pub state: String,
-    pub records: u64,
-    pub errors: u64,
-    /// Reports per verdict, in `Verdict::ALL` order.
-    pub verdicts: [u64; 4],
-    /// Documents most often missing: (id, count).
-    pub missing: Vec<(String, u64)>,
-    pub failure: Option<String>,
-    /// The input's lines (records to come, without a CSV header), counted
-    /// as it was uploaded: the progress bar's end.
+/// What `job.json` kept, before jobs were rows of the database: read once
+/// on start, so that jobs from then are listed still.
+#[derive(Debug, Clone, Deserialize)]
+struct JobFile {
+    id: String,
+    file_name: String,
+    csv: bool,
+    created_at: String,
+    state: String,
+    records: u64,
+    errors: u64,
+    verdicts: [u64; 4],
+    missing: Vec<(String, u64)>,
+    failure: Option<String>,
     #[serde(default)]
-    pub lines: Option<u64>,
-}
-
-/// Progress of the running jobs, by job id.
-#[derive(Default)]
-pub struct Jobs {
-    running: Mutex<HashMap<String, Arc<AtomicU64>>>,
-}
-
-impl Jobs {
-    pub fn progress(&self, id: &str) -> Option<u64> {
-        let map = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(id).map(|c| c.load(Ordering::Relaxed))
-    }
-
-    fn start(&self, id: &str) -> Arc<AtomicU64> {
-        let counter = Arc::new(AtomicU64::new(0));
-        let mut map = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(id.to_string(), counter.clone());
-        counter
-    }
-
-    fn finish(&self, id: &str) {
-        let mut map = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(id);
-    }
+    lines: Option<u64>,
 }
 
 /// The folder of a tenant's jobs.
@@ -90,80 +61,110 @@ pub fn input_path(dir: &Path, csv: bool) -> PathBuf {
     dir.join(if csv { "input.csv" } else { "input.jsonl" })
 }
 
-pub fn read_meta(dir: &Path) -> Option<JobMeta> {
-    serde_json::from_slice(&std::fs::read(dir.join("job.json")).ok()?).ok()
-}
-
-/// Writes `job.json` whole or not at all (a temporary file, then a rename).
-pub fn write_meta(dir: &Path, meta: &JobMeta) -> std::io::Result<()> {
-    let tmp = dir.join("job.json.tmp");
-    std::fs::write(&tmp, serde_json::to_vec_pretty(meta).unwrap_or_default())?;
-    std::fs::rename(tmp, dir.join("job.json"))
-}
-
-/// The tenant's jobs, newest first.
-pub fn list(data_dir: &Path, tenant: &str) -> Vec<JobMeta> {
-    let Ok(entries) = std::fs::read_dir(tenant_dir(data_dir, tenant)) else {
+/// The jobs a `job.json` describes under `data_dir`, as rows: one that
+/// was running when its process stopped is interrupted.
+pub fn job_files(data_dir: &Path) -> Vec<BatchJob> {
+    let Ok(tenants) = std::fs::read_dir(data_dir.join("batches")) else {
         return Vec::new();
     };
-    let mut jobs: Vec<JobMeta> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| read_meta(&e.path()))
-        .collect();
-    jobs.sort_by(|a, b| b.id.cmp(&a.id));
-    jobs
+    let mut found = Vec::new();
+    for tenant in tenants.filter_map(Result::ok) {
+        let tenant_id = tenant.file_name().to_string_lossy().into_owned();
+        let Ok(jobs) = std::fs::read_dir(tenant.path()) else {
+            continue;
+        };
+        for dir in jobs.filter_map(Result::ok) {
+            let Ok(bytes) = std::fs::read(dir.path().join("job.json")) else {
+                continue;
+            };
+            if let Ok(f) = serde_json::from_slice::<JobFile>(&bytes) {
+                found.push(from_file(f, &tenant_id));
+            }
+        }
+    }
+    found
 }
 
-/// Runs a job to its end on the calling (blocking) thread.
-pub fn run(rs: &Ruleset, jobs: &Jobs, dir: &Path, mut meta: JobMeta, lang: Lang) {
-    let counter = jobs.start(&meta.id);
-    let outcome = evaluate(rs, dir, &meta, lang, &counter).and_then(|t| {
-        write_summary_csv(rs, dir)?;
-        let other = match lang {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        };
-        // Without it the page shows the faults in the job's language.
-        if let Err(e) = write_errors_in(rs, dir, &meta, other) {
-            tracing::warn!(error = %e, job = %meta.id, "batch job: the bad lines in the other language");
-        }
-        Ok(t)
-    });
-    match outcome {
-        Ok(t) => {
-            meta.state = "done".into();
-            meta.records = t.records;
-            meta.errors = t.errors;
-            meta.verdicts = t.verdicts;
-            meta.missing = t
-                .top_missing(10)
-                .into_iter()
-                .map(|(d, n)| (d.to_string(), n))
-                .collect();
-        }
-        Err(e) => {
-            meta.state = "failed".into();
-            meta.failure = Some(e);
-        }
+fn from_file(f: JobFile, tenant_id: &str) -> BatchJob {
+    BatchJob {
+        id: f.id,
+        tenant_id: tenant_id.to_string(),
+        file_name: f.file_name,
+        csv: f.csv,
+        created_at: f.created_at,
+        state: match JobState::parse(&f.state) {
+            Some(s) if !s.is_open() => s,
+            _ => JobState::Interrupted,
+        },
+        lines: f.lines,
+        records: f.records,
+        errors: f.errors,
+        verdicts: f.verdicts,
+        missing: f.missing,
+        failure: f.failure,
     }
-    if let Err(e) = write_meta(dir, &meta) {
-        tracing::error!(error = %e, job = %meta.id, "batch job: writing job.json");
+}
+
+/// How a run ended: its totals, or why it stopped, in the job's language.
+pub type Outcome = Result<livegate_batch::Totals, String>;
+
+/// Runs a job to its end on the calling (blocking) thread: its records,
+/// the summary CSV, and the bad lines in the other language. `stop` set
+/// makes it stop at its next write.
+pub fn run(
+    rs: &Ruleset,
+    dir: &Path,
+    job: &BatchJob,
+    lang: Lang,
+    counter: &AtomicU64,
+    stop: &AtomicBool,
+) -> Outcome {
+    let totals = evaluate(rs, dir, job, lang, counter, stop)?;
+    write_summary_csv(rs, dir)?;
+    let other = match lang {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    };
+    // Without it the page shows the faults in the job's language.
+    if let Err(e) = write_errors_in(rs, dir, job.csv, other) {
+        tracing::warn!(error = %e, job = %job.id, "batch job: the bad lines in the other language");
     }
-    jobs.finish(&meta.id);
+    Ok(totals)
+}
+
+/// A writer that fails once `stop` is set: how a running job is stopped.
+struct Stoppable<'a, W> {
+    inner: W,
+    stop: &'a AtomicBool,
+}
+
+impl<W: Write> Write for Stoppable<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            // Not `ErrorKind::Interrupted`: `write_all` retries that forever.
+            return Err(std::io::Error::other("the service is stopping"));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn evaluate(
     rs: &Ruleset,
     dir: &Path,
-    meta: &JobMeta,
+    job: &BatchJob,
     lang: Lang,
     counter: &AtomicU64,
-) -> Result<livegate_batch::Totals, String> {
-    let input = std::fs::File::open(input_path(dir, meta.csv)).map_err(|e| e.to_string())?;
+    stop: &AtomicBool,
+) -> Outcome {
+    let input = std::fs::File::open(input_path(dir, job.csv)).map_err(|e| e.to_string())?;
     let out = std::fs::File::create(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
     let today = livegate_store::clock::format_date(livegate_store::clock::today());
     let cfg = Config {
-        format: if meta.csv {
+        format: if job.csv {
             InputFormat::Csv
         } else {
             InputFormat::Jsonl
@@ -176,14 +177,14 @@ fn evaluate(
         },
         ..Config::default()
     };
-    let mut w = BufWriter::new(out);
+    let mut w = Stoppable {
+        inner: BufWriter::new(out),
+        stop,
+    };
     let totals = livegate_batch::run(rs, BufReader::new(input), &mut w, &cfg, &|n| {
         counter.store(n, Ordering::Relaxed)
     })
-    .map_err(|e| match e {
-        livegate_batch::BatchError::Header(m) => m,
-        other => format!("{other:?}"),
-    })?;
+    .map_err(|e| e.phrase(lang, &job.file_name, "results.jsonl"))?;
     w.flush().map_err(|e| e.to_string())?;
     Ok(totals)
 }
@@ -191,14 +192,14 @@ fn evaluate(
 /// The lines of the job's first [`SHOWN_ERRORS`] errors in `lang` too,
 /// in `errors-<lang>.jsonl`, so a reader of the other language sees the
 /// faults in theirs: those lines (after the CSV header) are run again.
-fn write_errors_in(rs: &Ruleset, dir: &Path, meta: &JobMeta, lang: Lang) -> Result<(), String> {
+fn write_errors_in(rs: &Ruleset, dir: &Path, csv: bool, lang: Lang) -> Result<(), String> {
     let wanted: Vec<u64> = errors_from(&dir.join("results.jsonl"), SHOWN_ERRORS)
         .into_iter()
         .map(|b| b.line)
         .collect();
-    let (input, numbers) = lines_of(&input_path(dir, meta.csv), &wanted, meta.csv)?;
+    let (input, numbers) = lines_of(&input_path(dir, csv), &wanted, csv)?;
     let cfg = Config {
-        format: if meta.csv {
+        format: if csv {
             InputFormat::Csv
         } else {
             InputFormat::Jsonl
@@ -210,7 +211,7 @@ fn write_errors_in(rs: &Ruleset, dir: &Path, meta: &JobMeta, lang: Lang) -> Resu
     };
     let mut out = Vec::new();
     livegate_batch::run(rs, input.as_slice(), &mut out, &cfg, &|_| {})
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(|e| e.phrase(lang, "input", "errors"))?;
     let mut file = BufWriter::new(
         std::fs::File::create(dir.join(format!("errors-{}.jsonl", lang_code(lang))))
             .map_err(|e| e.to_string())?,

@@ -82,12 +82,10 @@ pub async fn save(
     post: WriterPost,
 ) -> Response {
     let WriterPost { cx, user, form: f } = post;
-    let Some(dir) = batch_jobs::job_dir(&state.settings.data_dir, &user.principal.tenant_id, &id)
-    else {
-        return error_page(&state, &cx, &ApiError::NotFound);
-    };
-    let Some(meta) = batch_jobs::read_meta(&dir).filter(|m| m.state == "done") else {
-        return error_page(&state, &cx, &ApiError::NotFound);
+    let (dir, meta) = match super::batch::job(&state, &user, &id).await {
+        Ok(j) if j.1.state == livegate_store::JobState::Done => j,
+        Ok(_) => return error_page(&state, &cx, &ApiError::NotFound),
+        Err(e) => return error_page(&state, &cx, &e),
     };
     let lang = cx.lang;
     let read = tokio::task::spawn_blocking(move || rows(&dir, meta.csv, lang)).await;

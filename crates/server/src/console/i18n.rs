@@ -60,6 +60,7 @@ mod tests {
             include_str!("dashboard.rs"),
             include_str!("batch.rs"),
             include_str!("batch_save.rs"),
+            include_str!("batch_queue.rs"),
         ];
         let re = regex::Regex::new(r#"\btf?\(\s*[a-z_.]+\s*,\s*"([a-z0-9_]+)""#).unwrap();
         let mut keys: Vec<String> = sources

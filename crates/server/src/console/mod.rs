@@ -21,6 +21,7 @@ pub mod assets;
 pub mod audit_words;
 pub mod batch;
 pub mod batch_jobs;
+pub mod batch_queue;
 pub mod batch_save;
 pub mod dashboard;
 pub mod document_actions;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .route("/batch/template.csv", get(batch::template))
         .route("/batch/{id}", get(batch::show))
         .route("/batch/{id}/save", post(batch_save::save))
+        .route("/batch/{id}/rerun", post(batch::rerun))
         .route("/batch/{id}/progress", get(batch::progress))
         .route("/batch/{id}/{file}", get(batch::download))
         .route(

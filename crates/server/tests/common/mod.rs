@@ -129,6 +129,29 @@ impl Server {
         }
     }
 
+    /// Stops as SIGTERM does, then serves again on the same database and
+    /// data directory (a new address), as a restarted process would.
+    pub fn restart(&mut self, settings: Settings) {
+        self.stop_and_wait();
+        let mut settings = settings;
+        settings.data_dir = self.dir.path().join("data");
+        let ruleset = livegate_core::default_ruleset().expect("ruleset");
+        let state = AppState::new(self.store.clone(), ruleset, settings);
+        let listener = self
+            .rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        self.addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        self.serving = Some(
+            self.rt
+                .spawn(livegate_server::serve(listener, state, async {
+                    let _ = rx.await;
+                })),
+        );
+        self.stop = Some(tx);
+    }
+
     /// Stops as SIGTERM does, and waits until the server has drained.
     pub fn stop_and_wait(&mut self) {
         if let Some(tx) = self.stop.take() {

@@ -164,7 +164,7 @@ function poll() {
     try {
       const res = await fetch(box.dataset.poll, { headers: { "Accept": "application/json" } });
       const p = await res.json();
-      if (p.state !== "running") { location.reload(); return; }
+      if (p.state !== "running" && p.state !== "queued") { location.reload(); return; }
       if (text && text.textContent !== p.text) text.textContent = p.text;
       if (bar && p.total) { bar.max = p.total; bar.value = Math.min(p.done, p.total); }
     } catch (e) {
