@@ -7,6 +7,8 @@ use livegate_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::problems::{Msg, say};
+
 /// One invalid field: where (the profile's field path), what, and the
 /// nearest valid value for a typo.
 #[derive(Debug, Clone, Serialize, ToSchema, Default)]
@@ -85,11 +87,6 @@ impl IntoResponse for Problem {
     }
 }
 
-/// The language of the request being answered (zh outside a request).
-fn lang() -> livegate_core::Lang {
-    crate::layers::current().map_or(livegate_core::Lang::Zh, |cx| cx.lang)
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("missing or unknown bearer token")]
@@ -144,93 +141,112 @@ impl ApiError {
         }])
     }
 
-    /// The stable code, the status and the title (zh, en).
-    fn parts(&self) -> (&'static str, StatusCode, (&'static str, &'static str)) {
+    /// The stable code, the status and the title.
+    fn parts(&self) -> (&'static str, StatusCode, Msg) {
         use ApiError::*;
         match self {
             Unauthorized => (
                 "unauthorized",
                 StatusCode::UNAUTHORIZED,
-                ("未认证", "unauthorized"),
+                Msg::TitleUnauthorized,
             ),
-            Forbidden => ("forbidden", StatusCode::FORBIDDEN, ("无权限", "forbidden")),
-            NotFound => ("not_found", StatusCode::NOT_FOUND, ("不存在", "not found")),
+            Forbidden => ("forbidden", StatusCode::FORBIDDEN, Msg::TitleForbidden),
+            NotFound => ("not_found", StatusCode::NOT_FOUND, Msg::TitleNotFound),
             MethodNotAllowed => (
                 "method_not_allowed",
                 StatusCode::METHOD_NOT_ALLOWED,
-                ("不支持的方法", "method not allowed"),
+                Msg::TitleMethodNotAllowed,
             ),
             VersionMismatch { .. } => (
                 "version_mismatch",
                 StatusCode::PRECONDITION_FAILED,
-                ("已被他人修改", "changed since you read it"),
+                Msg::TitleVersionMismatch,
             ),
             PreconditionFailed(_) => (
                 "precondition_failed",
                 StatusCode::PRECONDITION_FAILED,
-                ("前提条件不成立", "precondition failed"),
+                Msg::TitlePreconditionFailed,
             ),
             PreconditionRequired => (
                 "if_match_required",
                 StatusCode::PRECONDITION_REQUIRED,
-                ("缺少 If-Match", "If-Match required"),
+                Msg::TitleIfMatchRequired,
             ),
-            Duplicate(_) => (
-                "duplicate",
-                StatusCode::CONFLICT,
-                ("已存在", "already exists"),
-            ),
+            Duplicate(_) => ("duplicate", StatusCode::CONFLICT, Msg::TitleDuplicate),
             Validation(_) => (
                 "invalid_field",
                 StatusCode::UNPROCESSABLE_ENTITY,
-                ("字段有误", "invalid field"),
+                Msg::TitleInvalidField,
             ),
             MalformedJson(_) | MalformedProfile(_) => (
                 "malformed_json",
                 StatusCode::BAD_REQUEST,
-                ("JSON 格式错误", "malformed JSON"),
+                Msg::TitleMalformedJson,
             ),
-            BadRequest(_) => (
-                "bad_request",
-                StatusCode::BAD_REQUEST,
-                ("请求有误", "bad request"),
-            ),
+            BadRequest(_) => ("bad_request", StatusCode::BAD_REQUEST, Msg::TitleBadRequest),
             UnsupportedMediaType(_) => (
                 "unsupported_media_type",
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ("不支持的内容类型", "unsupported media type"),
+                Msg::TitleUnsupportedMediaType,
             ),
             PayloadTooLarge { .. } => (
                 "payload_too_large",
                 StatusCode::PAYLOAD_TOO_LARGE,
-                ("请求体过大", "payload too large"),
+                Msg::TitlePayloadTooLarge,
             ),
             RateLimited { .. } => (
                 "rate_limited",
                 StatusCode::TOO_MANY_REQUESTS,
-                ("请求过于频繁", "too many requests"),
+                Msg::TitleRateLimited,
             ),
             Timeout(_) => (
                 "timeout",
                 StatusCode::SERVICE_UNAVAILABLE,
-                ("请求超时", "request timed out"),
+                Msg::TitleTimeout,
             ),
             InsufficientStorage(_) => (
                 "insufficient_storage",
                 StatusCode::INSUFFICIENT_STORAGE,
-                ("存储空间不足", "insufficient storage"),
+                Msg::TitleInsufficientStorage,
             ),
             Unavailable(_) => (
                 "unavailable",
                 StatusCode::SERVICE_UNAVAILABLE,
-                ("服务暂不可用", "service unavailable"),
+                Msg::TitleUnavailable,
             ),
             Internal(_) => (
                 "internal",
                 StatusCode::INTERNAL_SERVER_ERROR,
-                ("内部错误", "internal error"),
+                Msg::TitleInternal,
             ),
         }
+    }
+
+    /// What a person reads as the problem's detail, in the request's language.
+    fn detail(&self) -> Option<String> {
+        use ApiError::*;
+        let n = |v: &dyn std::fmt::Display| v.to_string();
+        Some(match self {
+            Unauthorized => say(Msg::Unauthorized, &[]),
+            Forbidden => say(Msg::Forbidden, &[]),
+            NotFound => say(Msg::NotFound, &[]),
+            MethodNotAllowed => say(Msg::MethodNotAllowed, &[]),
+            VersionMismatch { current } => say(Msg::VersionMismatch, &[("current", &n(current))]),
+            PreconditionRequired => say(Msg::IfMatchRequired, &[]),
+            Duplicate(what) => say(Msg::Duplicate, &[("what", what)]),
+            PayloadTooLarge { limit } => say(Msg::PayloadTooLarge, &[("limit", &n(limit))]),
+            RateLimited { retry_after } => {
+                say(Msg::RateLimited, &[("retry_after", &n(retry_after))])
+            }
+            Timeout(secs) => say(Msg::Timeout, &[("seconds", &n(secs))]),
+            Unavailable(_) => say(Msg::Unavailable, &[]),
+            InsufficientStorage(reason) => say(Msg::InsufficientStorage, &[("reason", reason)]),
+            Internal(_) => return None,
+            PreconditionFailed(m) | MalformedJson(m) | BadRequest(m) | UnsupportedMediaType(m) => {
+                m.clone()
+            }
+            Validation(_) | MalformedProfile(_) => self.to_string(),
+        })
     }
 
     pub fn status(&self) -> StatusCode {
@@ -253,22 +269,13 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (code, status, (zh, en)) = self.parts();
-        let title = match lang() {
-            livegate_core::Lang::Zh => zh,
-            livegate_core::Lang::En => en,
-        };
-        let detail = match &self {
-            ApiError::Internal(m) => {
-                tracing::error!(error = %m, "internal error");
-                None
-            }
-            ApiError::Unavailable(m) => {
-                tracing::warn!(error = %m, "database does not answer");
-                Some(self.to_string())
-            }
-            e => Some(e.to_string()),
-        };
+        let (code, status, title) = self.parts();
+        match &self {
+            ApiError::Internal(m) => tracing::error!(error = %m, "internal error"),
+            ApiError::Unavailable(m) => tracing::warn!(error = %m, "database does not answer"),
+            _ => {}
+        }
+        let detail = self.detail();
         let errors = match &self {
             ApiError::Validation(errs) => errs.clone(),
             ApiError::MalformedProfile(e) => vec![(**e).clone()],
@@ -276,7 +283,7 @@ impl IntoResponse for ApiError {
         };
         let mut problem = Problem::new(
             format!("urn:livegate:problem:{code}"),
-            title.to_string(),
+            say(title, &[]),
             status,
             detail,
         );
@@ -301,5 +308,79 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use livegate_core::Lang;
+
+    fn every_kind() -> Vec<ApiError> {
+        use ApiError::*;
+        vec![
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            MethodNotAllowed,
+            VersionMismatch { current: 3 },
+            PreconditionRequired,
+            PreconditionFailed(say(Msg::IfMatchWeak, &[("value", "W/\"1\"")])),
+            Duplicate("appid `wx1`".into()),
+            Validation(vec![FieldError {
+                path: "kind".into(),
+                message: say(Msg::DocumentNotObject, &[]),
+                ..FieldError::default()
+            }]),
+            MalformedJson(say(Msg::BodyNotUtf8, &[])),
+            BadRequest(say(Msg::LimitOutOfRange, &[("n", "0")])),
+            UnsupportedMediaType(say(Msg::ScanType, &[])),
+            PayloadTooLarge { limit: 10 },
+            RateLimited { retry_after: 2 },
+            Timeout(30),
+            InsufficientStorage("disk full".into()),
+            Unavailable("connection refused".into()),
+            Internal("boom".into()),
+        ]
+    }
+
+    fn han(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    fn problem(lang: Lang, e: ApiError) -> serde_json::Value {
+        let res = crate::layers::as_request(lang, || e.into_response());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let body = rt
+            .block_on(axum::body::to_bytes(res.into_body(), 1 << 16))
+            .expect("body");
+        serde_json::from_slice(&body).expect("a JSON problem")
+    }
+
+    #[test]
+    fn every_problem_type_reads_in_chinese_and_in_english() {
+        for i in 0..every_kind().len() {
+            let zh = problem(
+                Lang::Zh,
+                crate::layers::as_request(Lang::Zh, || every_kind().remove(i)),
+            );
+            let en = problem(
+                Lang::En,
+                crate::layers::as_request(Lang::En, || every_kind().remove(i)),
+            );
+            for field in ["title", "detail"] {
+                let (z, e) = (zh[field].as_str(), en[field].as_str());
+                if let Some(z) = z {
+                    assert!(han(z), "zh {field} of {}: {z}", zh["type"]);
+                }
+                if let Some(e) = e {
+                    assert!(!han(e), "en {field} of {}: {e}", en["type"]);
+                }
+                assert_eq!(z.is_some(), e.is_some(), "{field} of {}", zh["type"]);
+            }
+            assert_eq!(zh["request_id"], "test");
+        }
     }
 }

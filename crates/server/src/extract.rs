@@ -9,11 +9,12 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::http::{HeaderMap, StatusCode, header};
 
 use crate::error::ApiError;
+use crate::problems::{Msg, say};
 
 /// A query string read into `T`, or a 400 saying what was wrong with it.
 pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(t)| t)
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
+        .map_err(|e| ApiError::BadRequest(say(Msg::QueryUnreadable, &[("reason", &e.body_text())])))
 }
 
 /// A JSON body: declared as JSON, within the limit, well-formed.
@@ -32,13 +33,14 @@ pub(crate) fn json_text(
         .trim()
         .to_ascii_lowercase();
     if essence != "application/json" && !essence.ends_with("+json") {
-        return Err(ApiError::UnsupportedMediaType(format!(
-            "send Content-Type: application/json (got `{ct}`)"
+        return Err(ApiError::UnsupportedMediaType(say(
+            Msg::ContentTypeJson,
+            &[("got", ct)],
         )));
     }
     let bytes = body_bytes(body, crate::JSON_LIMIT)?;
     String::from_utf8(bytes.to_vec())
-        .map_err(|_| ApiError::MalformedJson("the body is not UTF-8".into()))
+        .map_err(|_| ApiError::MalformedJson(say(Msg::BodyNotUtf8, &[])))
 }
 
 /// Whether the text is one well-formed JSON value.
@@ -46,7 +48,13 @@ pub(crate) fn well_formed(text: &str) -> Result<(), ApiError> {
     serde_json::from_str::<serde::de::IgnoredAny>(text)
         .map(|_| ())
         .map_err(|e| {
-            ApiError::MalformedJson(format!("line {}, column {}: {e}", e.line(), e.column()))
+            let (line, column) = (e.line().to_string(), e.column().to_string());
+            let vars = [
+                ("line", line.as_str()),
+                ("column", &column),
+                ("reason", &e.to_string()),
+            ];
+            ApiError::MalformedJson(say(Msg::JsonAt, &vars))
         })
 }
 
@@ -60,7 +68,7 @@ pub(crate) fn body_bytes(
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge { limit }
         } else {
-            ApiError::BadRequest(e.body_text())
+            ApiError::BadRequest(say(Msg::BodyUnreadable, &[("reason", &e.body_text())]))
         }
     })
 }
@@ -71,7 +79,7 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
         .get(header::IF_MATCH)
         .ok_or(ApiError::PreconditionRequired)?
         .to_str()
-        .map_err(|_| ApiError::BadRequest("If-Match is not ASCII".into()))?
+        .map_err(|_| ApiError::BadRequest(say(Msg::IfMatchNotAscii, &[])))?
         .trim();
     strong_version(v)
 }
@@ -81,19 +89,16 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
 /// a value that is not a quoted tag at all is malformed.
 pub fn strong_version(v: &str) -> Result<i64, ApiError> {
     if v.starts_with("W/") {
-        return Err(ApiError::PreconditionFailed(format!(
-            "If-Match `{v}` is a weak entity tag; a change needs the strong ETag this API gave, such as \"1\""
+        return Err(ApiError::PreconditionFailed(say(
+            Msg::IfMatchWeak,
+            &[("value", v)],
         )));
     }
     let inner = v
         .strip_prefix('"')
         .and_then(|x| x.strip_suffix('"'))
-        .ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "If-Match `{v}` is not an entity tag: send the ETag as given, quotes included, such as \"1\""
-            ))
-        })?;
-    inner.parse().map_err(|_| {
-        ApiError::PreconditionFailed(format!("If-Match `{v}` is not an ETag this API gave"))
-    })
+        .ok_or_else(|| ApiError::BadRequest(say(Msg::IfMatchNotTag, &[("value", v)])))?;
+    inner
+        .parse()
+        .map_err(|_| ApiError::PreconditionFailed(say(Msg::IfMatchUnknown, &[("value", v)])))
 }

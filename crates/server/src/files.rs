@@ -57,18 +57,19 @@ fn is_jpeg(bytes: &[u8]) -> bool {
 
 /// Checks an original file name, kept as metadata: no directories, no
 /// `.`/`..`, no control characters, at most 255 bytes.
-pub fn check_name(name: &str) -> Result<(), &'static str> {
+pub fn check_name(name: &str) -> Result<(), crate::problems::Msg> {
+    use crate::problems::Msg;
     if name.is_empty() || name.len() > 255 {
-        return Err("a file name has 1 to 255 bytes");
+        return Err(Msg::FileNameLength);
     }
     if name == "." || name == ".." || name.contains("..") {
-        return Err("a file name may not contain `..`");
+        return Err(Msg::FileNameDots);
     }
     if name.contains(['/', '\\', ':']) {
-        return Err("a file name may not contain `/`, `\\` or `:`");
+        return Err(Msg::FileNameSeparators);
     }
     if name.chars().any(char::is_control) {
-        return Err("a file name may not contain control characters");
+        return Err(Msg::FileNameControl);
     }
     Ok(())
 }

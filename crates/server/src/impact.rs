@@ -12,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Auth;
+use crate::problems::{Msg, say};
 use crate::routes::{LangQuery, lang, query};
 use crate::{ApiError, AppState, FieldError};
 
@@ -47,9 +48,9 @@ pub struct ImpactReport {
 
 /// The new ruleset from the body (TOML); its errors as field errors.
 fn new_ruleset(body: Result<Bytes, BytesRejection>) -> Result<livegate_core::Ruleset, ApiError> {
-    let bytes = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let bytes = crate::extract::body_bytes(body, crate::JSON_LIMIT)?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| ApiError::BadRequest("the ruleset is not UTF-8 text".into()))?;
+        .map_err(|_| ApiError::BadRequest(say(Msg::RulesetNotUtf8, &[])))?;
     livegate_core::load(text, "request body")
         .map(|l| l.ruleset)
         .map_err(|e| {
@@ -58,7 +59,14 @@ fn new_ruleset(body: Result<Bytes, BytesRejection>) -> Result<livegate_core::Rul
                     .into_iter()
                     .map(|d| FieldError {
                         path: d.key,
-                        message: format!("line {}, column {}: {}", d.line, d.column, d.message),
+                        message: say(
+                            Msg::RulesetAt,
+                            &[
+                                ("line", &d.line.to_string()),
+                                ("column", &d.column.to_string()),
+                                ("message", &d.message),
+                            ],
+                        ),
                         suggestion: d.suggestion,
                         ..FieldError::default()
                     })

@@ -22,6 +22,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{ApiError, Problem};
+use crate::problems::{Msg, say};
 use crate::{AppState, console};
 
 /// The request being answered: its id (`x-request-id`) and the language
@@ -39,6 +40,16 @@ tokio::task_local! {
 /// The context of the request this task answers, if any.
 pub fn current() -> Option<RequestCx> {
     REQUEST.try_with(Clone::clone).ok()
+}
+
+/// Runs `f` as if answering a request in `lang` (for tests of what a
+/// request would be told).
+pub fn as_request<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let cx = RequestCx {
+        id: Some("test".into()),
+        lang,
+    };
+    REQUEST.sync_scope(cx, f)
 }
 
 /// The language the request asks for: `?lang=zh|en` wins, then the first
@@ -121,11 +132,12 @@ async fn as_problem(res: Response, state: &AppState) -> Response {
     if status == StatusCode::SERVICE_UNAVAILABLE && text.is_empty() {
         return ApiError::Timeout(state.settings.request_timeout.as_secs()).into_response();
     }
+    let code = status.as_u16().to_string();
     let problem = Problem::new(
-        format!("urn:livegate:problem:http_{}", status.as_u16()),
-        status.canonical_reason().unwrap_or("error").to_string(),
+        format!("urn:livegate:problem:http_{code}"),
+        say(Msg::TitleHttp, &[("status", &code)]),
         status,
-        (!text.is_empty()).then_some(text),
+        (!text.is_empty()).then(|| say(Msg::RequestUnreadable, &[("reason", &text)])),
     );
     problem.into_response()
 }

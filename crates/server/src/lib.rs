@@ -17,6 +17,7 @@ pub mod layers;
 pub mod listen;
 pub mod metrics;
 pub mod openapi;
+pub mod problems;
 pub mod retention;
 pub mod routes;
 pub mod stored;

@@ -28,8 +28,21 @@ fn if_match_compares_strongly_a_weak_or_unquoted_tag_never_matches() {
             .json_if("PUT", &path, &t.editor, "W/\"1\"", &body)
             .problem(412);
         assert!(
-            weak["detail"].as_str().unwrap_or("").contains("weak"),
-            "{weak}"
+            weak["detail"].as_str().unwrap_or("").contains("弱 ETag"),
+            "Chinese by default: {weak}"
+        );
+        let weak_en = s
+            .json_if(
+                "PUT",
+                &format!("{path}?lang=en"),
+                &t.editor,
+                "W/\"1\"",
+                &body,
+            )
+            .problem(412);
+        assert!(
+            weak_en["detail"].as_str().unwrap_or("").contains("weak"),
+            "{weak_en}"
         );
         s.json_if("PUT", &path, &t.editor, "1", &body).problem(400);
         assert_eq!(

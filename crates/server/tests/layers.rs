@@ -56,6 +56,30 @@ fn a_problem_is_in_the_language_asked_for_and_chinese_by_default() {
 }
 
 #[test]
+fn a_routes_own_refusals_are_in_the_language_asked_for() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let han = |v: &serde_json::Value| {
+        v.as_str()
+            .unwrap_or("")
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    };
+    for path in [
+        "/v1/applicants?limit=0",
+        "/v1/applicants?cursor=nope",
+        "/v1/applicants?limit=abc",
+        "/v1/expiring?within=forever",
+    ] {
+        let zh = s.get(path, &t.viewer).problem(400);
+        assert!(han(&zh["title"]) && han(&zh["detail"]), "{path}: {zh}");
+        let en_path = format!("{path}&lang=en");
+        let en = s.get(&en_path, &t.viewer).problem(400);
+        assert!(!han(&en["title"]) && !han(&en["detail"]), "{path}: {en}");
+    }
+}
+
+#[test]
 fn large_answers_are_compressed_for_clients_that_accept_it() {
     let s = Server::start(&Backend::Sqlite);
     for (accept, encoding) in [("gzip", "gzip"), ("br", "br"), ("br, gzip", "br")] {

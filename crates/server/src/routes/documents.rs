@@ -17,6 +17,7 @@ use super::{ListQuery, cursor, limit, with_etag};
 use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 use crate::extract::{body_bytes, if_match, json_text, query, well_formed};
+use crate::problems::{Msg, say};
 use crate::{AppState, UPLOAD_LIMIT, files};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,7 +82,7 @@ fn document_input(state: &AppState, text: &str) -> Result<DocumentInput, ApiErro
     // must be exactly one value.
     well_formed(text)?;
     if !text.trim_start().starts_with('{') {
-        return Err(ApiError::invalid("", "a document is a JSON object"));
+        return Err(ApiError::invalid("", say(Msg::DocumentNotObject, &[])));
     }
     // Parsed as the only document of a minimal profile, so it gets the
     // engine's own messages and suggestions. A profile needs a subject type;
@@ -103,7 +104,7 @@ fn document_input(state: &AppState, text: &str) -> Result<DocumentInput, ApiErro
         .documents
         .into_iter()
         .next()
-        .ok_or_else(|| ApiError::invalid("", "a document is a JSON object"))?;
+        .ok_or_else(|| ApiError::invalid("", say(Msg::DocumentNotObject, &[])))?;
     crate::stored::check_document(state, doc, Lang::En)
 }
 
@@ -230,14 +231,11 @@ pub async fn upload_file(
     let expected = if_match(&headers)?;
     let q = query(q)?;
     if let Some(name) = &q.name {
-        files::check_name(name).map_err(|m| ApiError::invalid("name", m))?;
+        files::check_name(name).map_err(|m| ApiError::invalid("name", say(m, &[])))?;
     }
     let bytes = body_bytes(body, UPLOAD_LIMIT)?;
-    let content_type = files::sniff(&bytes).ok_or_else(|| {
-        ApiError::UnsupportedMediaType(
-            "only PDF, PNG and JPEG scans are accepted (read from the bytes)".into(),
-        )
-    })?;
+    let content_type = files::sniff(&bytes)
+        .ok_or_else(|| ApiError::UnsupportedMediaType(say(Msg::ScanType, &[])))?;
     let current = state.store.get_document(&who.tenant_id, &id, &doc).await?;
     if current.version != expected {
         return Err(ApiError::VersionMismatch {

@@ -27,6 +27,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, FieldError};
 use crate::layers::{limit_all, limited};
+use crate::problems::{Msg, say};
 use crate::{AppState, JSON_LIMIT, UPLOAD_LIMIT, etag};
 
 // Paths other modules (and the CLI) have always used.
@@ -126,7 +127,10 @@ fn limit(q: &ListQuery) -> Result<usize, ApiError> {
     match q.limit {
         None => Ok(50),
         Some(n @ 1..=500) => Ok(n),
-        Some(n) => Err(ApiError::BadRequest(format!("limit {n} is out of 1..=500"))),
+        Some(n) => Err(ApiError::BadRequest(say(
+            Msg::LimitOutOfRange,
+            &[("n", &n.to_string())],
+        ))),
     }
 }
 
@@ -147,8 +151,9 @@ fn cursor<'q>(q: &'q ListQuery, prefix: &str) -> Result<Option<&'q str>, ApiErro
     if ok {
         Ok(Some(c))
     } else {
-        Err(ApiError::BadRequest(format!(
-            "cursor `{c}` is not a cursor this list gave: pass the next_cursor of the previous page"
+        Err(ApiError::BadRequest(say(
+            Msg::CursorUnknown,
+            &[("cursor", c)],
         )))
     }
 }
@@ -166,8 +171,9 @@ pub(crate) fn lang(q: &LangQuery) -> Result<Lang, ApiError> {
     match q.lang.as_deref() {
         None | Some("zh") => Ok(Lang::Zh),
         Some("en") => Ok(Lang::En),
-        Some(other) => Err(ApiError::BadRequest(format!(
-            "unknown lang `{other}`: use zh or en"
+        Some(other) => Err(ApiError::BadRequest(say(
+            Msg::LangUnknown,
+            &[("value", other)],
         ))),
     }
 }

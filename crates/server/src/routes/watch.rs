@@ -73,8 +73,9 @@ pub async fn expiring(
     let days = match q.within.as_deref() {
         None => 30,
         Some(w) => parse_window(w).ok_or_else(|| {
-            ApiError::BadRequest(format!(
-                "within `{w}` is not a window such as 30d (0 to 3650 days)"
+            ApiError::BadRequest(crate::problems::say(
+                crate::problems::Msg::WindowUnknown,
+                &[("value", w)],
             ))
         })?,
     };
