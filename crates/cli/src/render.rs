@@ -295,11 +295,12 @@ fn findings(out: &mut impl Write, r: &Report, lang: Lang) -> io::Result<()> {
             Severity::Warning => fg(AnsiColor::Yellow).bold(),
             Severity::Info => fg(AnsiColor::Cyan).bold(),
         };
+        // The message names what the finding is about; its id is for
+        // machines (`--format json`), not for the person reading.
         writeln!(
             out,
-            "  {style}{}{style:#} {BOLD}{}{BOLD:#} {}",
+            "  {style}{}{style:#} {}",
             m(&format!("severity_{}", f.severity.as_str())),
-            f.id,
             f.message
         )?;
         writeln!(

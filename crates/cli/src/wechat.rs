@@ -57,8 +57,24 @@ fn from_wechat(a: FromWechatArgs) -> Result<ExitCode, Stop> {
         None => None,
     };
     let text = read_input(&a.categories, lang)?;
-    let profile = profile_from_getcategory(&text, a.verify_type, base)
+    let mut profile = profile_from_getcategory(&text, a.verify_type, base)
         .map_err(|e| invalid(&a.categories, e))?;
+    if let Some(v) = a.verify_type {
+        // The profile names the subject type by the ruleset's id, as every
+        // other profile does, not by WeChat's number.
+        let rs = crate::load_rules_with(None, &[], lang)?;
+        let Some(st) = rs.subject_types.iter().find(|s| s.verify_type == Some(v)) else {
+            let known: Vec<String> = rs
+                .subject_types
+                .iter()
+                .filter_map(|s| s.verify_type.map(|n| format!("{n} {}", s.name.get(lang))))
+                .collect();
+            let vars = [("value", v.to_string()), ("expected", known.join(", "))];
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            return Err(Failure(msg("unknown_verify_type", lang, &vars)).into());
+        };
+        profile.subject.kind = livegate_core::profile::SubjectTypeRef(st.id.clone());
+    }
     let mut out = anstream::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &profile)
         .map_err(|e| Stop::from(std::io::Error::from(e)))?;

@@ -563,13 +563,16 @@ fn the_text_report_tells_wechats_rules_from_livegates_own_checks() {
         text[at..].lines().nth(1).unwrap_or("").to_string()
     };
     assert!(
-        line_after("individual_not_supported").contains("[微信规则]"),
+        line_after("个人主体认证的小程序暂不支持直播业务").contains("[微信规则]"),
         "{text}"
     );
     assert!(
-        line_after("document_expired").contains("[livegate 审核经验]"),
+        line_after("已于 2020-01-01 过期").contains("[livegate 审核经验]"),
         "{text}"
     );
+    for id in ["individual_not_supported", "document_expired"] {
+        assert!(!text.contains(id), "a person reads names, not ids: {text}");
+    }
     let o = with_stdin(
         &["check", "-", "--as-of", "2026-11-28", "--lang", "en"],
         profile,
@@ -646,8 +649,8 @@ fn a_getcategory_response_and_a_verify_type_make_a_profile() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let p = json(&o);
     assert_eq!(
-        p["subject"]["type"], "2",
-        "WeChat's verify_type, read by the ruleset"
+        p["subject"]["type"], "government",
+        "WeChat's verify_type written as the ruleset's subject type"
     );
     assert_eq!(p["categories"][1]["status"], "pending");
     let r = with_stdin(
@@ -655,6 +658,17 @@ fn a_getcategory_response_and_a_verify_type_make_a_profile() {
         stdout(&o).as_bytes(),
     );
     assert_eq!(json(&r)["subject_type"], "government");
+    let unknown = livegate(&[
+        "profile",
+        "from-wechat",
+        "--categories",
+        &wechat_fixture("getcategory.json"),
+        "--verify-type",
+        "9",
+    ]);
+    assert_eq!(code(&unknown), 2);
+    assert!(stderr(&unknown).contains("0..=4"), "{}", stderr(&unknown));
+    assert!(stdout(&unknown).is_empty());
 }
 
 #[test]
