@@ -6,6 +6,7 @@
 mod audit;
 mod backup;
 mod batch;
+mod doctor;
 mod impact;
 mod plan;
 mod render;
@@ -79,6 +80,10 @@ enum Command {
     },
     /// Run the HTTP API (SQLite in ./livegate-data by default, or PostgreSQL).
     Serve(serve::ServeArgs),
+    /// Check what `serve` would meet here (configuration, ruleset, data
+    /// directory, disk space, database, listen address) without starting
+    /// it or changing anything; each problem with its fix.
+    Doctor(doctor::DoctorArgs),
     /// Tenants and tokens of the service.
     Admin {
         #[command(subcommand)]
@@ -255,6 +260,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
         Command::Batch(args) => batch::batch(args),
         Command::Gen(args) => batch::generate(args),
         Command::Serve(args) => Ok(serve::serve(args)?),
+        Command::Doctor(args) => doctor::run(args),
         Command::Admin { command } => Ok(serve::admin(command)?),
         Command::Expiring(args) => Ok(serve::expiring(args)?),
         Command::Profile { command } => wechat::run(command),

@@ -885,3 +885,61 @@ fn a_backup_never_leaves_out_a_scan_silently_and_is_one_whole_file() {
     assert!(err.contains("scan"), "{err}");
     assert!(!partial.exists(), "no partial backup is left");
 }
+
+#[test]
+fn doctor_checks_a_fresh_machine_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("not-yet");
+    let (code, out, err) = livegate(&dir, &["doctor", "--listen", "127.0.0.1:0"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("首次启动时会创建"), "{out}");
+    assert!(out.contains("没有发现问题"), "{out}");
+    assert!(!dir.exists(), "doctor made nothing");
+}
+
+#[test]
+fn doctor_names_each_problem_with_its_fix_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A data directory that is a file; a port already taken; a ruleset that
+    // does not load.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let rules = tmp.path().join("rules.toml");
+    std::fs::write(&rules, "this is = not [a ruleset").unwrap();
+    let args = [
+        "doctor",
+        "--listen",
+        &addr,
+        "--rules",
+        rules.to_str().unwrap(),
+        "--lang",
+        "en",
+    ];
+    let (code, out, err) = livegate(&file, &args);
+    assert_eq!(code, 1, "{out}\n{err}");
+    for what in ["is not writable", "cannot be bound", "does not load"] {
+        let line = out
+            .lines()
+            .position(|l| l.starts_with('✗') && l.contains(what));
+        let at = line.unwrap_or_else(|| panic!("{what} in {out}"));
+        let fix = out.lines().nth(at + 1).unwrap_or("");
+        assert!(fix.trim_start().starts_with("fix:"), "{what}: {fix}");
+    }
+    assert!(out.contains("3 problem(s) found"), "{out}");
+    assert!(
+        !out.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{out}"
+    );
+}
+
+#[test]
+fn doctor_reads_the_schema_version_of_a_database_serve_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = serve(tmp.path());
+    drop(s);
+    let (code, out, err) = livegate(tmp.path(), &["doctor", "--listen", "127.0.0.1:0"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("可以连接，结构版本 7"), "{out}");
+}

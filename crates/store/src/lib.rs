@@ -280,6 +280,37 @@ impl Store {
         Ok(store)
     }
 
+    /// Connects without changing anything (no migration; a SQLite file is
+    /// opened read-only) and says which schema version the database is at:
+    /// `None` for a database livegate has never migrated. For `doctor`.
+    pub async fn inspect(url: &str) -> Result<(Backend, Option<i64>)> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        let version = sqlx::query("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&pool)
+            .await
+            .ok()
+            .and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten());
+        pool.close().await;
+        Ok((backend, version))
+    }
+
+    /// The schema version this build migrates to.
+    pub fn schema_version() -> i64 {
+        MIGRATIONS.last().map_or(0, |m| m.0)
+    }
+
     async fn migrate(&self) -> Result<()> {
         let migrations: Vec<Migration> = MIGRATIONS
             .iter()
