@@ -66,7 +66,31 @@ pub fn error_page(state: &AppState, cx: &Ctx, e: &ApiError) -> Response {
     respond(status, page(cx, &state.ruleset, &title, "", markup))
 }
 
-/// A 303 to a local page after a successful form.
+/// A 303 to a local page after a successful form. A target that is no
+/// valid header value (a control character that came in with the request)
+/// is a 400, never a panic: axum's `Redirect::to` would panic on it.
 pub fn see_other(to: &str) -> Response {
-    axum::response::Redirect::to(to).into_response()
+    match axum::http::HeaderValue::from_str(to) {
+        Ok(v) => (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, v)]).into_response(),
+        Err(_) => {
+            let reason = crate::problems::say(
+                crate::problems::Msg::RequestUnreadable,
+                &[("reason", "Location")],
+            );
+            ApiError::BadRequest(reason).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_redirect_to_a_target_no_header_can_carry_is_a_400_not_a_panic() {
+        for bad in ["/x\u{1}y", "/a\nLocation: https://evil.example", "/\u{7f}"] {
+            assert_eq!(super::see_other(bad).status(), 400, "{bad:?}");
+        }
+        let ok = super::see_other("/applicants/app_1#report");
+        assert_eq!(ok.status(), 303);
+        assert_eq!(ok.headers()["location"], "/applicants/app_1#report");
+    }
 }

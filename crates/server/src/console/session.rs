@@ -9,7 +9,7 @@
 use axum::extract::{FromRequestParts, RawForm, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 use livegate_core::Lang;
 use livegate_store::{Principal, Role, clock, hex};
@@ -151,7 +151,7 @@ pub async fn switch_lang(
 ) -> Response {
     let f = Form::parse(q.as_deref().unwrap_or(""));
     let lang = if to == "en" { "en" } else { "zh" };
-    let mut res = Redirect::to(&safe_next(f.get("next"))).into_response();
+    let mut res = super::errors::see_other(&safe_next(f.get("next")));
     let mut c = build(
         LANG_COOKIE,
         lang.to_string(),
@@ -252,7 +252,7 @@ pub async fn signin(
     let Ok((_, secret)) = state.store.create_session(&who, ttl).await else {
         return retry(t(l, "service_unavailable"), StatusCode::SERVICE_UNAVAILABLE);
     };
-    let mut res = Redirect::to(&safe_next(f.get("next"))).into_response();
+    let mut res = super::errors::see_other(&safe_next(f.get("next")));
     let secure = secure(&state, &headers);
     set_cookie(&mut res, build(SESSION_COOKIE, secret, ttl as i64, secure));
     set_cookie(
@@ -277,7 +277,7 @@ pub async fn signout(
     if let Err(e) = state.store.revoke_session(&user.session_id).await {
         tracing::warn!(error = %e, "sign-out");
     }
-    let mut res = Redirect::to("/").into_response();
+    let mut res = super::errors::see_other("/");
     set_cookie(
         &mut res,
         build(SESSION_COOKIE, String::new(), 0, secure(&state, &headers)),
@@ -289,7 +289,7 @@ pub async fn signout(
 /// the session's; otherwise the answer to give (sign in, or 403).
 pub fn require_csrf<'a>(state: &AppState, cx: &'a Ctx, f: &Form) -> Result<&'a SignedIn, Response> {
     let Some(u) = &cx.user else {
-        return Err(Redirect::to("/signin").into_response());
+        return Err(super::errors::see_other("/signin"));
     };
     if f.get("csrf") != Some(u.csrf.as_str()) {
         return Err(forbidden(state, cx));
@@ -352,7 +352,7 @@ impl axum::extract::FromRequest<AppState> for WriterPost {
 pub fn require_user(cx: &Ctx) -> Result<&SignedIn, Response> {
     cx.user.as_ref().ok_or_else(|| {
         let next: String = form_urlencoded::byte_serialize(cx.here.as_bytes()).collect();
-        Redirect::to(&format!("/signin?next={next}")).into_response()
+        super::errors::see_other(&format!("/signin?next={next}"))
     })
 }
 
