@@ -4,6 +4,7 @@
 //! (its id and language, which every problem carries), errors the layers or
 //! axum answer in plain text turned into problems, and counting by route.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -22,6 +23,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::{ApiError, Problem};
+use crate::metrics::Metrics;
 use crate::problems::{Msg, say};
 use crate::{AppState, console};
 
@@ -88,7 +90,8 @@ fn lang_of(req: &Request) -> Lang {
 
 /// Around every request: its context for whatever answers it, and a plain
 /// error (an axum rejection, a layer's bare status) turned into a problem.
-async fn problems(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn problems(State(timeout): State<u64>, req: Request, next: Next) -> Response {
+    let limit = body_limit(req.uri().path());
     let cx = RequestCx {
         id: req
             .headers()
@@ -101,7 +104,7 @@ async fn problems(State(state): State<AppState>, req: Request, next: Next) -> Re
         .scope(cx, async move {
             let res = next.run(req).await;
             if is_plain_error(&res) {
-                as_problem(res, &state).await
+                as_problem(res, timeout, limit).await
             } else {
                 res
             }
@@ -123,14 +126,17 @@ fn is_plain_error(res: &Response) -> bool {
 
 /// A plain-text error as a problem: the timeout's bare 503 and the body
 /// limit's 413 as livegate's own, anything else with its text as the detail.
-async fn as_problem(res: Response, state: &AppState) -> Response {
+async fn as_problem(res: Response, timeout: u64, limit: usize) -> Response {
     let status = res.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::PayloadTooLarge { limit }.into_response();
+    }
     let text = axum::body::to_bytes(res.into_body(), 64 << 10)
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_string())
         .unwrap_or_default();
     if status == StatusCode::SERVICE_UNAVAILABLE && text.is_empty() {
-        return ApiError::Timeout(state.settings.request_timeout.as_secs()).into_response();
+        return ApiError::Timeout(timeout).into_response();
     }
     let code = status.as_u16().to_string();
     let problem = Problem::new(
@@ -143,15 +149,13 @@ async fn as_problem(res: Response, state: &AppState) -> Response {
 }
 
 /// A route that takes bodies of up to `bytes`: a declared length over it is
-/// refused before the body is read, a streamed one once it passes it, both
-/// as livegate's 413 problem naming the limit.
+/// refused before the body is read, a streamed one once it passes it; the
+/// edge answers both as livegate's 413 problem naming the limit, which
+/// [`body_limit`] must give for the route's path.
 pub fn limited(route: MethodRouter<AppState>, bytes: usize) -> MethodRouter<AppState> {
     route
         .layer::<_, std::convert::Infallible>(RequestBodyLimitLayer::new(bytes))
         .layer(DefaultBodyLimit::max(bytes))
-        .layer(middleware::map_response(move |res: Response| async move {
-            too_large(res, bytes)
-        }))
 }
 
 /// The same limit on every route of `router` so far.
@@ -159,30 +163,34 @@ pub fn limit_all(router: Router<AppState>, bytes: usize) -> Router<AppState> {
     router
         .route_layer(RequestBodyLimitLayer::new(bytes))
         .route_layer(DefaultBodyLimit::max(bytes))
-        .route_layer(middleware::map_response(move |res: Response| async move {
-            too_large(res, bytes)
-        }))
 }
 
-fn too_large(res: Response, limit: usize) -> Response {
-    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && is_plain_error(&res) {
-        ApiError::PayloadTooLarge { limit }.into_response()
+/// The body limit of the route a path is on, as the route tables set it
+/// with [`limited`], for the 413 problem's words.
+pub fn body_limit(path: &str) -> usize {
+    let documents = path.starts_with("/applicants/")
+        && path.contains("/documents")
+        && !path.ends_with("/delete");
+    if path.starts_with("/v1/") && path.ends_with("/file") {
+        crate::UPLOAD_LIMIT
+    } else if documents {
+        crate::FORM_UPLOAD_LIMIT
+    } else if path == "/batch" {
+        crate::BATCH_LIMIT
     } else {
-        res
+        crate::JSON_LIMIT
     }
 }
 
 /// Counts and times each routed request under its route's pattern.
-async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn count(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let matched = req.extensions().get::<MatchedPath>().cloned();
     let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
     let res = next.run(req).await;
     let took = start.elapsed();
-    state
-        .metrics
-        .request(method.as_str(), route, res.status().as_u16(), took);
+    metrics.request(method.as_str(), route, res.status().as_u16(), took);
     res
 }
 
@@ -194,7 +202,7 @@ pub fn timed(router: Router<AppState>, state: &AppState) -> Router<AppState> {
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
-        .route_layer(middleware::from_fn_with_state(state.clone(), count))
+        .route_layer(middleware::from_fn_with_state(state.metrics.clone(), count))
 }
 
 fn is_html<B>(res: &axum::http::Response<B>) -> bool {
@@ -233,7 +241,10 @@ pub fn around(router: Router<AppState>, state: &AppState) -> Router<AppState> {
                 csp,
             ))
             .layer(CompressionLayer::new())
-            .layer(middleware::from_fn_with_state(state.clone(), problems)),
+            .layer(middleware::from_fn_with_state(
+                state.settings.request_timeout.as_secs(),
+                problems,
+            )),
     )
 }
 

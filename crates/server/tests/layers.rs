@@ -193,13 +193,22 @@ fn a_stop_finishes_the_requests_in_flight_and_loses_no_acknowledged_write() {
         let t = s.tenant("acme");
         let addr = s.addr;
         let editor = t.editor.clone();
+        let made = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let writers: Vec<_> = (0..4)
             .map(|w| {
-                let editor = editor.clone();
-                std::thread::spawn(move || write_until_refused(addr, &editor, w))
+                let (editor, made) = (editor.clone(), made.clone());
+                std::thread::spawn(move || write_until_refused(addr, &editor, w, &made))
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(400));
+        // Stop while writes are in flight, once some have been acknowledged.
+        let start = Instant::now();
+        while made.load(std::sync::atomic::Ordering::Relaxed) < 8 {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no writes were made"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
         s.stop_and_wait();
         let acknowledged: Vec<String> = writers
             .into_iter()
@@ -220,7 +229,12 @@ fn a_stop_finishes_the_requests_in_flight_and_loses_no_acknowledged_write() {
 
 /// Creates applicants one after another until the server stops answering;
 /// the ids it acknowledged with 201.
-fn write_until_refused(addr: SocketAddr, token: &str, writer: usize) -> Vec<String> {
+fn write_until_refused(
+    addr: SocketAddr,
+    token: &str,
+    writer: usize,
+    made: &std::sync::atomic::AtomicUsize,
+) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0.. {
         let appid = format!("wx{writer:02}{i:014x}");
@@ -250,6 +264,7 @@ fn write_until_refused(addr: SocketAddr, token: &str, writer: usize) -> Vec<Stri
         let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
         if let Some(id) = v["id"].as_str() {
             ids.push(id.to_string());
+            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
     }
     ids
