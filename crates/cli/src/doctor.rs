@@ -197,7 +197,7 @@ fn database(cfg: &Config, lang: Lang) -> Outcome {
             say(lang, "db_unreachable", &[("reason", &e)]),
             say(lang, "fix_db", &[]),
         ),
-        Ok((_, Some(v))) if v > Store::schema_version() => Outcome::Problem(
+        Ok(Some(v)) if v > Store::schema_version() => Outcome::Problem(
             say(
                 lang,
                 "db_newer",
@@ -205,7 +205,7 @@ fn database(cfg: &Config, lang: Lang) -> Outcome {
             ),
             say(lang, "fix_db_newer", &[]),
         ),
-        Ok((_, v)) => {
+        Ok(v) => {
             let at = v.map_or_else(|| "0".to_string(), |v| v.to_string());
             Outcome::Ok(say(lang, "db_ok", &[("version", &at), ("latest", &latest)]))
         }

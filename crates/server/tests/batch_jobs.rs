@@ -207,3 +207,89 @@ fn a_failed_job_says_why_in_the_readers_language() {
     assert!(shown.contains("CSV 表头有误"), "{shown}");
     assert!(!shown.contains("Header("), "no Rust debug text");
 }
+
+#[test]
+fn run_again_is_refused_to_a_viewer_another_tenant_and_a_forged_form() {
+    let s = Server::start(&Backend::Sqlite);
+    let (t, other) = (s.tenant("acme"), s.tenant("globex"));
+    let cookie = sign_in(&s, &t.editor);
+    let id = job_id(&upload(&s, &cookie, "bad.csv", "nothing,we,know\n1,2,3\n"));
+    wait_until("the job to fail", || {
+        jobs(&s, &t.id)[0].state == JobState::Failed
+    });
+    let path = format!("/batch/{id}/rerun");
+    let csrf_for = |c: &str| csrf_of(&page(&s, "/batch", c).text());
+    let viewer = sign_in(&s, &t.viewer);
+    let stranger = sign_in(&s, &other.editor);
+    let tries = [
+        (viewer.clone(), format!("csrf={}", csrf_for(&viewer)), 403),
+        (
+            stranger.clone(),
+            format!("csrf={}", csrf_for(&stranger)),
+            404,
+        ),
+        (cookie.clone(), "csrf=forged".to_string(), 403),
+    ];
+    for (who, body, status) in tries {
+        let r = common::console::form(&s, &path, &who, &body);
+        assert_eq!(r.status, status, "{}", r.text());
+        assert_eq!(
+            jobs(&s, &t.id)[0].state,
+            JobState::Failed,
+            "nothing changed"
+        );
+    }
+    let csrf = csrf_for(&cookie);
+    let r = common::console::form(&s, &path, &cookie, &format!("csrf={csrf}"));
+    assert_eq!(r.status, 303, "{}", r.text());
+    wait_until("the re-run to fail again", || {
+        jobs(&s, &t.id)[0].state == JobState::Failed
+    });
+    assert_eq!(jobs(&s, &t.id).len(), 1);
+    // Queueing again is one step: of two at once, only the first takes.
+    let again = |s: &Server| {
+        s.rt.block_on(s.store.requeue_job(&t.id, &id))
+            .expect("requeue")
+    };
+    assert!(again(&s));
+    assert!(!again(&s), "a job already queued is not queued twice");
+    assert!(
+        !s.rt
+            .block_on(s.store.requeue_job(&other.id, &id))
+            .expect("requeue")
+    );
+}
+
+#[test]
+fn a_job_json_from_before_is_adopted_on_start_and_read_once() {
+    let mut s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let dir = s
+        .dir
+        .path()
+        .join("data/batches")
+        .join(&t.id)
+        .join("bat_old1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = serde_json::json!({"id": "bat_old1", "file_name": "old.jsonl", "csv": false,
+        "created_at": "2026-12-01T00:00:00.000Z", "state": "running", "records": 7, "errors": 1,
+        "verdicts": [1, 2, 3, 0], "missing": [["icp_license", 2]], "failure": null, "lines": 20});
+    std::fs::write(dir.join("job.json"), file.to_string()).unwrap();
+    s.restart(Settings::default());
+    wait_until("the old job to be adopted", || !jobs(&s, &t.id).is_empty());
+    let job = jobs(&s, &t.id).remove(0);
+    assert_eq!(
+        job.state,
+        JobState::Interrupted,
+        "it was running when its process stopped"
+    );
+    assert_eq!(
+        (job.records, job.errors, job.verdicts),
+        (7, 1, [1, 2, 3, 0])
+    );
+    assert_eq!(job.missing, vec![("icp_license".to_string(), 2)]);
+    assert!(
+        !dir.join("job.json").exists(),
+        "adopted once, not read on every start"
+    );
+}

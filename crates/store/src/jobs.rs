@@ -150,6 +150,23 @@ impl Store {
         Ok(())
     }
 
+    /// Queues a failed or interrupted job again, its counts cleared: false
+    /// when it is not (any more) in one of those states, so two requests to
+    /// run it again start it once.
+    pub async fn requeue_job(&self, tenant_id: &str, id: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE batch_jobs SET state = 'queued', records = 0, errors = 0, summary = NULL, \
+             failure = NULL, heartbeat_at = $1 \
+             WHERE tenant_id = $2 AND id = $3 AND state IN ('failed', 'interrupted')",
+        )
+        .bind(clock::now_rfc3339())
+        .bind(tenant_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// A tenant's job.
     pub async fn job(&self, tenant_id: &str, id: &str) -> Result<Option<BatchJob>> {
         let sql = format!("SELECT {COLUMNS} FROM batch_jobs WHERE tenant_id = $1 AND id = $2");

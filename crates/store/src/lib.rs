@@ -223,6 +223,18 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// Which backend a database URL names (and the drivers installed).
+fn backend_of(url: &str) -> Result<Backend> {
+    sqlx::any::install_default_drivers();
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -237,14 +249,7 @@ impl Store {
 
     /// Connects, and brings the schema up to date.
     pub async fn open(url: &str) -> Result<Store> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
-        };
+        let backend = backend_of(url)?;
         let mut opts = AnyPoolOptions::new();
         if backend == Backend::Sqlite {
             // WAL lets readers run beside the one writer; FULL makes every
@@ -283,15 +288,8 @@ impl Store {
     /// Connects without changing anything (no migration; a SQLite file is
     /// opened read-only) and says which schema version the database is at:
     /// `None` for a database livegate has never migrated. For `doctor`.
-    pub async fn inspect(url: &str) -> Result<(Backend, Option<i64>)> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
-        };
+    pub async fn inspect(url: &str) -> Result<Option<i64>> {
+        backend_of(url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(std::time::Duration::from_secs(5))
@@ -303,7 +301,7 @@ impl Store {
             .ok()
             .and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten());
         pool.close().await;
-        Ok((backend, version))
+        Ok(version)
     }
 
     /// The schema version this build migrates to.

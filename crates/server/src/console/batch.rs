@@ -352,16 +352,27 @@ pub async fn rerun(
     post: WriterPost,
 ) -> Response {
     let WriterPost { cx, user, .. } = post;
-    let (dir, mut job) = match job(&state, &user, &id).await {
-        Ok(j) if !j.1.state.is_open() && j.1.state != JobState::Done => j,
-        Ok(_) => return see_other(&format!("/batch/{id}")),
+    let tenant = &user.principal.tenant_id;
+    let dir = match job(&state, &user, &id).await {
+        Ok((dir, _)) => dir,
         Err(e) => return error_page(&state, &cx, &e),
     };
-    match state.store.open_jobs(&user.principal.tenant_id).await {
+    match state.store.open_jobs(tenant).await {
         Ok(n) if n >= batch_queue::QUEUE_PER_TENANT => return queue_full(&state, &cx),
         Ok(_) => {}
         Err(e) => return error_page(&state, &cx, &e.into()),
     }
+    // Only a failed or interrupted job, and only once for two clicks.
+    let requeued = match state.store.requeue_job(tenant, &id).await {
+        Ok(true) => state.store.job(tenant, &id).await,
+        Ok(false) => return see_other(&format!("/batch/{id}")),
+        Err(e) => Err(e),
+    };
+    let job = match requeued {
+        Ok(Some(job)) => job,
+        Ok(None) => return error_page(&state, &cx, &ApiError::NotFound),
+        Err(e) => return error_page(&state, &cx, &e.into()),
+    };
     for f in [
         "results.jsonl",
         "summary.csv",
@@ -369,12 +380,6 @@ pub async fn rerun(
         "errors-en.jsonl",
     ] {
         let _ = tokio::fs::remove_file(dir.join(f)).await;
-    }
-    job.state = JobState::Queued;
-    (job.records, job.errors, job.verdicts, job.failure) = (0, 0, [0; 4], None);
-    job.missing.clear();
-    if let Err(e) = state.store.update_job(&job).await {
-        return error_page(&state, &cx, &e.into());
     }
     batch_queue::spawn(&state, dir, job, cx.lang);
     see_other(&format!("/batch/{id}"))

@@ -61,9 +61,9 @@ pub fn input_path(dir: &Path, csv: bool) -> PathBuf {
     dir.join(if csv { "input.csv" } else { "input.jsonl" })
 }
 
-/// The jobs a `job.json` describes under `data_dir`, as rows: one that
-/// was running when its process stopped is interrupted.
-pub fn job_files(data_dir: &Path) -> Vec<BatchJob> {
+/// The jobs a `job.json` describes under `data_dir`, as rows with their
+/// folders: one that was running when its process stopped is interrupted.
+pub fn job_files(data_dir: &Path) -> Vec<(PathBuf, BatchJob)> {
     let Ok(tenants) = std::fs::read_dir(data_dir.join("batches")) else {
         return Vec::new();
     };
@@ -78,7 +78,7 @@ pub fn job_files(data_dir: &Path) -> Vec<BatchJob> {
                 continue;
             };
             if let Ok(f) = serde_json::from_slice::<JobFile>(&bytes) {
-                found.push(from_file(f, &tenant_id));
+                found.push((dir.path(), from_file(f, &tenant_id)));
             }
         }
     }

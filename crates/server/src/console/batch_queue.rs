@@ -199,9 +199,15 @@ pub async fn adopt_files(state: &AppState) {
     let found = tokio::task::spawn_blocking(move || batch_jobs::job_files(&data_dir))
         .await
         .unwrap_or_default();
-    for job in found {
-        if let Err(e) = state.store.create_job(&job).await {
-            tracing::warn!(error = %e, job = %job.id, "batch job from job.json not adopted");
+    for (dir, job) in found {
+        match state.store.create_job(&job).await {
+            // The row holds all it said: later starts need not read it again.
+            Ok(()) => {
+                let _ = tokio::fs::remove_file(dir.join("job.json")).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, job = %job.id, "batch job from job.json not adopted")
+            }
         }
     }
 }
