@@ -124,8 +124,10 @@ async fn drive(state: AppState, dir: PathBuf, mut job: BatchJob, lang: Lang) {
                 .await;
         settle(&mut job, ran, &jobs.stopping, &counter, lang);
     }
-    drop(turn);
+    // The final state is recorded before the turn passes on, so no reader
+    // ever sees two jobs running where one is allowed.
     save(&state, &job).await;
+    drop(turn);
     jobs.release(&job.id);
 }
 
