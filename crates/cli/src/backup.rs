@@ -48,7 +48,7 @@ async fn copy_scans(cfg: &Config, live: &Store, to: &Path) -> Result<usize, Fail
     let referenced = live.referenced_files().await.map_err(db)?;
     let copy = Store::open(&Store::sqlite_url(to)).await.map_err(db)?;
     for sha in &referenced {
-        let path = livegate_server::files::path_for(&cfg.data_dir, sha);
+        let path = livegate_store::scans::path_for(&cfg.data_dir, sha);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => live.get_blob(sha).await.map_err(|_| {

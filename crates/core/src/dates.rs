@@ -49,6 +49,21 @@ pub fn from_days(days: i64) -> Option<Date> {
     epoch.checked_add(span).ok()
 }
 
+/// Days in a window such as `30d`, `30` or `2w`, up to ten years.
+pub fn parse_window(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (num, mult) = if let Some(n) = s.strip_suffix('d') {
+        (n, 1)
+    } else if let Some(n) = s.strip_suffix('w') {
+        (n, 7)
+    } else {
+        (s, 1)
+    };
+    let n: i64 = num.parse().ok()?;
+    let days = n.checked_mul(mult)?;
+    (0..=3650).contains(&days).then_some(days)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +105,15 @@ mod tests {
         }
         assert_eq!(to_days(Date::constant(1970, 1, 2)), 1);
         assert_eq!(to_days(Date::constant(2026, 11, 28)), 20_785);
+    }
+
+    #[test]
+    fn windows_are_days_or_weeks_within_ten_years() {
+        assert_eq!(parse_window("30d"), Some(30));
+        assert_eq!(parse_window("30"), Some(30));
+        assert_eq!(parse_window("2w"), Some(14));
+        assert_eq!(parse_window("-1d"), None);
+        assert_eq!(parse_window("3651d"), None);
+        assert_eq!(parse_window("soon"), None);
     }
 }

@@ -2,9 +2,7 @@
 //! header), the file is stored under its SHA-256, and the name the uploader
 //! gave is metadata only.
 
-use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
+pub use livegate_store::scans::{digest, path_for, store};
 
 /// The only types accepted: PDF, PNG and JPEG, read from the structure
 /// each needs, not only the first bytes: a PDF its header, a trailer (or a
@@ -72,59 +70,6 @@ pub fn check_name(name: &str) -> Result<(), crate::problems::Msg> {
         return Err(Msg::FileNameControl);
     }
     Ok(())
-}
-
-/// Where a file with this digest lives: `DIR/files/ab/abcdef…`.
-pub fn path_for(data_dir: &Path, sha256: &str) -> PathBuf {
-    data_dir.join("files").join(&sha256[..2]).join(sha256)
-}
-
-/// The SHA-256 of bytes, hex: a scan's key.
-pub fn digest(bytes: &[u8]) -> String {
-    livegate_store::hex(&Sha256::digest(bytes))
-}
-
-/// Stores bytes under their SHA-256 (written to a temporary name, synced,
-/// then renamed, so a file is whole or absent); returns the digest.
-pub async fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
-    let sha = digest(bytes);
-    let path = path_for(data_dir, &sha);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        // Touched, so a release racing with this upload leaves it alone.
-        let touch = path.clone();
-        tokio::task::spawn_blocking(move || {
-            std::fs::File::options()
-                .append(true)
-                .open(&touch)?
-                .set_modified(std::time::SystemTime::now())
-        })
-        .await
-        .map_err(std::io::Error::other)??;
-        return Ok(sha);
-    }
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    tokio::fs::create_dir_all(&dir).await?;
-    let tmp = dir.join(format!(
-        ".{sha}.{}.tmp",
-        livegate_store::clock::new_id("up")
-    ));
-    let bytes = bytes.to_vec();
-    let tmp2 = tmp.clone();
-    let written = tokio::task::spawn_blocking(move || {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp2)?;
-        f.write_all(&bytes)?;
-        f.sync_all()
-    })
-    .await
-    .map_err(std::io::Error::other)
-    .and_then(|r| r)
-    .and_then(|()| std::fs::rename(&tmp, &path));
-    if written.is_err() {
-        // No partial file stays behind (a full disk, most likely).
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map(|()| sha)
 }
 
 /// An I/O error while keeping an upload: 507 for a full disk, else 500.

@@ -102,7 +102,7 @@ impl Default for Settings {
             public_url: None,
             session_ttl: Duration::from_secs(12 * 3600),
             header_timeout: Duration::from_secs(10),
-            file_grace: Duration::from_secs(60),
+            file_grace: livegate_store::scans::GRACE,
             drain_timeout: Duration::from_secs(30),
             sweep_every: Duration::from_secs(10),
             batch_jobs: 2,

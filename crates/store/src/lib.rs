@@ -29,6 +29,7 @@ pub mod diff;
 mod documents;
 mod evaluations;
 mod jobs;
+pub mod scans;
 mod sessions;
 mod summaries;
 mod tenants;

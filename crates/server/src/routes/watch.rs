@@ -45,21 +45,6 @@ pub struct ExpiringQuery {
     pub limit: Option<usize>,
 }
 
-/// Days in a window such as `30d`, `30` or `2w`.
-pub fn parse_window(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (num, mult) = if let Some(n) = s.strip_suffix('d') {
-        (n, 1)
-    } else if let Some(n) = s.strip_suffix('w') {
-        (n, 7)
-    } else {
-        (s, 1)
-    };
-    let n: i64 = num.parse().ok()?;
-    let days = n.checked_mul(mult)?;
-    (0..=3650).contains(&days).then_some(days)
-}
-
 /// Documents of the tenant's applicants that expire within a window from today.
 #[utoipa::path(get, path = "/v1/expiring", tag = "watch", params(ExpiringQuery),
     responses((status = 200, description = "soonest first", body = ExpiringList), (status = 400, description = "a bad window", body = Problem, content_type = "application/problem+json")),
@@ -72,7 +57,7 @@ pub async fn expiring(
     let q = query(q)?;
     let days = match q.within.as_deref() {
         None => 30,
-        Some(w) => parse_window(w).ok_or_else(|| {
+        Some(w) => livegate_core::dates::parse_window(w).ok_or_else(|| {
             ApiError::BadRequest(crate::problems::say(
                 crate::problems::Msg::WindowUnknown,
                 &[("value", w)],
@@ -112,19 +97,4 @@ pub async fn expiring(
             })
             .collect(),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn windows_are_days_or_weeks_within_ten_years() {
-        assert_eq!(parse_window("30d"), Some(30));
-        assert_eq!(parse_window("30"), Some(30));
-        assert_eq!(parse_window("2w"), Some(14));
-        assert_eq!(parse_window("-1d"), None);
-        assert_eq!(parse_window("3651d"), None);
-        assert_eq!(parse_window("soon"), None);
-    }
 }
