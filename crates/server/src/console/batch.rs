@@ -517,7 +517,7 @@ fn record_row(state: &AppState, l: Lang, r: &serde_json::Value) -> Markup {
 
 /// An error record's kind in words; its id stays in the results file and
 /// in `data-kind`.
-fn kind_name(l: Lang, kind: &str) -> String {
+pub fn kind_name(l: Lang, kind: &str) -> String {
     match kind {
         "invalid_json" => t(l, "batch_kind_invalid_json"),
         "invalid_profile" => t(l, "batch_kind_invalid_profile"),
@@ -542,7 +542,11 @@ pub async fn download(
     };
     let opened = async {
         let (dir, _) = job(&state, &user, &id).await?;
-        tokio::fs::File::open(dir.join(&file))
+        let path = match file.as_str() {
+            "summary.csv" => super::batch_csv::path(&dir, cx.lang),
+            _ => dir.join(&file),
+        };
+        tokio::fs::File::open(path)
             .await
             .map_err(|_| ApiError::NotFound)
     };

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// A language as the error files are named: `errors-zh.jsonl`.
-fn lang_code(lang: Lang) -> &'static str {
+pub fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => "zh",
         Lang::En => "en",
@@ -109,7 +109,7 @@ fn from_file(f: JobFile, tenant_id: &str) -> BatchJob {
 pub type Outcome = Result<livegate_batch::Totals, String>;
 
 /// Runs a job to its end on the calling (blocking) thread: its records,
-/// the summary CSV, and the bad lines in the other language. `stop` set
+/// the bad lines in the other language, and the summary CSV in both. `stop` set
 /// makes it stop at its next write.
 pub fn run(
     rs: &Ruleset,
@@ -120,7 +120,6 @@ pub fn run(
     stop: &AtomicBool,
 ) -> Outcome {
     let totals = evaluate(rs, dir, job, lang, counter, stop)?;
-    write_summary_csv(rs, dir)?;
     let other = match lang {
         Lang::Zh => Lang::En,
         Lang::En => Lang::Zh,
@@ -129,6 +128,9 @@ pub fn run(
     if let Err(e) = write_errors_in(rs, dir, job.csv, other) {
         tracing::warn!(error = %e, job = %job.id, "batch job: the bad lines in the other language");
     }
+    super::batch_csv::write(rs, dir, lang, None)?;
+    let theirs = dir.join(format!("errors-{}.jsonl", lang_code(other)));
+    super::batch_csv::write(rs, dir, other, Some(&theirs))?;
     Ok(totals)
 }
 
@@ -252,64 +254,6 @@ fn lines_of(path: &Path, wanted: &[u64], csv: bool) -> Result<(Vec<u8>, Vec<u64>
         }
     }
     Ok((out, numbers))
-}
-
-/// `summary.csv`: a row per record, from `results.jsonl`, streamed; a cell
-/// a spreadsheet would run as a formula (a profile id `=HYPERLINK(…)`) is
-/// neutralised.
-fn write_summary_csv(rs: &Ruleset, dir: &Path) -> Result<(), String> {
-    let input = std::fs::File::open(dir.join("results.jsonl")).map_err(|e| e.to_string())?;
-    let out = std::fs::File::create(dir.join("summary.csv")).map_err(|e| e.to_string())?;
-    let mut w = csv::Writer::from_writer(BufWriter::new(out));
-    let mut head = vec!["line".to_string(), "profile_id".into(), "verdict".into()];
-    for p in &rs.paths {
-        head.push(format!("{}_status", p.id));
-        head.push(format!("{}_missing", p.id));
-    }
-    head.extend(["error_kind".into(), "error".into()]);
-    w.write_record(&head).map_err(|e| e.to_string())?;
-    for line in BufReader::new(input).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        let rec: Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
-        let row = csv_row(rs, &rec);
-        w.write_record(row.iter().map(|c| super::applicants_bulk::safe_cell(c)))
-            .map_err(|e| e.to_string())?;
-    }
-    w.flush().map_err(|e| e.to_string())
-}
-
-fn csv_row(rs: &Ruleset, rec: &Value) -> Vec<String> {
-    let s = |v: Option<&Value>| match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    };
-    let mut row = vec![
-        s(rec.get("line")),
-        s(rec.get("profile_id")),
-        s(rec.get("verdict")),
-    ];
-    let paths = rec.get("paths").and_then(Value::as_array);
-    for p in &rs.paths {
-        let found = paths
-            .into_iter()
-            .flatten()
-            .find(|x| x.get("id").and_then(Value::as_str) == Some(&p.id));
-        row.push(s(found.and_then(|x| x.get("status"))));
-        let missing = found
-            .and_then(|x| x.get("missing_documents"))
-            .and_then(Value::as_array);
-        let missing: Vec<&str> = missing
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        row.push(missing.join(";"));
-    }
-    let err = rec.get("error");
-    row.push(s(err.and_then(|e| e.get("kind"))));
-    row.push(s(err.and_then(|e| e.get("message"))));
-    row
 }
 
 /// A bad line of a job, as the console shows it.

@@ -59,6 +59,7 @@ mod tests {
             include_str!("timeline.rs"),
             include_str!("dashboard.rs"),
             include_str!("batch.rs"),
+            include_str!("batch_csv.rs"),
             include_str!("batch_save.rs"),
             include_str!("batch_queue.rs"),
         ];

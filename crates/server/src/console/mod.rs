@@ -20,6 +20,7 @@ pub mod applicants_bulk;
 pub mod assets;
 pub mod audit_words;
 pub mod batch;
+pub mod batch_csv;
 pub mod batch_jobs;
 pub mod batch_queue;
 pub mod batch_save;
