@@ -5,8 +5,8 @@
 //! This file holds the route table and what several handlers share; each
 //! handler lives in the module named after the OpenAPI tag it is listed
 //! under (`ops`, `evaluate`, `applicants`, `documents`, `watch`, `audit`).
-//! Reading the request is in [`crate::extract`], the OpenAPI document in
-//! [`crate::openapi`].
+//! Reading the request is in [`crate::extract`]; the OpenAPI document is
+//! made from the route table here, with what [`crate::openapi`] adds.
 
 pub mod applicants;
 pub mod audit;
@@ -15,18 +15,20 @@ pub mod evaluate;
 pub mod ops;
 pub mod watch;
 
-use axum::Json;
-use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
 use livegate_core::{Lang, ProfileError};
 use livegate_store as store;
 use serde::{Deserialize, Serialize};
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::OpenApi;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, FieldError};
-use crate::layers::{limit_all, limited};
 use crate::problems::{Msg, say};
 use crate::{AppState, JSON_LIMIT, UPLOAD_LIMIT, etag};
 
@@ -35,66 +37,59 @@ pub use crate::extract::strong_version;
 pub(crate) use crate::extract::{if_match, json_text, query};
 pub use crate::stored::valid_appid;
 pub use applicants::ApplicantView;
-pub use watch::parse_window;
 
-/// Every route of the API. The console's routes are in [`crate::console`].
-/// The OpenAPI test reads this function's text to check that every route
-/// here is documented, so keep one `.route(` per path.
+/// Every route of the API, each registered with its OpenAPI operation
+/// (`routes!` reads the handler's `#[utoipa::path]`), so `/openapi.json`
+/// is made from this table. The console's routes are in [`crate::console`].
+pub fn api() -> OpenApiRouter<AppState> {
+    use crate::{impact, tokens, wechat};
+    let json = OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
+        .routes(routes!(ops::openapi))
+        .routes(routes!(evaluate::evaluate))
+        .routes(routes!(
+            applicants::list_applicants,
+            applicants::create_applicant
+        ))
+        .routes(routes!(
+            applicants::get_applicant,
+            applicants::update_applicant,
+            applicants::delete_applicant
+        ))
+        .routes(routes!(evaluate::evaluate_applicant))
+        .routes(routes!(wechat::put_categories))
+        .routes(routes!(wechat::get_addcategory))
+        .routes(routes!(evaluate::list_evaluations))
+        .routes(routes!(
+            documents::list_documents,
+            documents::create_document
+        ))
+        .routes(routes!(
+            documents::get_document,
+            documents::update_document,
+            documents::delete_document
+        ))
+        .routes(routes!(watch::expiring))
+        .routes(routes!(impact::rules_impact))
+        .routes(routes!(audit::audit))
+        .routes(routes!(tokens::list_tokens))
+        .routes(routes!(tokens::revoke_token))
+        .route_layer(RequestBodyLimitLayer::new(JSON_LIMIT))
+        .route_layer(DefaultBodyLimit::max(JSON_LIMIT));
+    let files = OpenApiRouter::new()
+        .routes(routes!(documents::upload_file, documents::download_file))
+        .route_layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+        .route_layer(DefaultBodyLimit::max(UPLOAD_LIMIT));
+    json.merge(files)
+}
+
+/// The API's router; in a debug build, a route that answers without being
+/// in the OpenAPI document is a 500, so any test that reaches it fails.
 pub fn router() -> Router<AppState> {
-    let json = Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/openapi.json", get(ops::openapi))
-        .route("/v1/evaluate", post(evaluate::evaluate))
-        .route(
-            "/v1/applicants",
-            get(applicants::list_applicants).post(applicants::create_applicant),
-        )
-        .route(
-            "/v1/applicants/{id}",
-            get(applicants::get_applicant)
-                .put(applicants::update_applicant)
-                .delete(applicants::delete_applicant),
-        )
-        .route(
-            "/v1/applicants/{id}/evaluate",
-            post(evaluate::evaluate_applicant),
-        )
-        .route(
-            "/v1/applicants/{id}/wechat/categories",
-            put(crate::wechat::put_categories),
-        )
-        .route(
-            "/v1/applicants/{id}/wechat/addcategory",
-            get(crate::wechat::get_addcategory),
-        )
-        .route(
-            "/v1/applicants/{id}/evaluations",
-            get(evaluate::list_evaluations),
-        )
-        .route(
-            "/v1/applicants/{id}/documents",
-            get(documents::list_documents).post(documents::create_document),
-        )
-        .route(
-            "/v1/applicants/{id}/documents/{doc}",
-            get(documents::get_document)
-                .put(documents::update_document)
-                .delete(documents::delete_document),
-        )
-        .route("/v1/expiring", get(watch::expiring))
-        .route("/v1/rules/impact", post(crate::impact::rules_impact))
-        .route("/v1/audit", get(audit::audit))
-        .route("/v1/tokens", get(crate::tokens::list_tokens))
-        .route("/v1/tokens/{id}", delete(crate::tokens::revoke_token));
-    limit_all(json, JSON_LIMIT).route(
-        "/v1/applicants/{id}/documents/{doc}/file",
-        limited(
-            put(documents::upload_file).get(documents::download_file),
-            UPLOAD_LIMIT,
-        ),
-    )
+    let (router, doc) = api().split_for_parts();
+    crate::openapi::guard(router, &doc)
 }
 
 // ---- lists ------------------------------------------------------------------

@@ -4,11 +4,9 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::error::{ApiError, Problem};
-use crate::openapi::ApiDoc;
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive", body = String)))]
@@ -43,7 +41,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 pub async fn openapi() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        ApiDoc::openapi().to_json().unwrap_or_default(),
+        crate::openapi::document(),
     )
         .into_response()
 }
