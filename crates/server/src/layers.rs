@@ -226,6 +226,7 @@ pub fn around(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     };
     router.layer(
         ServiceBuilder::new()
+            .map_request(own_request_id)
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(span))
             .layer(PropagateRequestIdLayer::x_request_id())
@@ -246,6 +247,24 @@ pub fn around(router: Router<AppState>, state: &AppState) -> Router<AppState> {
                 problems,
             )),
     )
+}
+
+/// A client's `x-request-id` is kept only when it is a plain token (1–128
+/// of letters, digits, `-`, `_`, `.`, `:`); any other is dropped, so a new
+/// one is made, and no client text of any length is echoed into a header,
+/// a log line or a problem body.
+fn own_request_id(mut req: Request) -> Request {
+    let plain = |v: &HeaderValue| {
+        let b = v.as_bytes();
+        (1..=128).contains(&b.len())
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || b"-_.:".contains(c))
+    };
+    let headers = req.headers_mut();
+    if headers.get("x-request-id").is_some_and(|v| !plain(v)) {
+        headers.remove("x-request-id");
+    }
+    req
 }
 
 /// Every log line of a request names it by its id.

@@ -226,3 +226,82 @@ fn documents_and_expiring_documents_page_by_cursor_without_repeats() {
         s.get("/v1/expiring?cursor=nope", &t.viewer).problem(400);
     }
 }
+
+/// What the server may put in a `Location`: printable ASCII, not too long.
+fn fit_for_a_header(location: &str) -> bool {
+    location.len() <= 2 * 2048 + 16 && location.bytes().all(|b| b.is_ascii_graphic())
+}
+
+#[test]
+fn no_user_input_reaches_a_header_unchecked() {
+    use common::console::{cookie_value, csrf_of, form};
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let long = format!("/{}", "a".repeat(5000));
+    // A control character in any request header is refused before livegate reads it.
+    for (name, value) in [
+        ("x-request-id", "a\u{1}b"),
+        ("if-match", "\"1\u{7f}\""),
+        ("accept-language", "en\u{0}"),
+        ("cookie", "lg_lang=en\u{1}"),
+        ("authorization", "Bearer x\u{8}"),
+    ] {
+        let r = s.call("GET", "/v1/applicants", None, &[(name, value)], b"");
+        assert!((400..500).contains(&r.status), "{name}: {}", r.status);
+    }
+    // A request id that is not a plain token, or too long, is not echoed.
+    for id in [long.as_str(), "a b", "<script>", "x;y"] {
+        let r = s.call("GET", "/v1/nope", None, &[("x-request-id", id)], b"");
+        assert_eq!(r.status, 404);
+        let echoed = r.header("x-request-id").expect("a request id");
+        assert!(echoed != id && echoed.len() <= 128, "{id:?} came back");
+        assert_eq!(r.json()["request_id"], echoed, "the problem names the same id");
+    }
+    let plain = s.call("GET", "/healthz", None, &[("x-request-id", "ci-42.a:b_c")], b"");
+    assert_eq!(plain.header("x-request-id"), Some("ci-42.a:b_c"));
+    // The language switch: control characters are encoded, an over-long
+    // or foreign address goes home, the path's language is one of two.
+    let enc = |v: &str| -> String { form_urlencoded::byte_serialize(v.as_bytes()).collect() };
+    for next in ["/?a=\u{1}\r\nSet-Cookie: x=1", long.as_str(), "//evil.example", "/\u{7f}"] {
+        let r = s.call("GET", &format!("/lang/en?next={}", enc(next)), None, &[], b"");
+        assert_eq!(r.status, 303, "{next:?}");
+        let at = r.header("location").expect("a location");
+        assert!(fit_for_a_header(at) && at.len() <= 2048 * 3, "{at:?}");
+        assert!(r.header("set-cookie").is_some_and(|c| !c.contains("x=1")));
+    }
+    let odd = s.call("GET", "/lang/%01%0D%0A", None, &[], b"");
+    assert_eq!(odd.status, 303);
+    assert!(odd.header("set-cookie").is_some_and(|c| c.starts_with("lg_lang=zh;")));
+    // Signing in goes back to `next`, checked the same way.
+    for next in ["/?q=\u{1}", long.as_str()] {
+        let r = s.call("GET", "/signin", None, &[], b"");
+        let pre = cookie_value(&r, "lg_signin").expect("the sign-in token");
+        let body = format!("csrf={}&token={}&next={}", csrf_of(&r.text()), t.editor, enc(next));
+        let r = form(&s, "/signin", &format!("lg_signin={pre}"), &body);
+        assert_eq!(r.status, 303, "{}", r.text());
+        let at = r.header("location").expect("a location");
+        assert!(fit_for_a_header(at) && at.len() <= 2048 * 3, "{at:?}");
+    }
+    // A stranger on a long address is sent to sign in without it.
+    let q = format!("/applicants?q={}", "深".repeat(1500));
+    let r = s.call("GET", &enc_path(&q), None, &[("Accept", "text/html")], b"");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/signin"));
+    // Ids in paths that end in a header are looked up first: a 404.
+    let cookie = common::console::sign_in(&s, &t.editor);
+    for id in ["%01", &"b".repeat(3000)] {
+        let r = common::console::page(&s, &format!("/batch/{id}/summary.csv"), &cookie);
+        assert_eq!(r.status, 404, "{id}");
+        assert!(r.header("content-disposition").is_none());
+    }
+}
+
+/// A path with its query's non-ASCII percent-encoded, as a browser sends it.
+fn enc_path(p: &str) -> String {
+    p.bytes()
+        .map(|b| match b.is_ascii() {
+            true => char::from(b).to_string(),
+            false => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -131,16 +131,26 @@ fn build(name: &str, value: String, max_age_secs: i64, secure: bool) -> Cookie<'
 /// the UTF-8 of a typed Chinese name) are percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n
-            .bytes()
-            .map(|b| match b.is_ascii_graphic() {
-                true => char::from(b).to_string(),
-                false => format!("%{b:02X}"),
-            })
-            .collect(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() <= MAX_NEXT =>
+        {
+            n.bytes()
+                .map(|b| match b.is_ascii_graphic() {
+                    true => char::from(b).to_string(),
+                    false => format!("%{b:02X}"),
+                })
+                .collect()
+        }
         _ => "/".to_string(),
     }
 }
+
+/// The longest page address a redirect goes back to; a longer one (never
+/// one of the console's own) goes to the start page instead.
+pub const MAX_NEXT: usize = 2048;
 
 /// `/lang/{zh|en}?next=…`: remembers the language for a year and goes back.
 pub async fn switch_lang(
@@ -352,7 +362,10 @@ impl axum::extract::FromRequest<AppState> for WriterPost {
 pub fn require_user(cx: &Ctx) -> Result<&SignedIn, Response> {
     cx.user.as_ref().ok_or_else(|| {
         let next: String = form_urlencoded::byte_serialize(cx.here.as_bytes()).collect();
-        super::errors::see_other(&format!("/signin?next={next}"))
+        match next.len() <= MAX_NEXT {
+            true => super::errors::see_other(&format!("/signin?next={next}")),
+            false => super::errors::see_other("/signin"),
+        }
     })
 }
 
