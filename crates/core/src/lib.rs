@@ -42,6 +42,7 @@ pub mod testing;
 pub mod text;
 pub mod wechat;
 pub mod wechat_import;
+pub mod whole;
 
 pub use compile::{Loaded, Place, STALE_AFTER_DAYS, load, load_with};
 pub use decide::{Decision, decide};

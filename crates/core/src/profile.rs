@@ -81,9 +81,26 @@ impl<'de> Deserialize<'de> for SubjectTypeRef {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
                 Ok(SubjectTypeRef(v.to_string()))
             }
+            // JSON's 1.0 is the number 1 (a JSON Schema `integer`).
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                match whole(v) {
+                    Some(n) => Ok(SubjectTypeRef(n.to_string())),
+                    None => Err(E::invalid_type(de::Unexpected::Float(v), &self)),
+                }
+            }
         }
         d.deserialize_any(V)
     }
+}
+
+/// A float with no fraction, within `u32`, as that number.
+fn whole(v: f64) -> Option<u32> {
+    (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v)).then_some(v as u32)
+}
+
+/// An optional `u32` that may be written `420` or `420.0`.
+fn whole_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Option::<crate::whole::WholeU32>::deserialize(d).map(|w| w.map(|w| w.0))
 }
 
 /// The status of a category in WeChat's back office.
@@ -123,9 +140,17 @@ pub struct ProfileCategory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// WeChat's category ids (`getcategory`'s `first` and `second`), kept as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "whole_u32",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub wechat_first: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "whole_u32",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub wechat_second: Option<u32>,
     /// Why WeChat's review rejected it (`getcategory`'s `audit_reason`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -516,6 +541,25 @@ mod tests {
         let e = parse_profile(r#"{"subject": {"type": "enterprise"}, "documents": ["k"]}"#)
             .unwrap_err();
         assert_eq!(e.path, "documents[0]");
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        let p = parse_profile(
+            r#"{"subject":{"type":1.0},"categories":[{"first":"a","wechat_first":420.0,"wechat_second":7}]}"#,
+        )
+        .expect("1.0 and 420.0 are whole numbers");
+        assert_eq!(p.subject.kind.0, "1");
+        assert_eq!(p.categories[0].wechat_first, Some(420));
+        assert_eq!(p.categories[0].wechat_second, Some(7));
+        for bad in ["420.5", "-1", "4294967296", "\"7\""] {
+            let text = format!(
+                r#"{{"subject":{{"type":1}},"categories":[{{"first":"a","wechat_first":{bad}}}]}}"#
+            );
+            let e = parse_profile(&text).expect_err(bad);
+            assert_eq!(e.path, "categories[0].wechat_first", "{bad}: {e}");
+        }
+        assert!(parse_profile(r#"{"subject":{"type":1.5}}"#).is_err());
     }
 
     #[test]

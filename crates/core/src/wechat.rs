@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ruleset::Ruleset;
+use crate::whole::{WholeI64, WholeU8, WholeU32};
 
 use crate::err::ProfileError;
 use crate::profile::{Profile, ProfileCategory, SubjectTypeRef};
@@ -16,7 +17,7 @@ const GETCATEGORY: &str = "https://developers.weixin.qq.com/doc/oplatform/Third-
 #[derive(Debug, Deserialize)]
 struct GetCategory {
     #[serde(default)]
-    errcode: i64,
+    errcode: WholeI64,
     #[serde(default)]
     errmsg: Option<String>,
     #[serde(default)]
@@ -25,11 +26,11 @@ struct GetCategory {
 
 #[derive(Debug, Deserialize)]
 struct WxCategory {
-    first: u32,
+    first: WholeU32,
     first_name: String,
-    second: u32,
+    second: WholeU32,
     second_name: String,
-    audit_status: u8,
+    audit_status: WholeU8,
     #[serde(default)]
     audit_reason: Option<String>,
 }
@@ -83,8 +84,8 @@ pub(crate) fn errcode(code: i64, errmsg: Option<String>, instead: &str) -> Profi
 /// `audit_status` is an error naming the JSON path.
 pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, ProfileError> {
     let r: GetCategory = read_response(text, "getcategory", GETCATEGORY)?;
-    if r.errcode != 0 {
-        return Err(errcode(r.errcode, r.errmsg, "the categories"));
+    if r.errcode.0 != 0 {
+        return Err(errcode(r.errcode.0, r.errmsg, "the categories"));
     }
     let list = r
         .categories
@@ -92,7 +93,7 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
     list.into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let status = match c.audit_status {
+            let status = match c.audit_status.0 {
                 1 => "pending",
                 2 => "rejected",
                 3 => "approved",
@@ -109,8 +110,8 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
                 first: c.first_name,
                 second: Some(c.second_name),
                 status: Some(status.to_string()),
-                wechat_first: Some(c.first),
-                wechat_second: Some(c.second),
+                wechat_first: Some(c.first.0),
+                wechat_second: Some(c.second.0),
                 audit_reason: c.audit_reason.filter(|r| !r.trim().is_empty()),
                 documents_confirmed: None,
             })
