@@ -26,7 +26,7 @@ pub const CACHE_TTL: Duration = Duration::from_secs(1);
 /// Failed authentications a client address may make: on average a second,
 /// and at once.
 const FAILURES_PER_SECOND: u32 = 5;
-const FAILURE_BURST: u32 = 20;
+pub const FAILURE_BURST: u32 = 20;
 const CACHE_MAX: usize = 10_000;
 
 #[derive(Default)]
@@ -121,14 +121,20 @@ pub struct FailureLimiter {
 
 impl Default for FailureLimiter {
     fn default() -> FailureLimiter {
-        FailureLimiter {
-            limiter: RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST),
-            paused: DashMap::new(),
-        }
+        FailureLimiter::new(FAILURE_BURST)
     }
 }
 
 impl FailureLimiter {
+    /// `burst` failures at once, then [`FAILURES_PER_SECOND`]; 0: no limit.
+    pub fn new(burst: u32) -> FailureLimiter {
+        let rate = if burst == 0 { 0 } else { FAILURES_PER_SECOND };
+        FailureLimiter {
+            limiter: RateLimiter::new(rate, burst),
+            paused: DashMap::new(),
+        }
+    }
+
     /// Counts one failure: `Err(retry_after)` once the address failed too often.
     pub fn record(&self, client: &str) -> Result<(), u64> {
         self.limiter.check(client).inspect_err(|&secs| {
@@ -252,8 +258,9 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
+        // No token guesses nothing: a plain 401, not counted as a failure.
         let Some(secret) = bearer(parts) else {
-            return Err(refused(parts, state));
+            return Err(ApiError::Unauthorized);
         };
         let principal = match state.tokens.get(secret) {
             Some(p) => p,

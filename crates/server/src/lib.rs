@@ -56,6 +56,9 @@ pub struct Settings {
     pub rate_limit: u32,
     /// Requests a token may make at once above its rate.
     pub rate_burst: u32,
+    /// Failed authentications an address may make at once before it must
+    /// wait (0: no limit, for a test harness that sends bad tokens on purpose).
+    pub auth_failure_burst: u32,
     pub request_timeout: Duration,
     /// Where uploaded scans are kept.
     pub file_store: FileStore,
@@ -97,6 +100,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("livegate-data"),
             rate_limit: 1000,
             rate_burst: 2000,
+            auth_failure_burst: auth::FAILURE_BURST,
             request_timeout: Duration::from_secs(30),
             file_store: FileStore::Dir,
             public_url: None,
@@ -134,10 +138,12 @@ impl AppState {
                 settings.rate_burst,
             )),
             jobs: Arc::new(console::batch_queue::Jobs::new(settings.batch_jobs)),
-            settings: Arc::new(settings),
             metrics: Arc::default(),
             tokens: Arc::default(),
-            auth_failures: Arc::default(),
+            auth_failures: Arc::new(auth::FailureLimiter::new(
+                settings.auth_failure_burst,
+            )),
+            settings: Arc::new(settings),
         }
     }
 }

@@ -59,6 +59,9 @@ pub struct ServeArgs {
     /// Requests a token may make at once above its rate [env: LIVEGATE_RATE_BURST; default: 2000].
     #[arg(long, value_name = "N")]
     pub rate_burst: Option<u32>,
+    /// Failed authentications an address may make at once before it must wait (5 more a second), 0 for no limit [env: LIVEGATE_AUTH_FAILURE_BURST; default: 20].
+    #[arg(long, value_name = "N")]
+    pub auth_failure_burst: Option<u32>,
     /// Seconds a request may take [env: LIVEGATE_REQUEST_TIMEOUT; default: 30].
     #[arg(long, value_name = "SECONDS")]
     pub request_timeout: Option<u64>,
@@ -101,6 +104,7 @@ pub struct FileConfig {
     pub log_level: Option<String>,
     pub rate_limit: Option<u32>,
     pub rate_burst: Option<u32>,
+    pub auth_failure_burst: Option<u32>,
     pub request_timeout: Option<u64>,
     pub rules: Option<PathBuf>,
     pub file_store: Option<FileStoreArg>,
@@ -121,6 +125,7 @@ pub struct Config {
     pub log_level: tracing::Level,
     pub rate_limit: u32,
     pub rate_burst: u32,
+    pub auth_failure_burst: u32,
     pub request_timeout: u64,
     pub rules: Option<PathBuf>,
     pub file_store: FileStoreArg,
@@ -198,6 +203,13 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             "LIVEGATE_RATE_BURST",
             file.rate_burst,
             2000,
+        )?,
+        auth_failure_burst: number(
+            args.auth_failure_burst,
+            env,
+            "LIVEGATE_AUTH_FAILURE_BURST",
+            file.auth_failure_burst,
+            20,
         )?,
         request_timeout: number(
             args.request_timeout,

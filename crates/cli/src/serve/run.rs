@@ -41,6 +41,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         data_dir: cfg.data_dir.clone(),
         rate_limit: cfg.rate_limit,
         rate_burst: cfg.rate_burst,
+        auth_failure_burst: cfg.auth_failure_burst,
         request_timeout: Duration::from_secs(cfg.request_timeout.max(1)),
         file_store: match cfg.file_store {
             FileStoreArg::Dir => livegate_server::FileStore::Dir,
