@@ -49,9 +49,9 @@ pub fn from_days(days: i64) -> Option<Date> {
     epoch.checked_add(span).ok()
 }
 
-/// Days in a window such as `30d`, `30` or `2w`, up to ten years.
+/// Days in a window such as `30d`, `30` or `2w`, up to ten years: digits
+/// and one unit, nothing else (no sign, no space).
 pub fn parse_window(s: &str) -> Option<i64> {
-    let s = s.trim();
     let (num, mult) = if let Some(n) = s.strip_suffix('d') {
         (n, 1)
     } else if let Some(n) = s.strip_suffix('w') {
@@ -59,6 +59,9 @@ pub fn parse_window(s: &str) -> Option<i64> {
     } else {
         (s, 1)
     };
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let n: i64 = num.parse().ok()?;
     let days = n.checked_mul(mult)?;
     (0..=3650).contains(&days).then_some(days)
@@ -115,5 +118,10 @@ mod tests {
         assert_eq!(parse_window("-1d"), None);
         assert_eq!(parse_window("3651d"), None);
         assert_eq!(parse_window("soon"), None);
+        assert_eq!(parse_window("0030d"), Some(30));
+        assert_eq!(parse_window("521w"), Some(3647));
+        for bad in ["+30d", " 30d", "30 d", "d", "", "522w", "3e1"] {
+            assert_eq!(parse_window(bad), None, "{bad:?}");
+        }
     }
 }

@@ -35,6 +35,7 @@ pub mod normalize;
 mod parse_words;
 pub mod pipeline;
 pub mod profile;
+pub mod profile_schema;
 mod raw;
 pub mod report;
 pub mod ruleset;

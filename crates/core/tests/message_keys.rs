@@ -24,7 +24,9 @@ fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
 /// batch crate's `msg(lang, "key")`).
 fn keys((path, src): &(String, String)) -> Vec<String> {
     let serve = src.contains("format!(\"serve_{id}\")")
-        || Path::new(path).parent().is_some_and(|d| d.ends_with("cli/src/serve"));
+        || Path::new(path)
+            .parent()
+            .is_some_and(|d| d.ends_with("cli/src/serve"));
     let mut out: Vec<String> = scan(src, &["msg(\"", " m(\"", "(m(\"", "rm(l, \""])
         .into_iter()
         .map(|k| if serve { format!("serve_{k}") } else { k })

@@ -54,10 +54,10 @@ fn is_jpeg(bytes: &[u8]) -> bool {
 }
 
 /// Checks an original file name, kept as metadata: no directories, no
-/// `.`/`..`, no control characters, at most 255 bytes.
+/// `.`/`..`, no control characters, at most 255 characters.
 pub fn check_name(name: &str) -> Result<(), crate::problems::Msg> {
     use crate::problems::Msg;
-    if name.is_empty() || name.len() > 255 {
+    if name.is_empty() || name.chars().count() > 255 {
         return Err(Msg::FileNameLength);
     }
     if name == "." || name == ".." || name.contains("..") {

@@ -126,6 +126,9 @@ pub struct AppState {
     pub jobs: Arc<console::batch_queue::Jobs>,
     /// Failed authentications per client address.
     pub auth_failures: Arc<auth::FailureLimiter>,
+    /// `/openapi.json`, made on first request from the routes and this
+    /// ruleset (whose vocabularies are the profile schema's enums).
+    pub openapi: Arc<std::sync::OnceLock<String>>,
 }
 
 impl AppState {
@@ -140,9 +143,8 @@ impl AppState {
             jobs: Arc::new(console::batch_queue::Jobs::new(settings.batch_jobs)),
             metrics: Arc::default(),
             tokens: Arc::default(),
-            auth_failures: Arc::new(auth::FailureLimiter::new(
-                settings.auth_failure_burst,
-            )),
+            auth_failures: Arc::new(auth::FailureLimiter::new(settings.auth_failure_burst)),
+            openapi: Arc::default(),
             settings: Arc::new(settings),
         }
     }

@@ -4,10 +4,13 @@
 //! title, the shared schemas and the bearer scheme, and in a debug build
 //! guards against a route that answers without being documented.
 
-use std::sync::LazyLock;
-
 use axum::Router;
+use livegate_core::Ruleset;
+use serde_json::Value;
 use utoipa::OpenApi;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{Ref, RefOr, ResponseBuilder, Schema};
 
 use crate::error::{FieldError, Problem};
 use crate::routes::applicants::ApplicantView;
@@ -40,13 +43,146 @@ impl utoipa::Modify for Bearer {
 )]
 pub struct ApiDoc;
 
-/// The whole document, made once from the route table.
-pub fn document() -> &'static str {
-    static DOC: LazyLock<String> = LazyLock::new(|| {
-        let (_, doc) = crate::routes::api().split_for_parts();
-        doc.to_json().unwrap_or_default()
-    });
-    &DOC
+/// The whole document: the route table's operations, what every one may
+/// answer, and request bodies made from `rs`.
+pub fn document(rs: &Ruleset) -> String {
+    let (_, mut doc) = crate::routes::api().split_for_parts();
+    finish(&mut doc);
+    let mut v = serde_json::to_value(&doc).unwrap_or_default();
+    bodies(&mut v, rs);
+    v.to_string()
+}
+
+/// The JSON bodies whose shape the ruleset decides: profiles, applicants
+/// and documents, each its JSON Schema (see [`livegate_core::profile_schema`]).
+fn bodies(doc: &mut Value, rs: &Ruleset) {
+    use livegate_core::profile_schema::{
+        applicant_schema, document_schema, getcategory_schema, profile_schema,
+    };
+    let applicant = applicant_schema(rs);
+    let table = [
+        ("/v1/evaluate", "post", profile_schema(rs)),
+        ("/v1/applicants", "post", applicant.clone()),
+        ("/v1/applicants/{id}", "put", applicant),
+        ("/v1/applicants/{id}/documents", "post", document_schema()),
+        (
+            "/v1/applicants/{id}/documents/{doc}",
+            "put",
+            document_schema(),
+        ),
+        (
+            "/v1/applicants/{id}/wechat/categories",
+            "put",
+            getcategory_schema(),
+        ),
+    ];
+    for (path, method, schema) in table {
+        let body = &mut doc["paths"][path][method]["requestBody"]["content"]["application/json"];
+        if body.is_object() {
+            body["schema"] = schema;
+        }
+    }
+    // A scan is the bytes of a PDF, PNG or JPEG, read from the bytes.
+    let upload = &mut doc["paths"]["/v1/applicants/{id}/documents/{doc}/file"]["put"];
+    if upload.is_object() {
+        let binary = serde_json::json!({ "schema": { "type": "string", "format": "binary" } });
+        upload["requestBody"]["content"] = serde_json::json!({
+            "application/pdf": binary,
+            "image/png": binary,
+            "image/jpeg": binary,
+        });
+    }
+}
+
+/// What every operation may answer besides its own responses, because a
+/// layer in front of it can: each a problem (`application/problem+json`).
+fn common_answers(path: &str, op: &Operation) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![
+        ("400", "a request that cannot be read"),
+        ("429", "too many requests: wait `Retry-After` seconds"),
+        ("500", "an internal error"),
+        (
+            "503",
+            "the database does not answer, or the request took too long",
+        ),
+    ];
+    if path.starts_with("/v1/") {
+        out.push(("401", "no valid bearer token"));
+        out.push(("403", "the token's role may not do this"));
+    }
+    if path.contains('{') {
+        out.push(("404", "no such resource in the token's tenant"));
+    }
+    if op.request_body.is_some() {
+        out.push(("413", "the body is larger than this route takes"));
+        out.push(("415", "the body is not of a type this route takes"));
+    }
+    let params = op.parameters.iter().flatten();
+    if params.clone().any(|p| p.name == "If-Match") {
+        out.push(("412", "the version changed: read it again"));
+        out.push(("428", "`If-Match` is required"));
+    }
+    out
+}
+
+/// Adds to every operation the answers of [`common_answers`] it does not
+/// list, and to every list's `cursor` the pattern of its ids.
+fn finish(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, said) in common_answers(path, op) {
+                let listed = &mut op.responses.responses;
+                listed
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(said));
+            }
+            cursor_pattern(path, op);
+            if_match_pattern(op);
+        }
+    }
+}
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build();
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", content)
+        .build()
+        .into()
+}
+
+/// An `If-Match` is one strong tag as this API gives it: `"7"`.
+fn if_match_pattern(op: &mut Operation) {
+    for p in op.parameters.iter_mut().flatten() {
+        if p.name == "If-Match"
+            && let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut()
+        {
+            o.pattern = Some(r#"^"[0-9]+"$"#.to_string());
+        }
+    }
+}
+
+fn cursor_pattern(path: &str, op: &mut Operation) {
+    let Some(pattern) = crate::routes::cursor_pattern(path) else {
+        return;
+    };
+    for p in op.parameters.iter_mut().flatten() {
+        if p.name != "cursor" {
+            continue;
+        }
+        if let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() {
+            o.pattern = Some(pattern.clone());
+        }
+    }
 }
 
 /// `METHOD path` of every documented operation.
@@ -114,7 +250,8 @@ mod tests {
 
     #[test]
     fn the_document_is_3_1_and_made_from_the_route_table() {
-        let doc: serde_json::Value = serde_json::from_str(document()).expect("JSON");
+        let rs = livegate_core::default_ruleset().expect("the shipped ruleset");
+        let doc: serde_json::Value = serde_json::from_str(&document(&rs)).expect("JSON");
         assert!(
             doc["openapi"]
                 .as_str()
@@ -125,6 +262,8 @@ mod tests {
         for p in ["/v1/evaluate", "/v1/applicants/{id}/documents/{doc}/file"] {
             assert!(paths.contains_key(p), "{p}");
         }
+        let body = &doc["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"];
+        assert_eq!(body["application/json"]["schema"]["required"][0], "subject");
         // Every /v1 operation declares its bearer token.
         for (path, item) in paths.iter().filter(|(p, _)| p.starts_with("/v1/")) {
             for (method, op) in item.as_object().into_iter().flatten() {

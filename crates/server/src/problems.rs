@@ -18,8 +18,12 @@ impl Msg {
     }
 }
 
-/// The text in the language of the request being answered (zh outside one).
+/// The language of the request being answered (zh outside one).
+pub fn lang() -> Lang {
+    crate::layers::current().map_or(Lang::Zh, |cx| cx.lang)
+}
+
+/// The text in the language of the request being answered.
 pub fn say(msg: Msg, vars: &[(&str, &str)]) -> String {
-    let lang = crate::layers::current().map_or(Lang::Zh, |cx| cx.lang);
-    msg.in_lang(lang, vars)
+    msg.in_lang(lang(), vars)
 }

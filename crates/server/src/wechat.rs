@@ -7,7 +7,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use livegate_core::{Lang, Profile};
+use livegate_core::Profile;
 
 use crate::auth::Auth;
 use crate::routes::{ApplicantView, if_match, json_text, with_etag};
@@ -48,7 +48,7 @@ pub async fn put_categories(
     let mut profile: Profile = serde_json::from_value(stored.profile)
         .map_err(|e| ApiError::Internal(format!("a stored profile does not read: {e}")))?;
     livegate_core::wechat::merge_categories(&mut profile, categories);
-    let input = crate::stored::check_applicant(&state, profile, Lang::En)?;
+    let input = crate::stored::check_applicant(&state, profile, crate::problems::lang())?;
     let a = state
         .store
         .update_applicant(who, &id, expected, input)

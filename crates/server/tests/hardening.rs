@@ -255,15 +255,36 @@ fn no_user_input_reaches_a_header_unchecked() {
         assert_eq!(r.status, 404);
         let echoed = r.header("x-request-id").expect("a request id");
         assert!(echoed != id && echoed.len() <= 128, "{id:?} came back");
-        assert_eq!(r.json()["request_id"], echoed, "the problem names the same id");
+        assert_eq!(
+            r.json()["request_id"],
+            echoed,
+            "the problem names the same id"
+        );
     }
-    let plain = s.call("GET", "/healthz", None, &[("x-request-id", "ci-42.a:b_c")], b"");
+    let plain = s.call(
+        "GET",
+        "/healthz",
+        None,
+        &[("x-request-id", "ci-42.a:b_c")],
+        b"",
+    );
     assert_eq!(plain.header("x-request-id"), Some("ci-42.a:b_c"));
     // The language switch: control characters are encoded, an over-long
     // or foreign address goes home, the path's language is one of two.
     let enc = |v: &str| -> String { form_urlencoded::byte_serialize(v.as_bytes()).collect() };
-    for next in ["/?a=\u{1}\r\nSet-Cookie: x=1", long.as_str(), "//evil.example", "/\u{7f}"] {
-        let r = s.call("GET", &format!("/lang/en?next={}", enc(next)), None, &[], b"");
+    for next in [
+        "/?a=\u{1}\r\nSet-Cookie: x=1",
+        long.as_str(),
+        "//evil.example",
+        "/\u{7f}",
+    ] {
+        let r = s.call(
+            "GET",
+            &format!("/lang/en?next={}", enc(next)),
+            None,
+            &[],
+            b"",
+        );
         assert_eq!(r.status, 303, "{next:?}");
         let at = r.header("location").expect("a location");
         assert!(fit_for_a_header(at) && at.len() <= 2048 * 3, "{at:?}");
@@ -271,12 +292,20 @@ fn no_user_input_reaches_a_header_unchecked() {
     }
     let odd = s.call("GET", "/lang/%01%0D%0A", None, &[], b"");
     assert_eq!(odd.status, 303);
-    assert!(odd.header("set-cookie").is_some_and(|c| c.starts_with("lg_lang=zh;")));
+    assert!(
+        odd.header("set-cookie")
+            .is_some_and(|c| c.starts_with("lg_lang=zh;"))
+    );
     // Signing in goes back to `next`, checked the same way.
     for next in ["/?q=\u{1}", long.as_str()] {
         let r = s.call("GET", "/signin", None, &[], b"");
         let pre = cookie_value(&r, "lg_signin").expect("the sign-in token");
-        let body = format!("csrf={}&token={}&next={}", csrf_of(&r.text()), t.editor, enc(next));
+        let body = format!(
+            "csrf={}&token={}&next={}",
+            csrf_of(&r.text()),
+            t.editor,
+            enc(next)
+        );
         let r = form(&s, "/signin", &format!("lg_signin={pre}"), &body);
         assert_eq!(r.status, 303, "{}", r.text());
         let at = r.header("location").expect("a location");
@@ -304,4 +333,39 @@ fn enc_path(p: &str) -> String {
             false => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[test]
+fn applicant_and_document_refusals_are_in_the_language_asked_for() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    let cjk = |v: &serde_json::Value| {
+        v.to_string()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    };
+    let app = applicant(&s, &t.editor);
+    let cases = [
+        ("/v1/applicants", json!({"subject": {"type": "enterprise"}})),
+        (
+            "/v1/applicants",
+            json!({"appid": "wx1", "subject": {"type": "enterprise"}}),
+        ),
+        (
+            &format!("/v1/applicants/{app}/documents") as &str,
+            json!({"kind": " "}),
+        ),
+        (
+            &format!("/v1/applicants/{app}/documents"),
+            json!({"kind": "business_license", "valid_until": "2026-13-01"}),
+        ),
+    ];
+    for (path, body) in cases {
+        for (lang, chinese) in [("zh", true), ("en", false)] {
+            let r = s.json("POST", &format!("{path}?lang={lang}"), &t.editor, &body);
+            let p = r.problem(422);
+            assert_eq!(cjk(&p["errors"]), chinese, "{lang} {path} {body}: {p}");
+            assert_eq!(cjk(&p["title"]), chinese, "{lang}: {p}");
+        }
+    }
 }

@@ -169,7 +169,7 @@ fn create_token(
     let expires_at = match expires {
         None => None,
         Some(w) => {
-            let days = livegate_core::dates::parse_window(w)
+            let days = livegate_core::dates::parse_window(w.trim())
                 .filter(|d| *d > 0)
                 .ok_or_else(|| fail("bad_window", w))?;
             Some(clock::rfc3339_after(days as u64 * 86_400))

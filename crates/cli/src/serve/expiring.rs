@@ -25,7 +25,7 @@ pub struct ExpiringArgs {
 
 /// `livegate expiring`.
 pub fn expiring(args: ExpiringArgs) -> Result<ExitCode, Failure> {
-    let days = livegate_core::dates::parse_window(&args.within)
+    let days = livegate_core::dates::parse_window(args.within.trim())
         .ok_or_else(|| fail("bad_window", &args.within))?;
     let cfg = db_config(&args.db)?;
     runtime()?.block_on(async {

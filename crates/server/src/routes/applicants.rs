@@ -7,7 +7,6 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use livegate_core::Lang;
 use livegate_store::{self as store, ApplicantInput};
 use serde::Serialize;
 use serde_json::Value;
@@ -51,8 +50,9 @@ impl From<store::Applicant> for ApplicantView {
 /// An applicant as written: a profile with an `appid`, without documents,
 /// that the engine accepts.
 fn applicant_input(state: &AppState, text: &str) -> Result<ApplicantInput, ApiError> {
-    let profile = livegate_core::parse_profile(text).map_err(|e| profile_error(&e, Lang::En))?;
-    crate::stored::check_applicant(state, profile, Lang::En)
+    let lang = crate::problems::lang();
+    let profile = livegate_core::parse_profile(text).map_err(|e| profile_error(&e, lang))?;
+    crate::stored::check_applicant(state, profile, lang)
 }
 
 /// The tenant's applicants, in creation order.
@@ -67,7 +67,7 @@ pub async fn list_applicants(
     let q = query(q)?;
     let p = state
         .store
-        .list_applicants(&who.tenant_id, cursor(&q, "app")?, limit(&q)?)
+        .list_applicants(&who.tenant_id, cursor(&q, "/v1/applicants")?, limit(&q)?)
         .await?;
     Ok(Json(page(p)))
 }

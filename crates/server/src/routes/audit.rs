@@ -53,7 +53,7 @@ pub async fn audit(
     let q = query(q)?;
     let p = state
         .store
-        .list_audit(&who.tenant_id, cursor(&q, "aud")?, limit(&q)?)
+        .list_audit(&who.tenant_id, cursor(&q, "/v1/audit")?, limit(&q)?)
         .await?;
     Ok(Json(page(p)))
 }

@@ -7,7 +7,6 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use livegate_core::Lang;
 use livegate_store::{self as store, DocumentInput, StoredFile};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -72,7 +71,13 @@ pub struct DocumentList {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// The original file name, kept as metadata only.
+    /// The original file name, kept as metadata only: 1–255 characters, no
+    /// `/`, `\\`, `:`, `..` or control characters.
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^(?!\.$)(?![\s\S]*\.\.)[^/\\:\x00-\x1f\x7f-\x9f]+$"
+    )]
     pub name: Option<String>,
 }
 
@@ -105,7 +110,7 @@ fn document_input(state: &AppState, text: &str) -> Result<DocumentInput, ApiErro
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::invalid("", say(Msg::DocumentNotObject, &[])))?;
-    crate::stored::check_document(state, doc, Lang::En)
+    crate::stored::check_document(state, doc, crate::problems::lang())
 }
 
 #[utoipa::path(get, path = "/v1/applicants/{id}/documents", tag = "documents", params(("id" = String, Path), ListQuery),
@@ -121,7 +126,12 @@ pub async fn list_documents(
     state.store.get_applicant(&who.tenant_id, &id).await?;
     let p = state
         .store
-        .list_documents_page(&who.tenant_id, &id, cursor(&q, "doc")?, limit(&q)?)
+        .list_documents_page(
+            &who.tenant_id,
+            &id,
+            cursor(&q, "/v1/applicants/{id}/documents")?,
+            limit(&q)?,
+        )
         .await?;
     Ok(Json(DocumentList {
         items: p.items.into_iter().map(DocumentView::from).collect(),
@@ -211,7 +221,7 @@ pub async fn delete_document(
 /// (sniffed; the declared type and the name are not trusted), at most 10 MiB.
 #[utoipa::path(put, path = "/v1/applicants/{id}/documents/{doc}/file", tag = "documents",
     params(("id" = String, Path), ("doc" = String, Path), ("If-Match" = String, Header), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(content = Vec<u8>, description = "the scan's bytes: a PDF, PNG or JPEG", content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "stored; the document with its file", body = DocumentView),
         (status = 413, description = "over 10 MiB", body = Problem, content_type = "application/problem+json"),

@@ -122,7 +122,12 @@ pub async fn list_evaluations(
     state.store.get_applicant(&who.tenant_id, &id).await?;
     let p = state
         .store
-        .list_evaluations(&who.tenant_id, &id, cursor(&q, "evl")?, limit(&q)?)
+        .list_evaluations(
+            &who.tenant_id,
+            &id,
+            cursor(&q, "/v1/applicants/{id}/evaluations")?,
+            limit(&q)?,
+        )
         .await?;
     Ok(Json(page(p)))
 }

@@ -113,9 +113,29 @@ fn page<S, T: ToSchema + From<S>>(p: store::Page<S>) -> Page<T> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `next_cursor` of the previous page.
+    #[param(max_length = 64)]
     pub cursor: Option<String>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
+}
+
+/// Each list's cursor: the prefix of the ids it pages by, by the list's
+/// path. The handlers read cursors with it, and the OpenAPI document gives
+/// each list's `cursor` its pattern from it.
+pub const CURSORS: [(&str, &str); 5] = [
+    ("/v1/applicants", "app"),
+    ("/v1/applicants/{id}/documents", "doc"),
+    ("/v1/applicants/{id}/evaluations", "evl"),
+    ("/v1/audit", "aud"),
+    ("/v1/expiring", "doc"),
+];
+
+/// The pattern of a cursor of the list at `path`: empty (the first page)
+/// or one of its ids.
+pub fn cursor_pattern(path: &str) -> Option<String> {
+    let (_, prefix) = CURSORS.iter().find(|(p, _)| *p == path)?;
+    Some(format!("^({prefix}_[0-9A-Za-z]+)?$"))
 }
 
 fn limit(q: &ListQuery) -> Result<usize, ApiError> {
@@ -132,7 +152,11 @@ fn limit(q: &ListQuery) -> Result<usize, ApiError> {
 /// The cursor of a list: the id of the previous page's last item, which
 /// this API made (`PREFIX_` and letters and digits). Anything else is a
 /// 400, not a silently empty page.
-fn cursor<'q>(q: &'q ListQuery, prefix: &str) -> Result<Option<&'q str>, ApiError> {
+fn cursor<'q>(q: &'q ListQuery, list: &str) -> Result<Option<&'q str>, ApiError> {
+    let prefix = CURSORS
+        .iter()
+        .find(|(p, _)| *p == list)
+        .map_or("", |(_, prefix)| *prefix);
     // An empty cursor is the first page, as clients often send it.
     let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) else {
         return Ok(None);
@@ -159,6 +183,7 @@ fn cursor<'q>(q: &'q ListQuery, prefix: &str) -> Result<Option<&'q str>, ApiErro
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// `zh` (default) or `en`: the language of the report's messages.
+    #[param(pattern = "^(zh|en)$")]
     pub lang: Option<String>,
 }
 

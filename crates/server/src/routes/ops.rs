@@ -38,10 +38,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
-pub async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        crate::openapi::document(),
-    )
-        .into_response()
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    let doc = state
+        .openapi
+        .get_or_init(|| crate::openapi::document(&state.ruleset));
+    ([(header::CONTENT_TYPE, "application/json")], doc.clone()).into_response()
 }

@@ -37,11 +37,17 @@ pub struct ExpiringList {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExpiringQuery {
-    /// A window such as `30d` (or a number of days); default 30 days, at most 3650.
+    /// A window such as `30d`, `2w` or a number of days; default 30 days,
+    /// at most 3650.
+    #[param(
+        pattern = r"^0*([0-9]{1,3}|[12][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)d?$|^0*([0-9]{1,2}|[1-4][0-9]{2}|5[01][0-9]|52[01])w$"
+    )]
     pub within: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(max_length = 64)]
     pub cursor: Option<String>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
@@ -76,7 +82,7 @@ pub async fn expiring(
             Some(&who.tenant_id),
             &from,
             &until,
-            cursor(&page_q, "doc")?,
+            cursor(&page_q, "/v1/expiring")?,
             limit(&page_q)?,
         )
         .await?;
