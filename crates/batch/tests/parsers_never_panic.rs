@@ -189,9 +189,9 @@ proptest! {
     #[test]
     fn a_getcategory_response_is_categories_or_an_error_with_a_place(v in getcategory_json(), text in "\\PC{0,80}") {
         for t in [v.to_string(), text] {
-            match livegate_core::wechat::categories_from_getcategory(&t) {
+            match livegate_core::wechat::categories_from_getcategory(&t, livegate_core::Lang::Zh) {
                 Ok(cats) => {
-                    let p = livegate_core::wechat::profile_from_getcategory(&t, Some(1), None);
+                    let p = livegate_core::wechat::profile_from_getcategory(&t, Some(1), None, livegate_core::Lang::Zh);
                     prop_assert!(p.is_ok());
                     prop_assert!(cats.iter().all(|c| c.status.is_some() && c.wechat_first.is_some()));
                 }

@@ -57,7 +57,7 @@ fn from_wechat(a: FromWechatArgs) -> Result<ExitCode, Stop> {
         None => None,
     };
     let text = read_input(&a.categories, lang)?;
-    let mut profile = profile_from_getcategory(&text, a.verify_type, base)
+    let mut profile = profile_from_getcategory(&text, a.verify_type, base, lang)
         .map_err(|e| invalid(&a.categories, e))?;
     if let Some(v) = a.verify_type {
         // The profile names the subject type by the ruleset's id, as every

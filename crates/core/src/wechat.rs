@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::msg;
+use crate::l10n::Lang;
 use crate::ruleset::Ruleset;
 use crate::whole::{WholeI64, WholeU8, WholeU32};
 
@@ -47,49 +49,74 @@ fn error(path: &str, message: String) -> ProfileError {
 }
 
 /// A WeChat response of type `T`; JSON of another shape is an error naming
-/// the JSON path, the response and the page that documents it.
+/// the JSON path, the response and the page that documents it, in `lang`.
 pub(crate) fn read_response<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
     doc: &str,
+    lang: Lang,
 ) -> Result<T, ProfileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
+        let mut said = inner.to_string();
+        // serde_json appends " at line L column C"; the error carries them.
+        if let Some(i) = said.rfind(" at line ") {
+            said.truncate(i);
+        }
+        let detail = crate::parse_words::phrase(&said, lang);
+        let vars = [("what", what), ("doc", doc), ("detail", detail.as_str())];
         ProfileError {
-            kind: crate::err::ErrorKind::of_json(&inner),
+            // The words are the catalogue's already: not phrased again.
+            kind: crate::err::ErrorKind::Value,
             path: crate::err::json_path(&path),
             line: Some(inner.line()),
             column: Some(inner.column()),
-            message: format!("not a {what} response ({doc}): {inner}"),
+            message: msg("wechat_not_response", lang, &vars),
             suggestion: None,
         }
     })
 }
 
-/// WeChat answered an error instead of `instead`.
-pub(crate) fn errcode(code: i64, errmsg: Option<String>, instead: &str) -> ProfileError {
-    let m = errmsg.unwrap_or_default();
-    error(
-        "errcode",
-        format!("WeChat answered errcode {code} ({m}) instead of {instead}"),
-    )
+/// WeChat answered an error instead of what was asked (`instead`, a
+/// catalogue key).
+pub(crate) fn errcode(
+    code: i64,
+    errmsg: Option<String>,
+    instead: &str,
+    lang: Lang,
+) -> ProfileError {
+    let (code, m) = (code.to_string(), errmsg.unwrap_or_default());
+    let instead = msg(instead, lang, &[]);
+    let vars = [
+        ("code", code.as_str()),
+        ("errmsg", m.as_str()),
+        ("instead", instead.as_str()),
+    ];
+    error("errcode", msg("wechat_errcode", lang, &vars))
 }
 
 /// The categories of a `getcategory` response, as a profile lists them:
 /// WeChat's names, ids, review status and reason. A response with an
 /// `errcode` other than 0, JSON of another shape, or an unknown
 /// `audit_status` is an error naming the JSON path.
-pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, ProfileError> {
-    let r: GetCategory = read_response(text, "getcategory", GETCATEGORY)?;
+pub fn categories_from_getcategory(
+    text: &str,
+    lang: Lang,
+) -> Result<Vec<ProfileCategory>, ProfileError> {
+    let r: GetCategory = read_response(text, "getcategory", GETCATEGORY, lang)?;
     if r.errcode.0 != 0 {
-        return Err(errcode(r.errcode.0, r.errmsg, "the categories"));
+        return Err(errcode(
+            r.errcode.0,
+            r.errmsg,
+            "wechat_the_categories",
+            lang,
+        ));
     }
-    let list = r
-        .categories
-        .ok_or_else(|| error("categories", "the response has no categories".into()))?;
+    let none = || msg("wechat_no_list", lang, &[("field", "categories")]);
+    let list = r.categories.ok_or_else(|| error("categories", none()))?;
     list.into_iter()
         .enumerate()
         .map(|(i, c)| {
@@ -98,12 +125,8 @@ pub fn categories_from_getcategory(text: &str) -> Result<Vec<ProfileCategory>, P
                 2 => "rejected",
                 3 => "approved",
                 n => {
-                    return Err(error(
-                        &format!("categories[{i}].audit_status"),
-                        format!(
-                            "audit_status {n} is none of 1 (审核中), 2 (审核不通过), 3 (审核通过)"
-                        ),
-                    ));
+                    let said = msg("wechat_audit_status", lang, &[("n", &n.to_string())]);
+                    return Err(error(&format!("categories[{i}].audit_status"), said));
                 }
             };
             Ok(ProfileCategory {
@@ -161,16 +184,14 @@ pub fn profile_from_getcategory(
     text: &str,
     verify_type: Option<u8>,
     base: Option<Profile>,
+    lang: Lang,
 ) -> Result<Profile, ProfileError> {
-    let categories = categories_from_getcategory(text)?;
+    let categories = categories_from_getcategory(text, lang)?;
     let mut profile = match (base, verify_type) {
         (Some(p), _) => p,
         (None, Some(_)) => Profile::default(),
         (None, None) => {
-            return Err(error(
-                "subject.type",
-                "give the subject type: --verify-type N (WeChat's verify_type 0-4) or a --profile with a subject".into(),
-            ));
+            return Err(error("subject.type", msg("wechat_no_subject", lang, &[])));
         }
     };
     if let Some(v) = verify_type {

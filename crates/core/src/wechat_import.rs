@@ -211,7 +211,7 @@ pub fn import_on(
 }
 
 fn import_nodes(text: &str, imported_from: &str, rs: &Ruleset) -> Result<Imported, ProfileError> {
-    let nodes = parse(text)?;
+    let nodes = parse(text, IMPORT_LANG)?;
     check_tree(&nodes)?;
     let mut b = Builder::new(rs);
     let by_id: HashMap<u32, (usize, &WxNode)> = nodes
@@ -256,7 +256,7 @@ pub struct ResponseRow {
 
 /// Every second-level category of a response, checked as [`import`] checks it.
 pub fn response_rows(text: &str) -> Result<Vec<ResponseRow>, ProfileError> {
-    let nodes = parse(text)?;
+    let nodes = parse(text, IMPORT_LANG)?;
     check_tree(&nodes)?;
     let by_id: HashMap<u32, &WxNode> = nodes.iter().map(|n| (n.id, n)).collect();
     let mut rows = Vec::new();
@@ -280,16 +280,19 @@ pub fn response_rows(text: &str) -> Result<Vec<ResponseRow>, ProfileError> {
     Ok(rows)
 }
 
-fn parse(text: &str) -> Result<Vec<WxNode>, ProfileError> {
-    let r: Response = crate::wechat::read_response(text, "getallcategories", GETALLCATEGORIES)?;
+/// The language of the import tools' messages (`rules import-wechat`,
+/// `rules audit`): English, as every check of this file writes them.
+const IMPORT_LANG: crate::Lang = crate::Lang::En;
+
+fn parse(text: &str, lang: crate::Lang) -> Result<Vec<WxNode>, ProfileError> {
+    use crate::wechat::{errcode, read_response};
+    let r: Response = read_response(text, "getallcategories", GETALLCATEGORIES, lang)?;
     if r.errcode != 0 {
-        return Err(crate::wechat::errcode(r.errcode, r.errmsg, "the catalogue"));
+        return Err(errcode(r.errcode, r.errmsg, "wechat_the_catalogue", lang));
     }
     r.categories_list.map(|l| l.categories).ok_or_else(|| {
-        error(
-            "categories_list".into(),
-            "the response has no categories_list".into(),
-        )
+        let said = crate::catalog::msg("wechat_no_list", lang, &[("field", "categories_list")]);
+        error("categories_list".into(), said)
     })
 }
 

@@ -254,7 +254,9 @@ fn a_getcategory_answer_with_either_naming_gives_the_same_answer() {
     let answers: Vec<Value> = ["医疗服务", "医疗"]
         .iter()
         .map(|first| {
-            let mut p: Profile = profile_from_getcategory(&response(first), Some(1), None).unwrap();
+            let mut p: Profile =
+                profile_from_getcategory(&response(first), Some(1), None, livegate_core::Lang::Zh)
+                    .unwrap();
             p.scenarios = vec!["medical_consultation".into()];
             let o = Options {
                 lang: Lang::En,

@@ -36,19 +36,21 @@ pub async fn put_categories(
     let who = auth.writer()?;
     let expected = if_match(&headers)?;
     let text = json_text(&headers, body)?;
-    let categories = livegate_core::wechat::categories_from_getcategory(&text).map_err(|e| {
-        ApiError::Validation(vec![FieldError {
-            path: e.path,
-            message: e.message,
-            suggestion: None,
-            ..FieldError::default()
-        }])
-    })?;
+    let lang = crate::problems::lang();
+    let categories =
+        livegate_core::wechat::categories_from_getcategory(&text, lang).map_err(|e| {
+            ApiError::Validation(vec![FieldError {
+                path: e.path,
+                message: e.message,
+                suggestion: None,
+                ..FieldError::default()
+            }])
+        })?;
     let stored = state.store.get_applicant(&who.tenant_id, &id).await?;
     let mut profile: Profile = serde_json::from_value(stored.profile)
         .map_err(|e| ApiError::Internal(format!("a stored profile does not read: {e}")))?;
     livegate_core::wechat::merge_categories(&mut profile, categories);
-    let input = crate::stored::check_applicant(&state, profile, crate::problems::lang())?;
+    let input = crate::stored::check_applicant(&state, profile, lang)?;
     let a = state
         .store
         .update_applicant(who, &id, expected, input)

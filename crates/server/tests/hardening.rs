@@ -368,4 +368,30 @@ fn applicant_and_document_refusals_are_in_the_language_asked_for() {
             assert_eq!(cjk(&p["title"]), chinese, "{lang}: {p}");
         }
     }
+    // WeChat's getcategory response: an errcode, no list, another shape.
+    let etag = s.get(&format!("/v1/applicants/{app}"), &t.editor);
+    let etag = etag.header("etag").expect("an ETag").to_string();
+    for body in [
+        json!({"errcode": 40001, "errmsg": "invalid credential"}),
+        json!({"errcode": 0}),
+        json!({"categories": [{"first": "x"}]}),
+        json!({"categories": [{"first": 1, "first_name": "a", "second": 2, "second_name": "b", "audit_status": 9}]}),
+    ] {
+        for (lang, chinese) in [("zh", true), ("en", false)] {
+            let path = format!("/v1/applicants/{app}/wechat/categories?lang={lang}");
+            let headers = [
+                ("If-Match", etag.as_str()),
+                ("Content-Type", "application/json"),
+            ];
+            let r = s.call(
+                "PUT",
+                &path,
+                Some(&t.editor),
+                &headers,
+                body.to_string().as_bytes(),
+            );
+            let p = r.problem(422);
+            assert_eq!(cjk(&p["errors"]), chinese, "{lang} {body}: {p}");
+        }
+    }
 }
