@@ -1,6 +1,10 @@
-//! The API's problem texts (`src/problems.toml`) as an enum, so that a key
-//! the code names but the catalogue lacks, a key without both languages, or
-//! two languages with different placeholders fail the build.
+//! The service's two text catalogues as enums, so that a key the code
+//! names but the catalogue lacks, a key without both languages, or two
+//! languages with different placeholders fail the build:
+//!
+//! - `src/problems.toml`, the API's problem texts: `problems::Msg`;
+//! - `src/console/console.toml`, the console's page texts: `i18n::Key`
+//!   (crate-visible, so an entry no page uses is a dead-code warning).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -23,10 +27,13 @@ fn camel(key: &str) -> String {
         .collect()
 }
 
-fn main() {
-    println!("cargo::rerun-if-changed=src/problems.toml");
-    let text = std::fs::read_to_string("src/problems.toml").expect("src/problems.toml");
-    let table: toml::Table = text.parse().expect("src/problems.toml is TOML");
+/// The catalogue `src` as `pub(vis) enum name`, written to `OUT_DIR/out`.
+fn generate(src: &str, name: &str, vis: &str, out: &str) {
+    println!("cargo::rerun-if-changed={src}");
+    let text = std::fs::read_to_string(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    let table: toml::Table = text
+        .parse()
+        .unwrap_or_else(|e| panic!("{src} is not TOML: {e}"));
     let mut variants = String::new();
     let mut arms = String::new();
     for (key, entry) in &table {
@@ -35,31 +42,41 @@ fn main() {
                 .get(lang)
                 .and_then(|v| v.as_str())
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| panic!("problems.toml: `{key}` has no {lang} text"))
+                .unwrap_or_else(|| panic!("{src}: `{key}` has no {lang} text"))
                 .to_string()
         };
         let (zh, en) = (get("zh"), get("en"));
         assert_eq!(
             placeholders(&zh),
             placeholders(&en),
-            "problems.toml: `{key}` has different placeholders in zh and en"
+            "{src}: `{key}` has different placeholders in zh and en"
         );
-        let name = camel(key);
-        let _ = writeln!(variants, "    {name},");
+        let variant = camel(key);
+        let _ = writeln!(variants, "    {variant},");
         let _ = writeln!(
             arms,
-            "            Msg::{name} => ({key:?}, {zh:?}, {en:?}),"
+            "            {name}::{variant} => ({key:?}, {zh:?}, {en:?}),"
         );
     }
     let code = format!(
-        "/// A text of the API's problems (generated from `src/problems.toml`).\n\
+        "/// A text of `{src}` (generated from it by build.rs).\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n\
-         pub enum Msg {{\n{variants}}}\n\n\
-         impl Msg {{\n\
+         {vis} enum {name} {{\n{variants}}}\n\n\
+         impl {name} {{\n\
          /// Its key, its zh text and its en text.\n\
          pub fn parts(self) -> (&'static str, &'static str, &'static str) {{\n\
          match self {{\n{arms}        }}\n    }}\n}}\n"
     );
-    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("problems.rs");
-    std::fs::write(out, code).expect("write the generated catalogue");
+    let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(std::path::Path::new(&dir).join(out), code).expect("write a catalogue");
+}
+
+fn main() {
+    generate("src/problems.toml", "Msg", "pub", "problems.rs");
+    generate(
+        "src/console/console.toml",
+        "Key",
+        "pub(crate)",
+        "console_keys.rs",
+    );
 }

@@ -150,9 +150,9 @@ pub fn check_document(
     doc: ProfileDocument,
     lang: Lang,
 ) -> Result<DocumentInput, ApiError> {
-    use crate::console::i18n::{t, tf};
+    use crate::console::i18n::{Key, t, tf};
     if doc.kind.trim().is_empty() {
-        return Err(ApiError::invalid("kind", t(lang, "document_kind_missing")));
+        return Err(ApiError::invalid("kind", t(lang, Key::DocumentKindMissing)));
     }
     for (field, value) in [
         ("valid_from", &doc.valid_from),
@@ -163,7 +163,7 @@ pub fn check_document(
         {
             return Err(ApiError::invalid(
                 field,
-                tf(lang, "not_a_date", &[("value", v)]),
+                tf(lang, Key::NotADate, &[("value", v)]),
             ));
         }
     }
@@ -205,21 +205,21 @@ pub fn check_applicant(
     profile: Profile,
     lang: Lang,
 ) -> Result<ApplicantInput, ApiError> {
-    use crate::console::i18n::{t, tf};
+    use crate::console::i18n::{Key, t, tf};
     if !profile.documents.is_empty() {
         return Err(ApiError::invalid(
             "documents",
-            t(lang, "applicant_has_documents"),
+            t(lang, Key::ApplicantHasDocuments),
         ));
     }
     let appid = profile
         .appid
         .clone()
-        .ok_or_else(|| ApiError::invalid("appid", t(lang, "appid_missing")))?;
+        .ok_or_else(|| ApiError::invalid("appid", t(lang, Key::AppidMissing)))?;
     if !valid_appid(&appid) {
         return Err(ApiError::invalid(
             "appid",
-            tf(lang, "appid_invalid", &[("appid", &appid)]),
+            tf(lang, Key::AppidInvalid, &[("appid", &appid)]),
         ));
     }
     let opts = Options {

@@ -16,7 +16,7 @@ use super::applicants::{display_name, field_errors, identity_fields};
 use super::documents;
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{self, Ctx, respond};
 use super::profile_form::{to_form, to_profile};
 use super::report::rm;
@@ -116,10 +116,10 @@ fn render(
     let a = &p.data.applicant;
     let title = display_name(a);
     let body = html! {
-        p.no-print { a href="/applicants" { "← " (t(l, "applicants_title")) } }
+        p.no-print { a href="/applicants" { "← " (t(l, Key::ApplicantsTitle)) } }
         h1 { (title) }
-        p.hint.identity { (t(l, "appid")) (rm(l, "colon")) (a.appid)
-            @if let Some(s) = subject_of(a) { " · " (t(l, "subject_name_short")) (rm(l, "colon")) (s) } }
+        p.hint.identity { (t(l, Key::Appid)) (rm(l, "colon")) (a.appid)
+            @if let Some(s) = subject_of(a) { " · " (t(l, Key::SubjectNameShort)) (rm(l, "colon")) (s) } }
         @if let Some(n) = p.notice { (n) }
         (applicant_actions::bar(cx, user, &a.id, a.version))
         (sections_nav(l))
@@ -146,10 +146,10 @@ fn subject_of(a: &Applicant) -> Option<&str> {
 /// The page's parts, as in-page links (and tabs a person can jump between).
 fn sections_nav(l: Lang) -> Markup {
     html! {
-        nav.sections.no-print aria-label=(t(l, "applicant_sections")) {
+        nav.sections.no-print aria-label=(t(l, Key::ApplicantSections)) {
             ul {
-                @for (href, key) in [("#report", "section_summary"), ("#documents", "documents_title"),
-                    ("#history", "history_title"), ("#audit", "audit_title"), ("#profile", "profile_title")] {
+                @for (href, key) in [("#report", Key::SectionSummary), ("#documents", Key::DocumentsTitle),
+                    ("#history", Key::HistoryTitle), ("#audit", Key::AuditTitle), ("#profile", Key::ProfileTitle)] {
                     li { a href=(href) { (t(l, key)) } }
                 }
             }
@@ -159,7 +159,7 @@ fn sections_nav(l: Lang) -> Markup {
 
 /// The printed 预审报告 ends with a line to sign.
 fn sign_off(l: Lang) -> Markup {
-    html! { p.sign-off.print-only { (t(l, "sign_off")) } }
+    html! { p.sign-off.print-only { (t(l, Key::SignOff)) } }
 }
 
 /// The report of the stored profile and documents as of today (or the day
@@ -193,7 +193,7 @@ fn current_report(
     let add = user.can_write().then(|| format!("/applicants/{}", a.id));
     html! {
         section id="report" aria-labelledby="report-title" {
-            h2 id="report-title" { (t(l, "section_summary")) }
+            h2 id="report-title" { (t(l, Key::SectionSummary)) }
             (date_line(cx, user, a, view, stored.as_of.as_deref()))
             @match livegate_core::evaluate(&state.ruleset, &profile, &opts) {
                 Ok(r) => (super::report::result_for(l, &state.ruleset, &r, add.as_deref())),
@@ -218,27 +218,27 @@ fn date_line(
         form.filters.no-print method="get" action={ "/applicants/" (a.id) } {
             p.evaluated-on {
                 @match &view.on {
-                    Some(d) => { (tf(l, "evaluated_on_chosen", &[("date", d)])) " " a href={ "/applicants/" (a.id) } { (t(l, "back_to_today")) } }
-                    None => (tf(l, "evaluated_on_today", &[("date", &today)])),
+                    Some(d) => { (tf(l, Key::EvaluatedOnChosen, &[("date", d)])) " " a href={ "/applicants/" (a.id) } { (t(l, Key::BackToToday)) } }
+                    None => (tf(l, Key::EvaluatedOnToday, &[("date", &today)])),
                 }
             }
             div.field {
-                label for="on" { (t(l, "look_on_date")) }
+                label for="on" { (t(l, Key::LookOnDate)) }
                 input type="date" id="on" name="on" value=[view.on.as_deref()];
             }
-            div.actions { button.secondary type="submit" { (t(l, "look")) } }
+            div.actions { button.secondary type="submit" { (t(l, Key::Look)) } }
         }
         @if let Some(d) = stored {
             div.warn role="note" {
                 p {
-                    (tf(l, "stored_as_of", &[("date", d)]))
-                    @if d < today.as_str() { " " (t(l, "stored_as_of_past")) }
+                    (tf(l, Key::StoredAsOf, &[("date", d)]))
+                    @if d < today.as_str() { " " (t(l, Key::StoredAsOfPast)) }
                 }
                 @if user.can_write() {
                     form method="post" action={ "/applicants/" (a.id) "/clear-date" } {
                         (cx.csrf())
                         input type="hidden" name="version" value=(a.version);
-                        button.secondary type="submit" { (t(l, "stored_as_of_clear")) }
+                        button.secondary type="submit" { (t(l, Key::StoredAsOfClear)) }
                     }
                 }
             }
@@ -258,7 +258,7 @@ fn profile_section(
     let rs = &state.ruleset;
     html! {
         section id="profile" aria-labelledby="profile-title" {
-            h2 id="profile-title" { (t(l, "profile_title")) }
+            h2 id="profile-title" { (t(l, Key::ProfileTitle)) }
             @if user.can_write() {
                 form method="post" action={ "/applicants/" (a.id) } {
                     (cx.csrf())
@@ -267,10 +267,10 @@ fn profile_section(
                     (wizard::subject(l, rs, f, errors))
                     (wizard::categories(l, rs, f, errors))
                     (wizard::activities(l, rs, f, errors))
-                    div.actions { button type="submit" { (t(l, "save")) } }
+                    div.actions { button type="submit" { (t(l, Key::Save)) } }
                 }
             } @else {
-                p.hint { (t(l, "read_only")) }
+                p.hint { (t(l, Key::ReadOnly)) }
                 (summary(l, rs, a))
             }
         }
@@ -316,17 +316,17 @@ fn summary(l: Lang, rs: &livegate_core::Ruleset, a: &Applicant) -> Markup {
     };
     html! {
         dl.summary {
-            dt { (t(l, "step_subject")) } dd { (subject) }
-            dt { (t(l, "step_categories")) }
+            dt { (t(l, Key::StepSubject)) } dd { (subject) }
+            dt { (t(l, Key::StepCategories)) }
             dd { @if profile.categories.is_empty() { "—" } @else { ul { @for c in &profile.categories {
                 li {
                     (c.first) @if let Some(second) = &c.second { "/" (second) }
                     (rm(l, "colon")) (status(c.status.as_deref()))
                 }
             } } } }
-            dt { (t(l, "scenarios")) } dd { (names(&profile.scenarios, &rs.scenarios)) }
-            dt { (t(l, "goods")) } dd { (names(&profile.goods, &rs.goods)) }
-            dt { (t(l, "services")) } dd { (names(&profile.services, &rs.services)) }
+            dt { (t(l, Key::Scenarios)) } dd { (names(&profile.scenarios, &rs.scenarios)) }
+            dt { (t(l, Key::Goods)) } dd { (names(&profile.goods, &rs.goods)) }
+            dt { (t(l, Key::Services)) } dd { (names(&profile.services, &rs.services)) }
         }
     }
 }
@@ -383,8 +383,8 @@ async fn refused(
     if let ApiError::VersionMismatch { current } = e {
         let notice = html! {
             div.error role="alert" {
-                p { (tf(l, "conflict", &[("version", &current.to_string())])) }
-                p { a href={ "/applicants/" (id) } { (t(l, "conflict_reload")) } }
+                p { (tf(l, Key::Conflict, &[("version", &current.to_string())])) }
+                p { a href={ "/applicants/" (id) } { (t(l, Key::ConflictReload)) } }
             }
         };
         let view = View::default();

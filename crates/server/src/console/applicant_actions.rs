@@ -12,7 +12,7 @@ use maud::{Markup, html};
 
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, attachment, page, respond};
 use super::session::{Reader, SignedIn, WriterPost};
 use crate::{ApiError, AppState};
@@ -25,14 +25,14 @@ pub fn bar(cx: &Ctx, user: &SignedIn, id: &str, version: i64) -> Markup {
             @if user.can_write() {
                 form.inline method="post" action={ "/applicants/" (id) "/evaluate" } {
                     (cx.csrf())
-                    button type="submit" { (t(l, "reevaluate")) }
+                    button type="submit" { (t(l, Key::Reevaluate)) }
                 }
             }
-            a.button.secondary href={ "/applicants/" (id) "/report.json" } download { (t(l, "download_report")) }
-            a.button.secondary href={ "/applicants/" (id) "/addcategory.json" } download { (t(l, "download_addcategory")) }
-            button.secondary type="button" data-print hidden { (t(l, "print_report")) }
+            a.button.secondary href={ "/applicants/" (id) "/report.json" } download { (t(l, Key::DownloadReport)) }
+            a.button.secondary href={ "/applicants/" (id) "/addcategory.json" } download { (t(l, Key::DownloadAddcategory)) }
+            button.secondary type="button" data-print hidden { (t(l, Key::PrintReport)) }
             @if user.can_write() {
-                a.button.danger-link href={ "/applicants/" (id) "/delete?version=" (version) } { (t(l, "applicant_delete")) }
+                a.button.danger-link href={ "/applicants/" (id) "/delete?version=" (version) } { (t(l, Key::ApplicantDelete)) }
             }
         }
     }
@@ -182,14 +182,14 @@ pub async fn confirm_delete(
     let l = cx.lang;
     let name = super::applicants::display_name(&a);
     let body = html! {
-        h1 { (tf(l, "applicant_delete_title", &[("name", &name)])) }
-        p { (tf(l, "applicant_delete_what", &[("appid", &a.appid), ("documents", &docs.to_string())])) }
+        h1 { (tf(l, Key::ApplicantDeleteTitle, &[("name", &name)])) }
+        p { (tf(l, Key::ApplicantDeleteWhat, &[("appid", &a.appid), ("documents", &docs.to_string())])) }
         form method="post" action={ "/applicants/" (a.id) "/delete" } {
             (cx.csrf())
             input type="hidden" name="version" value=(a.version);
             div.actions {
-                button.danger type="submit" { (t(l, "applicant_delete_confirm")) }
-                a href={ "/applicants/" (a.id) } { (t(l, "cancel")) }
+                button.danger type="submit" { (t(l, Key::ApplicantDeleteConfirm)) }
+                a href={ "/applicants/" (a.id) } { (t(l, Key::Cancel)) }
             }
         }
     };

@@ -12,7 +12,7 @@ use maud::{Markup, html};
 
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use super::profile_form::{field_of, to_profile};
 use super::report::{doc_title, rm, status_badge, verdict_badge};
@@ -65,7 +65,7 @@ fn sort_heading(l: Lang, f: &Form, key: &str, label: &str) -> Markup {
     let current = f.get("sort") == Some(key);
     html! {
         th scope="col" aria-sort=[current.then_some(if key == "evaluated" { "descending" } else { "ascending" })] {
-            a href={ "/applicants?" (q.to_query()) } aria-label=(tf(l, "sort_by", &[("column", label)])) {
+            a href={ "/applicants?" (q.to_query()) } aria-label=(tf(l, Key::SortBy, &[("column", label)])) {
                 (label) @if current { " " span aria-hidden="true" { (if key == "evaluated" { "↓" } else { "↑" }) } }
             }
         }
@@ -93,14 +93,14 @@ pub async fn list(State(state): State<AppState>, cx: Ctx, RawQuery(q): RawQuery)
     };
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "applicants_title")) }
-        @if f.get("deleted").is_some() { p role="status" { (t(l, "applicant_deleted")) } }
-        @if let Some(n) = f.get("reevaluated") { p role="status" { (tf(l, "applicants_reevaluated", &[("n", n)])) } }
+        h1 { (t(l, Key::ApplicantsTitle)) }
+        @if f.get("deleted").is_some() { p role="status" { (t(l, Key::ApplicantDeleted)) } }
+        @if let Some(n) = f.get("reevaluated") { p role="status" { (tf(l, Key::ApplicantsReevaluated, &[("n", n)])) } }
         @if user.can_write() {
-            p { a.button href="/applicants/new" { (t(l, "applicant_new")) } }
+            p { a.button href="/applicants/new" { (t(l, Key::ApplicantNew)) } }
         }
         (filters(l, &state.ruleset, &f))
-        p.total role="status" { (tf(l, "applicants_total", &[("n", &total.to_string())])) }
+        p.total role="status" { (tf(l, Key::ApplicantsTotal, &[("n", &total.to_string())])) }
         (list_actions(&cx, &f, user.can_write(), total))
         (table(l, &state.ruleset, &f, &rows))
         (pager(l, &f, &rows))
@@ -110,7 +110,7 @@ pub async fn list(State(state): State<AppState>, cx: Ctx, RawQuery(q): RawQuery)
         page(
             &cx,
             &state.ruleset,
-            &t(l, "applicants_title"),
+            &t(l, Key::ApplicantsTitle),
             "/applicants",
             body,
         ),
@@ -123,22 +123,22 @@ fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
         form.filters method="get" action="/applicants" role="search" {
             @if let Some(sort) = f.get("sort") { input type="hidden" name="sort" value=(sort); }
             div.field {
-                label for="q" { (t(l, "search_name_appid")) }
+                label for="q" { (t(l, Key::SearchNameAppid)) }
                 input type="search" id="q" name="q" value=(cur("q"));
             }
             div.field {
                 label for="verdict" { (rm(l, "verdict")) }
                 select id="verdict" name="verdict" {
-                    option value="" { (t(l, "any")) }
+                    option value="" { (t(l, Key::Any)) }
                     @for v in Verdict::ALL {
                         option value=(v.as_str()) selected[cur("verdict") == v.as_str()] { (rm(l, &format!("verdict_{}", v.as_str()))) }
                     }
                 }
             }
             div.field {
-                label for="path_status" { (t(l, "path_status")) }
+                label for="path_status" { (t(l, Key::PathStatus)) }
                 select id="path_status" name="path_status" {
-                    option value="" { (t(l, "any")) }
+                    option value="" { (t(l, Key::Any)) }
                     @for p in &rs.paths {
                         @for s in [PathStatus::Available, PathStatus::Pending, PathStatus::Actionable, PathStatus::Blocked] {
                             @let v = format!("{}={}", p.id, s.as_str());
@@ -150,19 +150,19 @@ fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
                 }
             }
             div.field {
-                label for="category" { (t(l, "category")) }
+                label for="category" { (t(l, Key::Category)) }
                 select id="category" name="category" {
-                    option value="" { (t(l, "any")) }
+                    option value="" { (t(l, Key::Any)) }
                     @for c in &rs.categories {
                         option value=(c.id) selected[cur("category") == c.id] { (c.label()) }
                     }
                 }
             }
             div.field {
-                label for="expiring" { (t(l, "expiring_within_days")) }
+                label for="expiring" { (t(l, Key::ExpiringWithinDays)) }
                 input type="number" id="expiring" name="expiring" min="0" max="3650" value=(cur("expiring"));
             }
-            div.actions { button type="submit" { (t(l, "apply_filters")) } a href="/applicants" { (t(l, "clear_filters")) } }
+            div.actions { button type="submit" { (t(l, Key::ApplyFilters)) } a href="/applicants" { (t(l, Key::ClearFilters)) } }
         }
     }
 }
@@ -173,11 +173,11 @@ fn list_actions(cx: &Ctx, f: &Form, writer: bool, total: i64) -> Markup {
     let query = without_cursor(f);
     html! {
         div.actions.no-print {
-            a.button.secondary href={ "/applicants.csv?" (query) } download { (t(l, "applicants_csv")) }
+            a.button.secondary href={ "/applicants.csv?" (query) } download { (t(l, Key::ApplicantsCsv)) }
             @if writer && total > 0 {
                 form.inline method="post" action={ "/applicants/reevaluate?" (query) } {
                     (cx.csrf())
-                    button.secondary type="submit" { (tf(l, "applicants_reevaluate", &[("n", &total.min(REEVALUATE_MAX).to_string())])) }
+                    button.secondary type="submit" { (tf(l, Key::ApplicantsReevaluate, &[("n", &total.min(REEVALUATE_MAX).to_string())])) }
                 }
             }
         }
@@ -190,19 +190,19 @@ pub const REEVALUATE_MAX: i64 = 1000;
 fn table(l: Lang, rs: &Ruleset, f: &Form, rows: &Page<ApplicantSummary>) -> Markup {
     html! {
         @if rows.items.is_empty() {
-            p { (t(l, "applicants_none")) }
+            p { (t(l, Key::ApplicantsNone)) }
         } @else {
             div.table-wrap {
                 table.applicants.rows {
-                    caption.hint { (t(l, "applicants_caption")) }
+                    caption.hint { (t(l, Key::ApplicantsCaption)) }
                     thead { tr {
-                        (sort_heading(l, f, "name", &t(l, "applicant")))
-                        th scope="col" { (t(l, "subject_name_short")) }
+                        (sort_heading(l, f, "name", &t(l, Key::Applicant)))
+                        th scope="col" { (t(l, Key::SubjectNameShort)) }
                         (sort_heading(l, f, "verdict", &rm(l, "verdict")))
                         @for p in &rs.paths { th scope="col" { (p.name.get(l)) } }
-                        th scope="col" { (t(l, "plan_missing")) }
-                        th scope="col" { (t(l, "next_expiry")) }
-                        (sort_heading(l, f, "evaluated", &t(l, "last_evaluated")))
+                        th scope="col" { (t(l, Key::PlanMissing)) }
+                        th scope="col" { (t(l, Key::NextExpiry)) }
+                        (sort_heading(l, f, "evaluated", &t(l, Key::LastEvaluated)))
                     } }
                     tbody { @for s in &rows.items { (row(l, rs, s)) } }
                 }
@@ -221,14 +221,14 @@ fn row(l: Lang, rs: &Ruleset, s: &ApplicantSummary) -> Markup {
                 a href={ "/applicants/" (a.id) } { (name) }
                 @if name != a.appid { br; span.hint { (a.appid) } }
             }
-            td data-label=(t(l, "subject_name_short")) { (subject) }
+            td data-label=(t(l, Key::SubjectNameShort)) { (subject) }
             td data-label=(rm(l, "verdict")) { (verdict_cell(l, s.last_verdict.as_deref())) }
             @for p in &rs.paths {
                 td data-label=(p.name.get(l)) { (path_cell(l, s, &p.id)) }
             }
-            td data-label=(t(l, "plan_missing")) { (missing_cell(l, rs, &s.last_missing)) }
-            td data-label=(t(l, "next_expiry")) { (s.next_expiry.as_deref().unwrap_or("—")) }
-            td data-label=(t(l, "last_evaluated")) { (s.last_evaluated_at.as_deref().map(|at| short_time(l, at)).unwrap_or_else(|| t(l, "never"))) }
+            td data-label=(t(l, Key::PlanMissing)) { (missing_cell(l, rs, &s.last_missing)) }
+            td data-label=(t(l, Key::NextExpiry)) { (s.next_expiry.as_deref().unwrap_or("—")) }
+            td data-label=(t(l, Key::LastEvaluated)) { (s.last_evaluated_at.as_deref().map(|at| short_time(l, at)).unwrap_or_else(|| t(l, Key::Never))) }
         }
     }
 }
@@ -244,7 +244,7 @@ fn path_cell(l: Lang, s: &ApplicantSummary, path: &str) -> Markup {
     let settled = matches!(s.last_verdict.as_deref(), Some("eligible" | "pending"));
     html! {
         @match status {
-            Some(PathStatus::Actionable) if settled => span.hint { (t(l, "path_not_needed_short")) },
+            Some(PathStatus::Actionable) if settled => span.hint { (t(l, Key::PathNotNeededShort)) },
             Some(st) => (status_badge(l, st)),
             None => "—",
         }
@@ -261,7 +261,7 @@ fn missing_cell(l: Lang, rs: &Ruleset, missing: &[String]) -> Markup {
     html! {
         @if missing.is_empty() { "—" } @else {
             (names.join(&rm(l, "list_sep")))
-            @if missing.len() > 2 { " " (tf(l, "and_more", &[("n", &(missing.len() - 2).to_string())])) }
+            @if missing.len() > 2 { " " (tf(l, Key::AndMore, &[("n", &(missing.len() - 2).to_string())])) }
         }
     }
 }
@@ -282,7 +282,7 @@ pub fn display_name(a: &livegate_store::Applicant) -> String {
 pub fn verdict_cell(l: Lang, v: Option<&str>) -> Markup {
     match v.and_then(parse_verdict) {
         Some(v) => verdict_badge(l, v),
-        None => html! { (t(l, "not_evaluated")) },
+        None => html! { (t(l, Key::NotEvaluated)) },
     }
 }
 
@@ -313,7 +313,7 @@ pub fn short_time(l: Lang, s: &str) -> String {
         (Some(day), Some(hour), Some(min)) => {
             let h = hour + 8;
             let date = clock::format_date(day + h / 24);
-            format!("{date} {:02}:{min} {}", h % 24, t(l, "beijing_time"))
+            format!("{date} {:02}:{min} {}", h % 24, t(l, Key::BeijingTime))
         }
         _ => s.to_string(),
     }
@@ -326,12 +326,12 @@ fn pager(l: Lang, f: &Form, rows: &Page<ApplicantSummary>) -> Markup {
         next.to_query()
     });
     html! {
-        nav.pager aria-label=(t(l, "pages")) {
+        nav.pager aria-label=(t(l, Key::Pages)) {
             @if f.get("cursor").is_some() {
-                a href={ "/applicants?" (without_cursor(f)) } { (t(l, "first_page")) }
+                a href={ "/applicants?" (without_cursor(f)) } { (t(l, Key::FirstPage)) }
             }
             @if let Some(q) = &next {
-                a href={ "/applicants?" (q) } rel="next" { (t(l, "next_page")) }
+                a href={ "/applicants?" (q) } rel="next" { (t(l, Key::NextPage)) }
             }
         }
     }
@@ -360,14 +360,14 @@ pub async fn new_page(State(state): State<AppState>, cx: Ctx) -> Response {
 fn new_form(state: &AppState, cx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) -> Response {
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "applicant_new")) }
+        h1 { (t(l, Key::ApplicantNew)) }
         form method="post" action="/applicants" {
             (cx.csrf())
             (identity_fields(l, f, errors))
             (wizard::subject(l, &state.ruleset, f, errors))
             (wizard::categories(l, &state.ruleset, f, errors))
             (wizard::activities(l, &state.ruleset, f, errors))
-            div.actions { button type="submit" { (t(l, "create")) } }
+            div.actions { button type="submit" { (t(l, Key::Create)) } }
         }
     };
     respond(
@@ -375,7 +375,7 @@ fn new_form(state: &AppState, cx: &Ctx, f: &Form, errors: &Errors, status: Statu
         page(
             cx,
             &state.ruleset,
-            &t(l, "applicant_new"),
+            &t(l, Key::ApplicantNew),
             "/applicants",
             body,
         ),
@@ -386,8 +386,8 @@ fn new_form(state: &AppState, cx: &Ctx, f: &Form, errors: &Errors, status: Statu
 pub fn identity_fields(l: Lang, f: &Form, errors: &Errors) -> Markup {
     html! {
         fieldset.step {
-            legend { (t(l, "applicant")) }
-            @for (name, label, hint) in [("appid", t(l, "appid"), "wx0123456789abcdef"), ("name", t(l, "applicant_name"), "")] {
+            legend { (t(l, Key::Applicant)) }
+            @for (name, label, hint) in [("appid", t(l, Key::Appid), "wx0123456789abcdef"), ("name", t(l, Key::ApplicantName), "")] {
                 div.field {
                     label for=(name) { (label) }
                     input type="text" id=(name) name=(name) value=[f.get(name)] placeholder=(hint)
@@ -408,7 +408,9 @@ pub fn field_errors(l: Lang, profile: &livegate_core::Profile, e: &ApiError) -> 
                 .map(|fe| (field_of(profile, &fe.path), fe.message.clone()))
                 .collect(),
         ),
-        ApiError::Duplicate(_) => Some(Errors::from([("appid".to_string(), t(l, "appid_taken"))])),
+        ApiError::Duplicate(_) => {
+            Some(Errors::from([("appid".to_string(), t(l, Key::AppidTaken))]))
+        }
         _ => None,
     }
 }
@@ -416,7 +418,7 @@ pub fn field_errors(l: Lang, profile: &livegate_core::Profile, e: &ApiError) -> 
 pub async fn create(State(state): State<AppState>, post: WriterPost) -> Response {
     let WriterPost { cx, user, form: f } = post;
     let Some(profile) = to_profile(&state.ruleset, &f) else {
-        let errors = Errors::from([("subject".to_string(), t(cx.lang, "choose_subject"))]);
+        let errors = Errors::from([("subject".to_string(), t(cx.lang, Key::ChooseSubject))]);
         return new_form(&state, &cx, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let saved = async {

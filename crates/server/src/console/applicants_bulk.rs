@@ -10,7 +10,7 @@ use livegate_store::ApplicantSummary;
 use super::applicants::{REEVALUATE_MAX, display_name, filter};
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::t;
+use super::i18n::{Key, t};
 use super::layout::{Ctx, attachment};
 use super::report::{doc_name, rm};
 use super::session::{WriterPost, require_user};
@@ -53,8 +53,8 @@ async fn all(
 fn header_row(l: Lang, state: &AppState) -> Vec<String> {
     let mut row = vec![
         "appid".to_string(),
-        t(l, "applicant"),
-        t(l, "subject_name_short"),
+        t(l, Key::Applicant),
+        t(l, Key::SubjectNameShort),
         rm(l, "verdict"),
         "verdict".to_string(),
     ];
@@ -66,10 +66,10 @@ fn header_row(l: Lang, state: &AppState) -> Vec<String> {
             .map(|p| p.name.get(l).to_string()),
     );
     row.extend([
-        t(l, "plan_missing"),
+        t(l, Key::PlanMissing),
         "missing_documents".to_string(),
-        t(l, "next_expiry"),
-        t(l, "last_evaluated"),
+        t(l, Key::NextExpiry),
+        t(l, Key::LastEvaluated),
     ]);
     row
 }

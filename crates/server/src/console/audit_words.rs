@@ -5,7 +5,7 @@
 use livegate_core::{Lang, Ruleset};
 use serde_json::Value;
 
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::report::{doc_name, rm};
 
 /// The lines of a diff (`[{path, before, after}]`).
@@ -24,7 +24,7 @@ pub fn describe(l: Lang, rs: &Ruleset, diff: &Value) -> Vec<String> {
                 let field = label(l, rs, path);
                 out.push(tf(
                     l,
-                    "audit_change",
+                    Key::AuditChange,
                     &[("field", &field), ("from", &from), ("to", &to)],
                 ));
             }
@@ -37,24 +37,24 @@ pub fn describe(l: Lang, rs: &Ruleset, diff: &Value) -> Vec<String> {
 /// names; anything else by its pointer.
 fn label(l: Lang, rs: &Ruleset, path: &str) -> String {
     let key = match path {
-        "/subject/type" => "step_subject",
-        "/subject/name" => "subject_name_short",
-        "/subject/credit_code" => "credit_code",
-        "/subject/region" => "region",
-        "/scenarios" => "scenarios",
-        "/goods" => "goods",
-        "/services" => "services",
-        "/multi_merchant" => "multi_merchant",
-        "/as_of" => "as_of",
-        "/kind" => "document_kind",
-        "/number" => "doc_number",
-        "/holder" => "doc_holder",
-        "/valid_from" => "doc_valid_from",
-        "/valid_until" => "doc_valid_until",
-        "/file" => "scan",
-        _ => "",
+        "/subject/type" => Some(Key::StepSubject),
+        "/subject/name" => Some(Key::SubjectNameShort),
+        "/subject/credit_code" => Some(Key::CreditCode),
+        "/subject/region" => Some(Key::Region),
+        "/scenarios" => Some(Key::Scenarios),
+        "/goods" => Some(Key::Goods),
+        "/services" => Some(Key::Services),
+        "/multi_merchant" => Some(Key::MultiMerchant),
+        "/as_of" => Some(Key::AsOf),
+        "/kind" => Some(Key::DocumentKind),
+        "/number" => Some(Key::DocNumber),
+        "/holder" => Some(Key::DocHolder),
+        "/valid_from" => Some(Key::DocValidFrom),
+        "/valid_until" => Some(Key::DocValidUntil),
+        "/file" => Some(Key::Scan),
+        _ => None,
     };
-    if !key.is_empty() {
+    if let Some(key) = key {
         return t(l, key);
     }
     let attr = path.trim_start_matches('/');
@@ -68,7 +68,7 @@ fn label(l: Lang, rs: &Ruleset, path: &str) -> String {
 fn value(l: Lang, rs: &Ruleset, path: &str, v: &Value) -> String {
     match v {
         Value::Null => "—".to_string(),
-        Value::Bool(b) => t(l, if *b { "yes" } else { "no" }),
+        Value::Bool(b) => t(l, if *b { Key::Yes } else { Key::No }),
         Value::String(s) => word(l, rs, path, s),
         Value::Array(items) => {
             let words: Vec<String> = items.iter().map(|i| value(l, rs, path, i)).collect();
@@ -80,7 +80,7 @@ fn value(l: Lang, rs: &Ruleset, path: &str, v: &Value) -> String {
         }
         Value::Object(o) => match o.get("name").and_then(Value::as_str) {
             Some(n) => n.to_string(),
-            None => t(l, "audit_scan_changed"),
+            None => t(l, Key::AuditScanChanged),
         },
         Value::Number(n) => n.to_string(),
     }
@@ -141,12 +141,12 @@ fn categories(l: Lang, before: &Value, after: &Value) -> Vec<String> {
                 ("from", &status(was.unwrap_or(""))),
                 ("to", &status(now)),
             ];
-            out.push(tf(l, "audit_category", &vars));
+            out.push(tf(l, Key::AuditCategory, &vars));
         }
     }
     for (name, was) in old.iter().filter(|(n, _)| !new.iter().any(|(m, _)| m == n)) {
         let vars = [("category", name.as_str()), ("from", &status(was))];
-        out.push(tf(l, "audit_category_removed", &vars));
+        out.push(tf(l, Key::AuditCategoryRemoved, &vars));
     }
     out
 }

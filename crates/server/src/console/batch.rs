@@ -17,7 +17,7 @@ use livegate_store::{BatchJob, JobState};
 
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::{doc_title, rm, verdict_mark};
 use super::session::{Reader, SignedIn, WriterPost, require_csrf, require_user};
@@ -35,50 +35,50 @@ pub async fn index(State(state): State<AppState>, cx: Ctx) -> Response {
     };
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "batch_title")) }
-        p.lead { (t(l, "batch_lead")) }
+        h1 { (t(l, Key::BatchTitle)) }
+        p.lead { (t(l, Key::BatchLead)) }
         form.narrow method="post" action="/batch" enctype="multipart/form-data" {
             (cx.csrf())
             div.field.drop {
-                label for="batch-file" { (t(l, "batch_file")) }
+                label for="batch-file" { (t(l, Key::BatchFile)) }
                 input type="file" id="batch-file" name="file" required accept=".jsonl,.json,.ndjson,.csv,text/csv,application/json";
-                p.hint { (t(l, "batch_file_hint")) }
+                p.hint { (t(l, Key::BatchFileHint)) }
             }
-            div.actions { button type="submit" { (t(l, "batch_start")) } }
+            div.actions { button type="submit" { (t(l, Key::BatchStart)) } }
         }
         (columns_help(l))
-        h2 { (t(l, "batch_jobs")) }
-        @if jobs.is_empty() { p { (t(l, "batch_jobs_none")) } }
+        h2 { (t(l, Key::BatchJobs)) }
+        @if jobs.is_empty() { p { (t(l, Key::BatchJobsNone)) } }
         ul { @for j in &jobs { li {
             a href={ "/batch/" (j.id) } { (j.file_name) } " · " (short_time(l, &j.created_at)) " · " (state_word(l, j.state))
         } } }
     };
     respond(
         StatusCode::OK,
-        page(&cx, &state.ruleset, &t(l, "batch_title"), "/batch", body),
+        page(&cx, &state.ruleset, &t(l, Key::BatchTitle), "/batch", body),
     )
 }
 
 /// The CSV's columns, each with what it holds, and a template to start from.
 fn columns_help(l: Lang) -> Markup {
     let columns = [
-        ("id, appid, name", t(l, "batch_col_identity")),
-        ("subject_type", t(l, "batch_col_subject_type")),
-        ("subject_name, credit_code", t(l, "batch_col_subject_name")),
-        ("region", t(l, "batch_col_region")),
-        ("categories", t(l, "batch_col_categories")),
-        ("scenarios, goods, services", t(l, "batch_col_activities")),
-        ("multi_merchant", t(l, "batch_col_multi_merchant")),
-        ("documents", t(l, "batch_col_documents")),
+        ("id, appid, name", t(l, Key::BatchColIdentity)),
+        ("subject_type", t(l, Key::BatchColSubjectType)),
+        ("subject_name, credit_code", t(l, Key::BatchColSubjectName)),
+        ("region", t(l, Key::BatchColRegion)),
+        ("categories", t(l, Key::BatchColCategories)),
+        ("scenarios, goods, services", t(l, Key::BatchColActivities)),
+        ("multi_merchant", t(l, Key::BatchColMultiMerchant)),
+        ("documents", t(l, Key::BatchColDocuments)),
     ];
     html! {
         details.columns {
-            summary { (t(l, "batch_columns")) }
-            p { a href="/batch/template.csv" download { (t(l, "batch_template")) } }
+            summary { (t(l, Key::BatchColumns)) }
+            p { a href="/batch/template.csv" download { (t(l, Key::BatchTemplate)) } }
             div.table-wrap { table.rows {
-                thead { tr { th scope="col" { (t(l, "batch_column")) } th scope="col" { (t(l, "batch_column_content")) } } }
+                thead { tr { th scope="col" { (t(l, Key::BatchColumn)) } th scope="col" { (t(l, Key::BatchColumnContent)) } } }
                 tbody { @for (name, what) in &columns {
-                    tr { th scope="row" { code { (name) } } td data-label=(t(l, "batch_column_content")) { (what) } }
+                    tr { th scope="row" { code { (name) } } td data-label=(t(l, Key::BatchColumnContent)) { (what) } }
                 } }
             } }
         }
@@ -99,11 +99,11 @@ m-2,,,government,某市人民政府,,,,,,,,\n";
 
 fn state_word(l: Lang, s: JobState) -> String {
     match s {
-        JobState::Queued => t(l, "batch_queued"),
-        JobState::Running => t(l, "batch_running"),
-        JobState::Done => t(l, "batch_done"),
-        JobState::Failed => t(l, "batch_failed"),
-        JobState::Interrupted => t(l, "batch_interrupted"),
+        JobState::Queued => t(l, Key::BatchQueued),
+        JobState::Running => t(l, Key::BatchRunning),
+        JobState::Done => t(l, Key::BatchDone),
+        JobState::Failed => t(l, Key::BatchFailed),
+        JobState::Interrupted => t(l, Key::BatchInterrupted),
     }
 }
 
@@ -186,7 +186,7 @@ async fn receive(
         batch_queue::spawn(state, dir, job.clone(), cx.lang);
         return Ok(Ok(job.id));
     }
-    Err(ApiError::invalid("file", t(cx.lang, "batch_no_file")))
+    Err(ApiError::invalid("file", t(cx.lang, Key::BatchNoFile)))
 }
 
 fn new_job(tenant: &str, file_name: &str) -> BatchJob {
@@ -244,16 +244,16 @@ pub async fn show(
     };
     let l = cx.lang;
     let body = html! {
-        p { a href="/batch" { "← " (t(l, "batch_title")) } }
+        p { a href="/batch" { "← " (t(l, Key::BatchTitle)) } }
         h1 { (meta.file_name) }
         @match meta.state {
             JobState::Done => { (finished(&state, &cx, &dir, &meta)) (records(&state, l, &dir, &meta, &q)) }
             JobState::Failed => {
-                p.error role="alert" { (tf(l, "batch_failed_because", &[("reason", meta.failure.as_deref().unwrap_or(""))])) }
+                p.error role="alert" { (tf(l, Key::BatchFailedBecause, &[("reason", meta.failure.as_deref().unwrap_or(""))])) }
                 (rerun_form(&cx, &meta))
             }
             JobState::Interrupted => {
-                p.warning role="status" { (tf(l, "batch_interrupted_after", &[("progress", &progress_text(l, meta.records, meta.lines))])) }
+                p.warning role="status" { (tf(l, Key::BatchInterruptedAfter, &[("progress", &progress_text(l, meta.records, meta.lines))])) }
                 (rerun_form(&cx, &meta))
             }
             JobState::Queued | JobState::Running => (running(l, &meta, state.jobs.progress(&meta.id).unwrap_or(meta.records))),
@@ -275,9 +275,9 @@ fn progress_text(l: Lang, done: u64, total: Option<u64>) -> String {
                 ("percent", pct),
             ];
             let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            tf(l, "batch_progress_of", &vars)
+            tf(l, Key::BatchProgressOf, &vars)
         }
-        None => tf(l, "batch_progress", &[("n", &done.to_string())]),
+        None => tf(l, Key::BatchProgress, &[("n", &done.to_string())]),
     }
 }
 
@@ -288,13 +288,13 @@ fn running(l: Lang, meta: &BatchJob, done: u64) -> Markup {
     let total = meta.lines.filter(|&t| t > 0);
     html! {
         div data-poll={ "/batch/" (meta.id) "/progress" } {
-            @if meta.state == JobState::Queued { p { (t(l, "batch_queued_hint")) } }
+            @if meta.state == JobState::Queued { p { (t(l, Key::BatchQueuedHint)) } }
             p role="status" data-progress-text { (progress_text(l, done, total)) }
             @match total {
-                Some(n) => progress aria-label=(t(l, "batch_running")) max=(n) value=(done.min(n)) {},
-                None => progress aria-label=(t(l, "batch_running")) {},
+                Some(n) => progress aria-label=(t(l, Key::BatchRunning)) max=(n) value=(done.min(n)) {},
+                None => progress aria-label=(t(l, Key::BatchRunning)) {},
             }
-            p.hint { (t(l, "batch_refresh_hint")) " " a href={ "/batch/" (meta.id) } { (t(l, "batch_look_again")) } }
+            p.hint { (t(l, Key::BatchRefreshHint)) " " a href={ "/batch/" (meta.id) } { (t(l, Key::BatchLookAgain)) } }
         }
     }
 }
@@ -321,13 +321,13 @@ fn queue_full(state: &AppState, cx: &Ctx) -> Response {
     let l = cx.lang;
     let n = batch_queue::QUEUE_PER_TENANT.to_string();
     let body = html! {
-        h1 { (t(l, "error_title")) }
-        p role="alert" { (tf(l, "batch_queue_full", &[("n", &n)])) }
-        p { a href="/batch" { "← " (t(l, "batch_title")) } }
+        h1 { (t(l, Key::ErrorTitle)) }
+        p role="alert" { (tf(l, Key::BatchQueueFull, &[("n", &n)])) }
+        p { a href="/batch" { "← " (t(l, Key::BatchTitle)) } }
     };
     let mut res = respond(
         StatusCode::TOO_MANY_REQUESTS,
-        page(cx, &state.ruleset, &t(l, "error_title"), "/batch", body),
+        page(cx, &state.ruleset, &t(l, Key::ErrorTitle), "/batch", body),
     );
     res.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
@@ -339,7 +339,7 @@ fn rerun_form(cx: &Ctx, meta: &BatchJob) -> Markup {
     html! {
         form method="post" action={ "/batch/" (meta.id) "/rerun" } {
             (cx.csrf())
-            button type="submit" { (t(cx.lang, "batch_rerun")) }
+            button type="submit" { (t(cx.lang, Key::BatchRerun)) }
         }
     }
 }
@@ -391,31 +391,31 @@ fn finished(state: &AppState, cx: &Ctx, dir: &std::path::Path, meta: &BatchJob) 
     let ok = meta.records - meta.errors;
     html! {
         p role="status" data-records=(ok) data-errors=(meta.errors) {
-            (tf(l, "batch_counts", &[("records", &ok.to_string()), ("errors", &meta.errors.to_string())]))
+            (tf(l, Key::BatchCounts, &[("records", &ok.to_string()), ("errors", &meta.errors.to_string())]))
         }
         ul { @for (v, n) in Verdict::ALL.iter().zip(meta.verdicts) {
             li { (verdict_mark(*v)) " " (rm(l, &format!("verdict_{}", v.as_str()))) (rm(l, "colon")) (n) }
         } }
         @if !meta.missing.is_empty() {
-            h2 { (t(l, "chart_missing")) }
+            h2 { (t(l, Key::ChartMissing)) }
             ol { @for (d, n) in &meta.missing { li { (doc_title(&state.ruleset, l, d)) " " (n) } } }
         }
         div.actions {
-            a.button href={ "/batch/" (meta.id) "/results.jsonl" } download { (t(l, "batch_download_jsonl")) }
-            a.button href={ "/batch/" (meta.id) "/summary.csv" } download { (t(l, "batch_download_csv")) }
+            a.button href={ "/batch/" (meta.id) "/results.jsonl" } download { (t(l, Key::BatchDownloadJsonl)) }
+            a.button href={ "/batch/" (meta.id) "/summary.csv" } download { (t(l, Key::BatchDownloadCsv)) }
         }
         @if cx.user.as_ref().is_some_and(SignedIn::can_write) && ok > 0 {
             form method="post" action={ "/batch/" (meta.id) "/save" } {
                 (cx.csrf())
-                button type="submit" { (t(l, "batch_save")) }
-                p.hint { (t(l, "batch_save_hint")) }
+                button type="submit" { (t(l, Key::BatchSave)) }
+                p.hint { (t(l, Key::BatchSaveHint)) }
             }
         }
-        h2 id="bad-lines" { (tf(l, "batch_bad_lines", &[("n", &meta.errors.to_string())])) }
-        @if meta.errors as usize > errors.len() { p.hint { (tf(l, "batch_bad_lines_more", &[("n", &errors.len().to_string())])) } }
+        h2 id="bad-lines" { (tf(l, Key::BatchBadLines, &[("n", &meta.errors.to_string())])) }
+        @if meta.errors as usize > errors.len() { p.hint { (tf(l, Key::BatchBadLinesMore, &[("n", &errors.len().to_string())])) } }
         @if !errors.is_empty() {
             div.table-wrap tabindex="0" { table.bad-lines {
-                thead { tr { th scope="col" { (t(l, "batch_line")) } th scope="col" { (t(l, "batch_error_kind")) } th scope="col" { (t(l, "batch_error")) } } }
+                thead { tr { th scope="col" { (t(l, Key::BatchLine)) } th scope="col" { (t(l, Key::BatchErrorKind)) } th scope="col" { (t(l, Key::BatchError)) } } }
                 tbody { @for b in &errors { (bad_line(l, b)) } }
             } }
         }
@@ -428,10 +428,10 @@ fn bad_line(l: Lang, b: &batch_jobs::BadLine) -> Markup {
             td { (b.line) }
             td data-kind=(b.kind) { (kind_name(l, &b.kind)) }
             td {
-                @if let Some(p) = &b.place { (t(l, "batch_error_at")) " " code { (p) } (rm(l, "colon")) }
+                @if let Some(p) = &b.place { (t(l, Key::BatchErrorAt)) " " code { (p) } (rm(l, "colon")) }
                 (with_code(&b.message))
                 @if let Some(s) = &b.suggestion {
-                    br; span.suggestion { (t(l, "batch_did_you_mean")) " " code { (s) } }
+                    br; span.suggestion { (t(l, Key::BatchDidYouMean)) " " code { (s) } }
                 }
             }
         }
@@ -462,30 +462,30 @@ fn records(state: &AppState, l: Lang, dir: &std::path::Path, meta: &BatchJob, q:
     };
     html! {
         section id="rows" aria-labelledby="rows-title" {
-            h2 id="rows-title" { (t(l, "batch_rows")) }
-            nav.filters aria-label=(t(l, "batch_rows_filter")) {
-                a href=(with(None, 0)) aria-current=[verdict.is_none().then_some("true")] { (t(l, "any")) }
+            h2 id="rows-title" { (t(l, Key::BatchRows)) }
+            nav.filters aria-label=(t(l, Key::BatchRowsFilter)) {
+                a href=(with(None, 0)) aria-current=[verdict.is_none().then_some("true")] { (t(l, Key::Any)) }
                 @for (v, n) in Verdict::ALL.iter().zip(meta.verdicts) {
                     a href=(with(Some(*v), 0)) aria-current=[(verdict == Some(*v)).then_some("true")] {
                         (verdict_mark(*v)) " " (rm(l, &format!("verdict_{}", v.as_str()))) " (" (n) ")"
                     }
                 }
             }
-            @if rows.is_empty() { p { (t(l, "batch_rows_none")) } }
+            @if rows.is_empty() { p { (t(l, Key::BatchRowsNone)) } }
             @else {
                 div.table-wrap { table.rows {
                     thead { tr {
-                        th scope="col" { (t(l, "batch_line")) }
-                        th scope="col" { (t(l, "batch_profile_id")) }
+                        th scope="col" { (t(l, Key::BatchLine)) }
+                        th scope="col" { (t(l, Key::BatchProfileId)) }
                         th scope="col" { (rm(l, "verdict")) }
                         @for p in &state.ruleset.paths { th scope="col" { (p.name.get(l)) } }
                     } }
                     tbody { @for r in &rows { (record_row(state, l, r)) } }
                 } }
             }
-            nav.pager aria-label=(t(l, "pages")) {
-                @if from > 0 { a href=(with(verdict, from.saturating_sub(ROWS_PER_PAGE))) rel="prev" { (t(l, "previous_page")) } }
-                @if more { a href=(with(verdict, from + ROWS_PER_PAGE)) rel="next" { (t(l, "next_page")) } }
+            nav.pager aria-label=(t(l, Key::Pages)) {
+                @if from > 0 { a href=(with(verdict, from.saturating_sub(ROWS_PER_PAGE))) rel="prev" { (t(l, Key::PreviousPage)) } }
+                @if more { a href=(with(verdict, from + ROWS_PER_PAGE)) rel="next" { (t(l, Key::NextPage)) } }
             }
         }
     }
@@ -498,7 +498,7 @@ fn record_row(state: &AppState, l: Lang, r: &serde_json::Value) -> Markup {
     html! {
         tr {
             th scope="row" { (r["line"].as_u64().unwrap_or(0)) }
-            td data-label=(t(l, "batch_profile_id")) { (r["profile_id"].as_str().unwrap_or("—")) }
+            td data-label=(t(l, Key::BatchProfileId)) { (r["profile_id"].as_str().unwrap_or("—")) }
             td data-label=(rm(l, "verdict")) { @if let Some(v) = verdict { (super::report::verdict_badge(l, v)) } }
             @for p in &state.ruleset.paths {
                 @let rec = r["paths"].as_array().and_then(|ps| ps.iter().find(|x| x["id"] == p.id.as_str()));
@@ -519,11 +519,11 @@ fn record_row(state: &AppState, l: Lang, r: &serde_json::Value) -> Markup {
 /// in `data-kind`.
 pub fn kind_name(l: Lang, kind: &str) -> String {
     match kind {
-        "invalid_json" => t(l, "batch_kind_invalid_json"),
-        "invalid_profile" => t(l, "batch_kind_invalid_profile"),
-        "invalid_row" => t(l, "batch_kind_invalid_row"),
-        "line_too_long" => t(l, "batch_kind_line_too_long"),
-        "not_utf8" => t(l, "batch_kind_not_utf8"),
+        "invalid_json" => t(l, Key::BatchKindInvalidJson),
+        "invalid_profile" => t(l, Key::BatchKindInvalidProfile),
+        "invalid_row" => t(l, Key::BatchKindInvalidRow),
+        "line_too_long" => t(l, Key::BatchKindLineTooLong),
+        "not_utf8" => t(l, Key::BatchKindNotUtf8),
         other => other.to_string(),
     }
 }

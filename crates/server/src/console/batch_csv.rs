@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::applicants_bulk::safe_cell;
 use super::batch::kind_name;
 use super::batch_jobs::lang_code;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::report::{doc_name, rm};
 
 /// The summary of the job in `dir` in `lang`; a job from before there
@@ -56,22 +56,22 @@ pub fn write(rs: &Ruleset, dir: &Path, lang: Lang, errors: Option<&Path>) -> Res
 
 fn header(rs: &Ruleset, l: Lang) -> Vec<String> {
     let mut head = vec![
-        t(l, "batch_line"),
-        t(l, "batch_profile_id"),
+        t(l, Key::BatchLine),
+        t(l, Key::BatchProfileId),
         rm(l, "verdict"),
         "verdict".to_string(),
     ];
     for p in &rs.paths {
         let name = p.name.get(l);
         head.push(name.to_string());
-        head.push(tf(l, "batch_csv_missing", &[("path", name)]));
+        head.push(tf(l, Key::BatchCsvMissing, &[("path", name)]));
         head.push(format!("{}_status", p.id));
         head.push(format!("{}_missing", p.id));
     }
     head.extend([
-        t(l, "batch_csv_error_kind"),
+        t(l, Key::BatchCsvErrorKind),
         "error_kind".to_string(),
-        t(l, "batch_csv_error"),
+        t(l, Key::BatchCsvError),
     ]);
     head
 }

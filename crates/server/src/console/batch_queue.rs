@@ -16,7 +16,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::task::TaskTracker;
 
 use super::batch_jobs::{self, Outcome};
-use super::i18n::t;
+use super::i18n::{Key, t};
 use crate::AppState;
 
 /// How many jobs a tenant may have queued or running.
@@ -162,7 +162,7 @@ fn settle(
         Err(e) => {
             tracing::error!(error = %e, job = %job.id, "batch job panicked");
             job.state = JobState::Failed;
-            job.failure = Some(t(lang, "batch_crashed"));
+            job.failure = Some(t(lang, Key::BatchCrashed));
         }
     }
 }

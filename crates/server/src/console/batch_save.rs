@@ -17,7 +17,7 @@ use maud::{Markup, html};
 
 use super::batch_jobs;
 use super::errors::error_page;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use super::session::{SignedIn, WriterPost};
 use crate::{ApiError, AppState};
@@ -96,7 +96,7 @@ pub async fn save(
                 &state,
                 &cx,
                 &id,
-                &tf(cx.lang, "batch_save_refused", &[("reason", &m)]),
+                &tf(cx.lang, Key::BatchSaveRefused, &[("reason", &m)]),
             );
         }
         Err(e) => return error_page(&state, &cx, &ApiError::Internal(e.to_string())),
@@ -213,18 +213,18 @@ async fn write_one(
 fn confirm(state: &AppState, cx: &Ctx, id: &str, clash: &[&str]) -> Response {
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "batch_save_confirm_title")) }
-        p { (tf(l, "batch_save_confirm", &[("n", &clash.len().to_string())])) }
+        h1 { (t(l, Key::BatchSaveConfirmTitle)) }
+        p { (tf(l, Key::BatchSaveConfirm, &[("n", &clash.len().to_string())])) }
         ul { @for a in clash.iter().take(50) { li { code { (a) } } } }
-        @if clash.len() > 50 { p.hint { (tf(l, "batch_and_more", &[("n", &(clash.len() - 50).to_string())])) } }
+        @if clash.len() > 50 { p.hint { (tf(l, Key::BatchAndMore, &[("n", &(clash.len() - 50).to_string())])) } }
         form method="post" action={ "/batch/" (id) "/save" } {
             (cx.csrf())
             fieldset {
-                legend { (t(l, "batch_save_existing")) }
-                label.choice { input type="radio" name="existing" value="skip" checked; " " (t(l, "batch_save_skip")) }
-                label.choice { input type="radio" name="existing" value="update"; " " (t(l, "batch_save_update")) }
+                legend { (t(l, Key::BatchSaveExisting)) }
+                label.choice { input type="radio" name="existing" value="skip" checked; " " (t(l, Key::BatchSaveSkip)) }
+                label.choice { input type="radio" name="existing" value="update"; " " (t(l, Key::BatchSaveUpdate)) }
             }
-            div.actions { button type="submit" { (t(l, "batch_save")) } a href={ "/batch/" (id) } { (t(l, "cancel")) } }
+            div.actions { button type="submit" { (t(l, Key::BatchSave)) } a href={ "/batch/" (id) } { (t(l, Key::Cancel)) } }
         }
     };
     respond(
@@ -232,7 +232,7 @@ fn confirm(state: &AppState, cx: &Ctx, id: &str, clash: &[&str]) -> Response {
         page(
             cx,
             &state.ruleset,
-            &t(l, "batch_save_confirm_title"),
+            &t(l, Key::BatchSaveConfirmTitle),
             "/batch",
             body,
         ),
@@ -243,12 +243,12 @@ fn done(state: &AppState, cx: &Ctx, id: &str, out: &Outcome, without: u64) -> Re
     let l = cx.lang;
     let n = |x: u64| x.to_string();
     let body = html! {
-        h1 { (t(l, "batch_saved_title")) }
+        h1 { (t(l, Key::BatchSavedTitle)) }
         p role="status" data-created=(out.created) data-updated=(out.updated) data-skipped=(out.skipped) {
-            (tf(l, "batch_saved", &[("created", &n(out.created)), ("updated", &n(out.updated)), ("skipped", &n(out.skipped)), ("without", &n(without))]))
+            (tf(l, Key::BatchSaved, &[("created", &n(out.created)), ("updated", &n(out.updated)), ("skipped", &n(out.skipped)), ("without", &n(without))]))
         }
         (failures(l, &out.failed))
-        p { a href="/applicants" { (t(l, "applicants_title")) } " · " a href={ "/batch/" (id) } { (t(l, "batch_back_to_job")) } }
+        p { a href="/applicants" { (t(l, Key::ApplicantsTitle)) } " · " a href={ "/batch/" (id) } { (t(l, Key::BatchBackToJob)) } }
     };
     let status = if out.failed.is_empty() {
         StatusCode::OK
@@ -260,7 +260,7 @@ fn done(state: &AppState, cx: &Ctx, id: &str, out: &Outcome, without: u64) -> Re
         page(
             cx,
             &state.ruleset,
-            &t(l, "batch_saved_title"),
+            &t(l, Key::BatchSavedTitle),
             "/batch",
             body,
         ),
@@ -270,8 +270,8 @@ fn done(state: &AppState, cx: &Ctx, id: &str, out: &Outcome, without: u64) -> Re
 fn failures(l: Lang, failed: &[(u64, String)]) -> Markup {
     html! {
         @if !failed.is_empty() {
-            h2 { (tf(l, "batch_save_failed", &[("n", &failed.len().to_string())])) }
-            table { thead { tr { th scope="col" { (t(l, "batch_line")) } th scope="col" { (t(l, "batch_error")) } } }
+            h2 { (tf(l, Key::BatchSaveFailed, &[("n", &failed.len().to_string())])) }
+            table { thead { tr { th scope="col" { (t(l, Key::BatchLine)) } th scope="col" { (t(l, Key::BatchError)) } } }
                 tbody { @for (line, m) in failed { tr { td { (line) } td { (m) } } } } }
         }
     }
@@ -280,16 +280,16 @@ fn failures(l: Lang, failed: &[(u64, String)]) -> Markup {
 fn notice(state: &AppState, cx: &Ctx, id: &str, text: &str) -> Response {
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "batch_saved_title")) }
+        h1 { (t(l, Key::BatchSavedTitle)) }
         p.error role="alert" { (text) }
-        p { a href={ "/batch/" (id) } { (t(l, "batch_back_to_job")) } }
+        p { a href={ "/batch/" (id) } { (t(l, Key::BatchBackToJob)) } }
     };
     respond(
         StatusCode::UNPROCESSABLE_ENTITY,
         page(
             cx,
             &state.ruleset,
-            &t(l, "batch_saved_title"),
+            &t(l, Key::BatchSavedTitle),
             "/batch",
             body,
         ),

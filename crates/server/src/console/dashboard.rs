@@ -11,7 +11,7 @@ use livegate_store::clock;
 use maud::{Markup, html};
 
 use super::errors::error_page;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::{doc_name, rm, verdict_mark};
 use super::session::require_user;
@@ -85,7 +85,7 @@ fn verdict_rows(l: Lang, counts: &[(Option<String>, i64)]) -> Vec<Bar> {
         .map(|c| c.1)
         .sum();
     rows.push(Bar {
-        label: t(l, "not_evaluated"),
+        label: t(l, Key::NotEvaluated),
         n: never,
         href: None,
     });
@@ -104,7 +104,7 @@ fn week_rows(l: Lang, today: i64, dates: &[String]) -> Vec<Bar> {
                 .count() as i64;
             let (from, until) = (clock::format_date(from), clock::format_date(until));
             Bar {
-                label: tf(l, "week_from", &[("date", &from)]),
+                label: tf(l, Key::WeekFrom, &[("date", &from)]),
                 n,
                 href: Some(format!(
                     "/applicants?expiring_from={from}&expiring_until={until}"
@@ -145,14 +145,14 @@ pub async fn page_handler(State(state): State<AppState>, cx: Ctx) -> Response {
         })
         .collect();
     let body = html! {
-        h1 { (t(l, "dashboard_title")) }
-        p.lead { (tf(l, "dashboard_lead", &[("tenant", &user.tenant_name)])) }
-        (figure("verdicts", &t(l, "chart_verdicts"), &verdict_rows(l, &verdicts), &t(l, "chart_empty")))
-        (figure("missing", &t(l, "chart_missing"), &missing, &t(l, "chart_missing_empty")))
-        (figure("expiries", &t(l, "chart_expiries"), &week_rows(l, today, &expiries), &t(l, "chart_expiries_empty")))
+        h1 { (t(l, Key::DashboardTitle)) }
+        p.lead { (tf(l, Key::DashboardLead, &[("tenant", &user.tenant_name)])) }
+        (figure("verdicts", &t(l, Key::ChartVerdicts), &verdict_rows(l, &verdicts), &t(l, Key::ChartEmpty)))
+        (figure("missing", &t(l, Key::ChartMissing), &missing, &t(l, Key::ChartMissingEmpty)))
+        (figure("expiries", &t(l, Key::ChartExpiries), &week_rows(l, today, &expiries), &t(l, Key::ChartExpiriesEmpty)))
     };
     respond(
         StatusCode::OK,
-        page(&cx, rs, &t(l, "dashboard_title"), "/dashboard", body),
+        page(&cx, rs, &t(l, Key::DashboardTitle), "/dashboard", body),
     )
 }

@@ -11,7 +11,7 @@ use maud::html;
 use super::documents::{Posted, document_of, edit_form, form_of, kind_of, posted};
 use super::errors::{error_page, see_other};
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use super::report::doc_name;
 use super::session::{Reader, SignedIn, require_writer};
@@ -40,10 +40,10 @@ async fn keep_scan(
     l: livegate_core::Lang,
 ) -> Result<StoredFile, ApiError> {
     let content_type =
-        files::sniff(bytes).ok_or_else(|| ApiError::invalid("file", t(l, "scan_type_refused")))?;
+        files::sniff(bytes).ok_or_else(|| ApiError::invalid("file", t(l, Key::ScanTypeRefused)))?;
     let name = (!name.is_empty()).then(|| name.to_string());
     if let Some(n) = &name {
-        files::check_name(n).map_err(|_| ApiError::invalid("file", t(l, "scan_name_refused")))?;
+        files::check_name(n).map_err(|_| ApiError::invalid("file", t(l, Key::ScanNameRefused)))?;
     }
     let sha256 = files::keep(state, bytes).await?;
     Ok(StoredFile {
@@ -159,14 +159,17 @@ fn edit_page(
             format!("/applicants/{id}/documents/{}", d.id),
             doc_name(rs, l, &kind_of(d)),
         ),
-        None => (format!("/applicants/{id}/documents"), t(l, "document_add")),
+        None => (
+            format!("/applicants/{id}/documents"),
+            t(l, Key::DocumentAdd),
+        ),
     };
     let writable = cx.user.as_ref().is_some_and(SignedIn::can_write);
     let body = html! {
-        p { a href={ "/applicants/" (id) "#documents" } { "← " (t(l, "back_to_applicant")) } }
+        p { a href={ "/applicants/" (id) "#documents" } { "← " (t(l, Key::BackToApplicant)) } }
         h1 { (title) }
         @if writable { (edit_form(l, rs, cx, &action, f, errors, d.is_none())) }
-        @else { p.hint { (t(l, "read_only")) } }
+        @else { p.hint { (t(l, Key::ReadOnly)) } }
     };
     respond(status, page(cx, rs, &title, "/applicants", body))
 }
@@ -189,7 +192,7 @@ pub async fn update(
     // A refused edit: the form again, with the person's values and why.
     let (errors, status) = match &e {
         ApiError::VersionMismatch { current } => {
-            let why = super::i18n::tf(cx.lang, "conflict", &[("version", &current.to_string())]);
+            let why = super::i18n::tf(cx.lang, Key::Conflict, &[("version", &current.to_string())]);
             (Errors::from([(String::new(), why)]), StatusCode::CONFLICT)
         }
         other => match field_errors(other) {
@@ -252,14 +255,14 @@ pub async fn confirm_delete(
     let l = cx.lang;
     let name = doc_name(&state.ruleset, l, &kind_of(&d));
     let body = html! {
-        h1 { (tf(l, "document_delete_title", &[("document", &name)])) }
-        p { @if d.file.is_some() { (t(l, "document_delete_with_scan")) } @else { (t(l, "document_delete_plain")) } }
+        h1 { (tf(l, Key::DocumentDeleteTitle, &[("document", &name)])) }
+        p { @if d.file.is_some() { (t(l, Key::DocumentDeleteWithScan)) } @else { (t(l, Key::DocumentDeletePlain)) } }
         form method="post" action={ "/applicants/" (id) "/documents/" (doc) "/delete" } {
             (cx.csrf())
             input type="hidden" name="version" value=(d.version);
             div.actions {
-                button.danger type="submit" { (t(l, "document_delete_confirm")) }
-                a href={ "/applicants/" (id) "#documents" } { (t(l, "cancel")) }
+                button.danger type="submit" { (t(l, Key::DocumentDeleteConfirm)) }
+                a href={ "/applicants/" (id) "#documents" } { (t(l, Key::Cancel)) }
             }
         }
     };

@@ -13,7 +13,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::Ctx;
 use super::report::{doc_name, doc_title};
 use super::session::SignedIn;
@@ -154,17 +154,17 @@ pub fn section(
     }
     html! {
         section id="documents" aria-labelledby="documents-title" {
-            h2 id="documents-title" { (t(l, "documents_title")) }
-            @if docs.is_empty() { p { (t(l, "documents_none")) } }
+            h2 id="documents-title" { (t(l, Key::DocumentsTitle)) }
+            @if docs.is_empty() { p { (t(l, Key::DocumentsNone)) } }
             @else {
                 div.table-wrap { table.rows {
                     thead { tr {
-                        th scope="col" { (t(l, "document")) }
-                        th scope="col" { (t(l, "doc_number")) }
-                        th scope="col" { (t(l, "doc_holder")) }
-                        th scope="col" { (t(l, "doc_valid_until")) }
-                        th scope="col" { (t(l, "scan")) }
-                        th scope="col" { span.visually-hidden { (t(l, "actions")) } }
+                        th scope="col" { (t(l, Key::Document)) }
+                        th scope="col" { (t(l, Key::DocNumber)) }
+                        th scope="col" { (t(l, Key::DocHolder)) }
+                        th scope="col" { (t(l, Key::DocValidUntil)) }
+                        th scope="col" { (t(l, Key::Scan)) }
+                        th scope="col" { span.visually-hidden { (t(l, Key::Actions)) } }
                     } }
                     tbody { @for d in docs { (row(l, rs, user, a, d)) } }
                 } }
@@ -182,16 +182,16 @@ fn row(l: Lang, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> M
     html! {
         tr id={ "doc-" (d.id) } {
             th scope="row" { (doc_title(rs, l, &kind_of(d))) }
-            td data-label=(t(l, "doc_number")) { (f.get("number").unwrap_or("—")) }
-            td data-label=(t(l, "doc_holder")) { (f.get("holder").unwrap_or("—")) }
-            td data-label=(t(l, "doc_valid_until")) { (f.get("valid_until").unwrap_or("—")) }
-            td data-label=(t(l, "scan")) { (scan_cell(l, &base, d.file.as_ref())) }
+            td data-label=(t(l, Key::DocNumber)) { (f.get("number").unwrap_or("—")) }
+            td data-label=(t(l, Key::DocHolder)) { (f.get("holder").unwrap_or("—")) }
+            td data-label=(t(l, Key::DocValidUntil)) { (f.get("valid_until").unwrap_or("—")) }
+            td data-label=(t(l, Key::Scan)) { (scan_cell(l, &base, d.file.as_ref())) }
             td {
                 @if user.can_write() {
                     @let name = doc_name(rs, l, &kind_of(d));
-                    a href=(base) aria-label=(tf(l, "edit_document", &[("document", &name)])) { (t(l, "edit")) }
+                    a href=(base) aria-label=(tf(l, Key::EditDocument, &[("document", &name)])) { (t(l, Key::Edit)) }
                     " "
-                    a.danger-link href={ (base) "/delete?version=" (d.version) } aria-label=(tf(l, "delete_document", &[("document", &name)])) { (t(l, "delete")) }
+                    a.danger-link href={ (base) "/delete?version=" (d.version) } aria-label=(tf(l, Key::DeleteDocument, &[("document", &name)])) { (t(l, Key::Delete)) }
                 }
             }
         }
@@ -201,14 +201,14 @@ fn row(l: Lang, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> M
 fn scan_cell(l: Lang, base: &str, file: Option<&StoredFile>) -> Markup {
     html! {
         @match file {
-            None => (t(l, "scan_none")),
+            None => (t(l, Key::ScanNone)),
             Some(f) => {
                 @if f.content_type.starts_with("image/") {
                     a href={ (base) "/scan" } target="_blank" rel="noopener" {
-                        img.thumb src={ (base) "/scan" } alt=(tf(l, "scan_of", &[("name", f.name.as_deref().unwrap_or(""))])) width="96";
+                        img.thumb src={ (base) "/scan" } alt=(tf(l, Key::ScanOf, &[("name", f.name.as_deref().unwrap_or(""))])) width="96";
                     }
                 } @else {
-                    a href={ (base) "/scan" } target="_blank" rel="noopener" { (t(l, "scan_open_pdf")) }
+                    a href={ (base) "/scan" } target="_blank" rel="noopener" { (t(l, Key::ScanOpenPdf)) }
                 }
                 " " span.hint { (f.name.as_deref().unwrap_or("")) " · " (f.size / 1024) " KiB" }
             }
@@ -242,12 +242,12 @@ pub(super) fn edit_form(
             (cx.csrf())
             input type="hidden" name="version" value=[f.get("version")];
             fieldset {
-                legend { @if new { (t(l, "document_add")) } @else { (t(l, "document_edit")) } }
+                legend { @if new { (t(l, Key::DocumentAdd)) } @else { (t(l, Key::DocumentEdit)) } }
                 @if let Some(e) = err("") { p.error role="alert" { (e) } }
                 div.field {
-                    label for="kind" { (t(l, "document_kind")) }
+                    label for="kind" { (t(l, Key::DocumentKind)) }
                     select id="kind" name="kind" required disabled[!new] {
-                        option value="" { (t(l, "choose_document")) }
+                        option value="" { (t(l, Key::ChooseDocument)) }
                         @for d in &rs.documents {
                             option value=(d.id) selected[kind == d.id] { (d.name.get(l)) }
                         }
@@ -255,8 +255,8 @@ pub(super) fn edit_form(
                     @if !new { input type="hidden" name="kind" value=(kind); }
                     @if let Some(e) = err("kind") { p.error role="alert" { (e) } }
                 }
-                @for (name, label, kind) in [("number", t(l, "doc_number"), "text"), ("holder", t(l, "doc_holder"), "text"),
-                    ("valid_from", t(l, "doc_valid_from"), "date"), ("valid_until", t(l, "doc_valid_until"), "date")] {
+                @for (name, label, kind) in [("number", t(l, Key::DocNumber), "text"), ("holder", t(l, Key::DocHolder), "text"),
+                    ("valid_from", t(l, Key::DocValidFrom), "date"), ("valid_until", t(l, Key::DocValidUntil), "date")] {
                     div.field {
                         label for={ "doc-" (name) } { (label) }
                         input type=(kind) id={ "doc-" (name) } name=(name) value=[f.get(name)]
@@ -266,12 +266,12 @@ pub(super) fn edit_form(
                 }
                 @for a in attrs { (attribute(l, rs, a, f, new)) }
                 div.field.drop {
-                    label for="file" { (t(l, "scan_upload")) }
+                    label for="file" { (t(l, Key::ScanUpload)) }
                     input type="file" id="file" name="file" accept="application/pdf,image/png,image/jpeg";
-                    p.hint { (t(l, "scan_hint")) }
+                    p.hint { (t(l, Key::ScanHint)) }
                     @if let Some(e) = err("file") { p.error role="alert" { (e) } }
                 }
-                div.actions { button type="submit" { @if new { (t(l, "add")) } @else { (t(l, "save")) } } }
+                div.actions { button type="submit" { @if new { (t(l, Key::Add)) } @else { (t(l, Key::Save)) } } }
             }
         }
     }
@@ -288,7 +288,7 @@ fn attribute(l: Lang, rs: &Ruleset, a: usize, f: &Form, new: bool) -> Markup {
         .collect();
     html! {
         fieldset.sub {
-            legend { (attr.name.get(l)) @if new { span.hint { " (" (tf(l, "attribute_for", &[("documents", &owners.join(&super::report::rm(l, "list_sep")))])) ")" } } }
+            legend { (attr.name.get(l)) @if new { span.hint { " (" (tf(l, Key::AttributeFor, &[("documents", &owners.join(&super::report::rm(l, "list_sep")))])) ")" } } }
             div.choices { @for v in &attr.values {
                 label.choice {
                     input type="checkbox" name=(name) value=(v.id) checked[f.has(&name, &v.id)];

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use crate::{ApiError, AppState};
 
@@ -15,53 +15,59 @@ pub fn error_page(state: &AppState, cx: &Ctx, e: &ApiError) -> Response {
     let (status, title, body) = match e {
         ApiError::NotFound => (
             StatusCode::NOT_FOUND,
-            t(l, "not_found_title"),
-            t(l, "not_found_body"),
+            t(l, Key::NotFoundTitle),
+            t(l, Key::NotFoundBody),
         ),
         ApiError::Forbidden => (
             StatusCode::FORBIDDEN,
-            t(l, "forbidden_title"),
-            t(l, "forbidden_body"),
+            t(l, Key::ForbiddenTitle),
+            t(l, Key::ForbiddenBody),
         ),
         // A write under a version someone has moved on from: the page was
         // stale, nothing was changed.
         ApiError::VersionMismatch { current } => (
             StatusCode::CONFLICT,
-            t(l, "error_title"),
+            t(l, Key::ErrorTitle),
             tf(
                 l,
-                "conflict_stale_page",
+                Key::ConflictStalePage,
                 &[("version", &current.to_string())],
             ),
         ),
         ApiError::Unavailable(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            t(l, "error_title"),
-            t(l, "service_unavailable"),
+            t(l, Key::ErrorTitle),
+            t(l, Key::ServiceUnavailable),
         ),
-        e if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            (e.status(), t(l, "error_title"), t(l, "request_too_large"))
-        }
+        e if e.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+            e.status(),
+            t(l, Key::ErrorTitle),
+            t(l, Key::RequestTooLarge),
+        ),
         e if e.status() == StatusCode::INSUFFICIENT_STORAGE => {
-            (e.status(), t(l, "error_title"), t(l, "storage_full"))
+            (e.status(), t(l, Key::ErrorTitle), t(l, Key::StorageFull))
         }
         e if e.status().is_client_error() => {
             tracing::debug!(error = %e, "console: a request that could not be read");
-            (e.status(), t(l, "error_title"), t(l, "request_unreadable"))
+            (
+                e.status(),
+                t(l, Key::ErrorTitle),
+                t(l, Key::RequestUnreadable),
+            )
         }
         other => {
             tracing::error!(error = %other, "console");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                t(l, "error_title"),
-                t(l, "error_body"),
+                t(l, Key::ErrorTitle),
+                t(l, Key::ErrorBody),
             )
         }
     };
     let markup = html! {
         h1 { (title) }
         p { (body) }
-        p { a href="/" { (t(l, "back_home")) } }
+        p { a href="/" { (t(l, Key::BackHome)) } }
     };
     respond(status, page(cx, &state.ruleset, &title, "", markup))
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 
-use super::i18n::t;
+use super::i18n::{Key, t};
 use super::layout::{Ctx, page, respond};
 use crate::AppState;
 
@@ -15,37 +15,37 @@ pub async fn admin(State(state): State<AppState>, cx: Ctx) -> Response {
     let l = cx.lang;
     let tasks = [
         (
-            t(l, "help_tenant"),
+            t(l, Key::HelpTenant),
             "livegate admin create-tenant 示例服务商",
         ),
         (
-            t(l, "help_token"),
+            t(l, Key::HelpToken),
             "livegate admin create-token --tenant 示例服务商 --role editor --label 张三 --expires 90d",
         ),
         (
-            t(l, "help_tokens"),
+            t(l, Key::HelpTokens),
             "livegate admin list-tokens --tenant 示例服务商",
         ),
         (
-            t(l, "help_revoke"),
+            t(l, Key::HelpRevoke),
             "livegate admin revoke-token --tenant 示例服务商 TOKEN_ID",
         ),
         (
-            t(l, "help_backup"),
+            t(l, Key::HelpBackup),
             "livegate admin backup --to livegate-backup.tar",
         ),
-        (t(l, "help_expiring"), "livegate expiring --within 30d"),
+        (t(l, Key::HelpExpiring), "livegate expiring --within 30d"),
     ];
     let body = html! {
-        h1 { (t(l, "help_title")) }
-        p.lead { (t(l, "help_lead")) }
+        h1 { (t(l, Key::HelpTitle)) }
+        p.lead { (t(l, Key::HelpLead)) }
         dl.help {
             @for (what, cmd) in &tasks { dt { (what) } dd { code { (cmd) } } }
         }
-        p { (t(l, "help_roles")) }
+        p { (t(l, Key::HelpRoles)) }
     };
     respond(
         StatusCode::OK,
-        page(&cx, &state.ruleset, &t(l, "help_title"), "", body),
+        page(&cx, &state.ruleset, &t(l, Key::HelpTitle), "", body),
     )
 }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use livegate_core::{Lang, Ruleset};
 use maud::{DOCTYPE, Markup, html};
 
-use super::i18n::t;
+use super::i18n::{Key, t};
 
 /// What every page knows about the request: the reader's language, where
 /// they are (for the language switch) and who is signed in.
@@ -39,25 +39,25 @@ impl Ctx {
 /// The nav entries: (href, name, needs sign-in).
 fn nav_entries(l: Lang) -> [(&'static str, String, bool); 5] {
     [
-        ("/", t(l, "nav_precheck"), false),
-        ("/dashboard", t(l, "nav_dashboard"), true),
-        ("/applicants", t(l, "nav_applicants"), true),
-        ("/batch", t(l, "nav_batch"), true),
-        ("/rules", t(l, "nav_rules"), false),
+        ("/", t(l, Key::NavPrecheck), false),
+        ("/dashboard", t(l, Key::NavDashboard), true),
+        ("/applicants", t(l, Key::NavApplicants), true),
+        ("/batch", t(l, Key::NavBatch), true),
+        ("/rules", t(l, Key::NavRules), false),
     ]
 }
 
 fn nav(cx: &Ctx, current: &str) -> Markup {
     let l = cx.lang;
     let (other, other_name) = match l {
-        Lang::Zh => ("en", t(l, "switch_to_en")),
-        Lang::En => ("zh", t(l, "switch_to_zh")),
+        Lang::Zh => ("en", t(l, Key::SwitchToEn)),
+        Lang::En => ("zh", t(l, Key::SwitchToZh)),
     };
     let back = form_urlencoded::byte_serialize(cx.here.as_bytes()).collect::<String>();
     html! {
         header.top {
-            a.brand href="/" { "livegate · " (t(l, "brand")) }
-            nav aria-label=(t(l, "nav_label")) {
+            a.brand href="/" { "livegate · " (t(l, Key::Brand)) }
+            nav aria-label=(t(l, Key::NavLabel)) {
                 ul {
                     @for (href, name, private) in nav_entries(l) {
                         @if !private || cx.user.is_some() {
@@ -77,10 +77,10 @@ fn nav(cx: &Ctx, current: &str) -> Markup {
                     span.who { (u.tenant_name) " · " (role_name(l, u.role)) }
                     form method="post" action="/signout" {
                         (cx.csrf())
-                        button type="submit" { (t(l, "sign_out")) }
+                        button type="submit" { (t(l, Key::SignOut)) }
                     }
                 } @else {
-                    a href="/signin" { (t(l, "sign_in")) }
+                    a href="/signin" { (t(l, Key::SignIn)) }
                 }
                 a.lang href={ "/lang/" (other) "?next=" (back) } lang=(other) hreflang=(other) { (other_name) }
             }
@@ -93,9 +93,9 @@ fn footer(cx: &Ctx, rs: &Ruleset) -> Markup {
     html! {
         footer.bottom {
             p {
-                (t(l, "footer_ruleset")) " " (rs.meta.name.get(l)) " · "
-                (t(l, "version")) " " (rs.meta.version) " · "
-                (t(l, "ruleset_as_of")) " " (rs.meta.as_of) " · "
+                (t(l, Key::FooterRuleset)) " " (rs.meta.name.get(l)) " · "
+                (t(l, Key::Version)) " " (rs.meta.version) " · "
+                (t(l, Key::RulesetAsOf)) " " (rs.meta.as_of) " · "
                 (super::report::source_link(l, &rs.meta.source))
             }
             @if let Some(n) = &rs.meta.notice {
@@ -114,13 +114,13 @@ pub fn page(cx: &Ctx, rs: &Ruleset, title: &str, current: &str, body: Markup) ->
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · livegate " (t(l, "brand")) }
+                title { (title) " · livegate " (t(l, Key::Brand)) }
                 link rel="stylesheet" href=(super::assets::CSS_PATH);
                 link rel="icon" href="data:,";
                 script src=(super::assets::JS_PATH) defer {}
             }
             body {
-                a.skip href="#main" { (t(l, "skip_to_main")) }
+                a.skip href="#main" { (t(l, Key::SkipToMain)) }
                 (nav(cx, current))
                 main id="main" tabindex="-1" { (body) }
                 (footer(cx, rs))
@@ -179,8 +179,8 @@ pub fn rich_line(s: &str) -> Markup {
 pub fn role_name(l: Lang, role: livegate_store::Role) -> String {
     use livegate_store::Role;
     match role {
-        Role::Admin => t(l, "role_admin"),
-        Role::Editor => t(l, "role_editor"),
-        Role::Viewer => t(l, "role_viewer"),
+        Role::Admin => t(l, Key::RoleAdmin),
+        Role::Editor => t(l, Key::RoleEditor),
+        Role::Viewer => t(l, Key::RoleViewer),
     }
 }

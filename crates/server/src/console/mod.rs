@@ -50,7 +50,7 @@ use maud::html;
 
 use crate::AppState;
 use crate::layers::{limit_all, limited};
-use i18n::t;
+use i18n::{Key, t};
 use layout::{Ctx, page, respond};
 
 pub fn router() -> Router<AppState> {
@@ -133,12 +133,12 @@ pub fn router() -> Router<AppState> {
 pub async fn not_found(State(state): State<AppState>, cx: Ctx) -> Response {
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "not_found_title")) }
-        p { (t(l, "not_found_body")) }
-        p { a href="/" { (t(l, "back_home")) } }
+        h1 { (t(l, Key::NotFoundTitle)) }
+        p { (t(l, Key::NotFoundBody)) }
+        p { a href="/" { (t(l, Key::BackHome)) } }
     };
     respond(
         StatusCode::NOT_FOUND,
-        page(&cx, &state.ruleset, &t(l, "not_found_title"), "", body),
+        page(&cx, &state.ruleset, &t(l, Key::NotFoundTitle), "", body),
     )
 }

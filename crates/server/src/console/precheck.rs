@@ -10,7 +10,7 @@ use livegate_store::clock;
 use maud::{Markup, html};
 
 use super::form::Form;
-use super::i18n::t;
+use super::i18n::{Key, t};
 use super::layout::{Ctx, page, respond};
 use super::profile_form::{field_of, to_profile};
 use super::wizard::{self, Errors};
@@ -76,13 +76,13 @@ pub async fn page_handler(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let body = html! {
-        h1 { (t(cx.lang, "precheck_title")) }
-        p.lead { (t(cx.lang, "precheck_lead")) }
+        h1 { (t(cx.lang, Key::PrecheckTitle)) }
+        p.lead { (t(cx.lang, Key::PrecheckLead)) }
         (wizard_form(&cx, rs, &f, &out))
     };
     respond(
         status,
-        page(&cx, rs, &t(cx.lang, "precheck_title"), "/", body),
+        page(&cx, rs, &t(cx.lang, Key::PrecheckTitle), "/", body),
     )
 }
 
@@ -97,11 +97,11 @@ fn wizard_form(cx: &Ctx, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
                 (wizard::activities(l, rs, f, &out.errors))
                 (wizard::documents(l, rs, f, &cats, &out.errors))
                 div.field {
-                    label for="as_of" { (t(l, "as_of")) }
+                    label for="as_of" { (t(l, Key::AsOf)) }
                     input type="date" id="as_of" name="as_of" value=[f.get("as_of")];
-                    p.hint { (t(l, "as_of_hint")) }
+                    p.hint { (t(l, Key::AsOfHint)) }
                 }
-                div.actions { button type="submit" { (t(l, "check")) } }
+                div.actions { button type="submit" { (t(l, Key::Check)) } }
             }
             (verdict_bar(l, out.report.as_ref()))
             div id="result" { (result_block(l, rs, f, out)) }
@@ -121,7 +121,7 @@ fn verdict_bar(l: Lang, r: Option<&Report>) -> Markup {
                     (rm(l, &format!("verdict_{}", r.verdict.as_str())))
                 }
                 " "
-                a.bar-link href="#result-title" { (t(l, "jump_to_result")) }
+                a.bar-link href="#result-title" { (t(l, Key::JumpToResult)) }
             }
         }
     }
@@ -134,11 +134,11 @@ fn result_block(l: Lang, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
             (print_head(l, out.profile.as_ref()))
             (super::report::result(l, rs, r))
             (result_actions(l, f, out.profile.as_ref()))
-            p.sign-off.print-only { (t(l, "sign_off")) }
+            p.sign-off.print-only { (t(l, Key::SignOff)) }
         } @else if !out.errors.is_empty() {
-            p.error role="alert" { (t(l, "form_has_errors")) }
+            p.error role="alert" { (t(l, Key::FormHasErrors)) }
         } @else {
-            p.hint { (t(l, "result_empty")) }
+            p.hint { (t(l, Key::ResultEmpty)) }
         }
     }
 }
@@ -150,8 +150,8 @@ fn print_head(l: Lang, profile: Option<&Profile>) -> Markup {
         .filter(|s| !s.trim().is_empty());
     html! {
         p.print-only.print-head {
-            strong { (t(l, "print_title")) } " · "
-            (t(l, "subject_name_short")) (super::report::rm(l, "colon")) (subject.unwrap_or("—"))
+            strong { (t(l, Key::PrintTitle)) } " · "
+            (t(l, Key::SubjectNameShort)) (super::report::rm(l, "colon")) (subject.unwrap_or("—"))
         }
     }
 }
@@ -162,13 +162,13 @@ fn result_actions(l: Lang, f: &Form, profile: Option<&Profile>) -> Markup {
         .unwrap_or_default();
     html! {
         div.actions.no-print {
-            a.button href={ "/precheck/report.json?" (f.to_query()) } download="livegate-report.json" { (t(l, "download_report")) }
-            button type="button" data-print hidden { (t(l, "print")) }
-            button type="button" data-copy="#profile-json" data-done=(t(l, "copied")) data-failed=(t(l, "copy_failed")) hidden { (t(l, "copy_profile")) }
+            a.button href={ "/precheck/report.json?" (f.to_query()) } download="livegate-report.json" { (t(l, Key::DownloadReport)) }
+            button type="button" data-print hidden { (t(l, Key::Print)) }
+            button type="button" data-copy="#profile-json" data-done=(t(l, Key::Copied)) data-failed=(t(l, Key::CopyFailed)) hidden { (t(l, Key::CopyProfile)) }
             span.copied role="status" {}
         }
         details.no-print {
-            summary { (t(l, "profile_json")) }
+            summary { (t(l, Key::ProfileJson)) }
             pre id="profile-json" { (json) }
         }
     }
@@ -186,7 +186,7 @@ pub async fn report_json(
         (Some(r), _) => serde_json::to_vec_pretty(r).unwrap_or_default(),
         (None, Some(e)) => return crate::ApiError::invalid("", e.clone()).into_response(),
         (None, None) => {
-            return crate::ApiError::invalid("subject", t(cx.lang, "choose_subject"))
+            return crate::ApiError::invalid("subject", t(cx.lang, Key::ChooseSubject))
                 .into_response();
         }
     };

@@ -11,7 +11,7 @@ use livegate_core::text::quote;
 use livegate_core::{Lang, Report, Ruleset, Verdict};
 use maud::{Markup, html};
 
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 
 /// A word of the report's own vocabulary (verdicts, statuses, severities),
 /// from the engine's catalogue so the console and `check` say the same.
@@ -80,7 +80,7 @@ pub fn result(l: Lang, rs: &Ruleset, r: &Report) -> Markup {
 pub fn result_for(l: Lang, rs: &Ruleset, r: &Report, add: Option<&str>) -> Markup {
     html! {
         section.result aria-labelledby="result-title" data-verdict=(r.verdict.as_str()) {
-            h2 id="result-title" tabindex="-1" { (t(l, "result_title")) }
+            h2 id="result-title" tabindex="-1" { (t(l, Key::ResultTitle)) }
             p.verdict { (rm(l, "verdict")) (rm(l, "colon")) (verdict_badge(l, r.verdict)) }
             @if !r.assumed_approved.is_empty() {
                 p.hint { (msg("assumed_approved", l, &[("categories", &r.assumed_approved.join(&rm(l, "list_sep")))])) }
@@ -97,9 +97,9 @@ pub fn result_for(l: Lang, rs: &Ruleset, r: &Report, add: Option<&str>) -> Marku
 fn dates(l: Lang, r: &Report) -> Markup {
     html! {
         p.meta {
-            (t(l, "ruleset_version")) " " (r.ruleset.version) " · "
-            (t(l, "ruleset_as_of")) " " (r.ruleset.as_of)
-            @if let Some(d) = &r.as_of { " · " (t(l, "evaluated_on")) " " (d) }
+            (t(l, Key::RulesetVersion)) " " (r.ruleset.version) " · "
+            (t(l, Key::RulesetAsOf)) " " (r.ruleset.as_of)
+            @if let Some(d) = &r.as_of { " · " (t(l, Key::EvaluatedOn)) " " (d) }
         }
     }
 }
@@ -127,13 +127,13 @@ fn path_card(l: Lang, rs: &Ruleset, r: &Report, p: &PathReport, add: Option<&str
         article class=(class) data-path=(p.id) data-recommended=[recommended.then_some("true")] {
             h4 {
                 (p.name)
-                @if recommended { " " span.badge.rec { span aria-hidden="true" { "★ " } (t(l, "recommended")) } }
+                @if recommended { " " span.badge.rec { span aria-hidden="true" { "★ " } (t(l, Key::Recommended)) } }
             }
             p.status-line { (status_badge(l, p.status)) " " span.why-status { (status_reason(l, r, p)) } }
             @if recommended { (recommend_reason(l, r)) }
             @if not_needed {
                 details.not-needed {
-                    summary { (t(l, "path_not_needed")) }
+                    summary { (t(l, Key::PathNotNeeded)) }
                     (card_body(l, rs, p, add))
                 }
             } @else {
@@ -155,12 +155,12 @@ fn status_reason(l: Lang, r: &Report, p: &PathReport) -> String {
     };
     match p.status {
         PathStatus::Available => match &p.opened_by {
-            Some(how) => tf(l, "why_available_by", &[("how", how)]),
-            None => t(l, "why_available"),
+            Some(how) => tf(l, Key::WhyAvailableBy, &[("how", how)]),
+            None => t(l, Key::WhyAvailable),
         },
         PathStatus::Pending => tf(
             l,
-            "why_pending",
+            Key::WhyPending,
             &[("categories", &in_state(CategoryState::Pending).join(&sep))],
         ),
         PathStatus::Actionable => actionable_reason(l, p),
@@ -168,7 +168,7 @@ fn status_reason(l: Lang, r: &Report, p: &PathReport) -> String {
             .blocked_by
             .as_deref()
             .and_then(|id| r.findings.iter().find(|f| f.id == id))
-            .map_or_else(|| t(l, "why_blocked"), |f| f.message.clone()),
+            .map_or_else(|| t(l, Key::WhyBlocked), |f| f.message.clone()),
     }
 }
 
@@ -176,19 +176,19 @@ fn actionable_reason(l: Lang, p: &PathReport) -> String {
     let mut parts = Vec::new();
     if !p.required_categories.is_empty() {
         let names = p.required_categories.join(&rm(l, "list_sep"));
-        parts.push(tf(l, "todo_categories", &[("categories", &names)]));
+        parts.push(tf(l, Key::TodoCategories, &[("categories", &names)]));
     }
     if !p.missing_documents.is_empty() {
         let n = p.missing_documents.len().to_string();
-        parts.push(tf(l, "todo_documents", &[("n", &n)]));
+        parts.push(tf(l, Key::TodoDocuments, &[("n", &n)]));
     }
     if parts.is_empty() {
-        parts.push(t(l, "todo_other"));
+        parts.push(t(l, Key::TodoOther));
     }
     tf(
         l,
-        "why_actionable",
-        &[("todo", &parts.join(&t(l, "todo_sep")))],
+        Key::WhyActionable,
+        &[("todo", &parts.join(&t(l, Key::TodoSep)))],
     )
 }
 
@@ -199,7 +199,7 @@ fn recommend_reason(l: Lang, r: &Report) -> Markup {
         @if let Some(why) = &r.plan_reason {
             p.why { (why.message) " " span class="basis b-livegate" { (rm(l, "basis_livegate")) } }
         } @else {
-            p.why { (t(l, "recommended_only")) }
+            p.why { (t(l, Key::RecommendedOnly)) }
         }
     }
 }
@@ -228,7 +228,7 @@ fn card_body(l: Lang, rs: &Ruleset, p: &PathReport, add: Option<&str>) -> Markup
         }
         @if let Some(g) = &p.guide {
             @if p.status != PathStatus::Blocked {
-                p { a href=(g) rel="noreferrer" { (tf(l, "guide_of", &[("path", &p.name)])) } }
+                p { a href=(g) rel="noreferrer" { (tf(l, Key::GuideOf, &[("path", &p.name)])) } }
             }
         }
     }
@@ -239,7 +239,7 @@ fn coverage(l: Lang, rs: &Ruleset, p: &PathReport) -> Markup {
     html! {
         @if p.scenarios.is_empty() {
             @if let Some(way) = p.via.as_deref().and_then(|v| way_text(l, rs, &p.id, v)) {
-                p.via { (t(l, "opened_by")) " " (way) }
+                p.via { (t(l, Key::OpenedBy)) " " (way) }
             }
         } @else {
             ul.scenarios { @for c in &p.scenarios {
@@ -297,21 +297,21 @@ fn nearest_alternative(
         div.alt {
             @if settled {
                 @if !a.missing.is_empty() {
-                    p { (tf(l, "renewal_needs", &vars)) }
+                    p { (tf(l, Key::RenewalNeeds, &vars)) }
                     ul.renewal { @for d in &a.missing { li { (doc_title(rs, l, d)) } } }
                 }
             } @else {
-                p { (tf(l, "nearest_alternative", &vars)) }
+                p { (tf(l, Key::NearestAlternative, &vars)) }
                 @if a.missing.is_empty() {
-                    p { (t(l, "nothing_missing")) }
+                    p { (t(l, Key::NothingMissing)) }
                 } @else {
-                    p { (t(l, "missing_documents")) }
+                    p { (t(l, Key::MissingDocuments)) }
                     ul.missing { @for d in &a.missing { li {
                         (doc_title(rs, l, d))
                         @if let Some(page) = add {
                             " " a.add-doc href={ (page) "?add=" (d) "#add-document" }
-                                aria-label=(tf(l, "add_this_document", &[("document", &doc_name(rs, l, d))])) {
-                                (t(l, "add_this_document_short"))
+                                aria-label=(tf(l, Key::AddThisDocument, &[("document", &doc_name(rs, l, d))])) {
+                                (t(l, Key::AddThisDocumentShort))
                             }
                         }
                     } } }
@@ -346,7 +346,7 @@ fn findings(l: Lang, r: &Report) -> Markup {
     html! {
         h3 { (rm(l, "findings")) }
         @if r.findings.is_empty() {
-            p { (t(l, "no_findings")) }
+            p { (t(l, Key::NoFindings)) }
         }
         @for sev in [Severity::Error, Severity::Warning, Severity::Info] {
             @let group: Vec<&Finding> = r.findings.iter().filter(|f| f.severity == sev).collect();
@@ -377,10 +377,10 @@ fn finding(l: Lang, f: &Finding) -> Markup {
 pub fn source_name(l: Lang, source: &str) -> String {
     match source {
         "https://developers.weixin.qq.com/miniprogram/product/material/" => {
-            t(l, "source_wechat_categories")
+            t(l, Key::SourceWechatCategories)
         }
         "https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html" => {
-            t(l, "source_live_player")
+            t(l, Key::SourceLivePlayer)
         }
         _ => source
             .trim_start_matches("https://")

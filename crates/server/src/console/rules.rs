@@ -7,7 +7,7 @@ use axum::response::Response;
 use livegate_core::doc::{Section, sections};
 use maud::{Markup, html};
 
-use super::i18n::t;
+use super::i18n::{Key, t};
 use super::layout::{Ctx, page, respond, rich_line};
 use crate::AppState;
 
@@ -17,21 +17,21 @@ pub async fn page_handler(State(state): State<AppState>, cx: Ctx) -> Response {
     let c = sections(rs, l);
     let (header, paths, cats) = (&c.header, &c.paths, &c.categories);
     let body = html! {
-        h1 { (t(l, "rules_title")) }
+        h1 { (t(l, Key::RulesTitle)) }
         @for h in header { p.meta { (h) } }
-        p { a href=(rs.meta.authority.as_deref().unwrap_or(&rs.meta.source)) rel="noreferrer" { (t(l, "rules_authority")) } }
-        (table(paths, 2, &t(l, "rules_path"), &t(l, "rules_ways")))
-        h2 { (t(l, "rules_categories")) }
-        nav aria-label=(t(l, "rules_categories")) {
+        p { a href=(rs.meta.authority.as_deref().unwrap_or(&rs.meta.source)) rel="noreferrer" { (t(l, Key::RulesAuthority)) } }
+        (table(paths, 2, &t(l, Key::RulesPath), &t(l, Key::RulesWays)))
+        h2 { (t(l, Key::RulesCategories)) }
+        nav aria-label=(t(l, Key::RulesCategories)) {
             ul { @for s in cats { li { a href={ "#" (s.anchor) } { (s.title) } } } }
         }
-        @for s in cats { (table(s, 3, &t(l, "rules_requirement"), &t(l, "rules_description"))) }
-        (table(&c.checks, 2, &t(l, "rules_basis"), &t(l, "rules_description")))
-        (table(&c.vocabulary, 2, &t(l, "rules_name"), &t(l, "rules_description")))
+        @for s in cats { (table(s, 3, &t(l, Key::RulesRequirement), &t(l, Key::RulesDescription))) }
+        (table(&c.checks, 2, &t(l, Key::RulesBasis), &t(l, Key::RulesDescription)))
+        (table(&c.vocabulary, 2, &t(l, Key::RulesName), &t(l, Key::RulesDescription)))
     };
     respond(
         StatusCode::OK,
-        page(&cx, rs, &t(l, "rules_title"), "/rules", body),
+        page(&cx, rs, &t(l, Key::RulesTitle), "/rules", body),
     )
 }
 

@@ -16,7 +16,7 @@ use livegate_store::{Principal, Role, clock, hex};
 use maud::html;
 
 use super::form::Form;
-use super::i18n::t;
+use super::i18n::{Key, t};
 use super::layout::{Ctx, page, respond};
 use crate::AppState;
 use crate::auth::{ClientAddr, guessing_paused, record_failure};
@@ -195,23 +195,23 @@ fn signin_form(
 ) -> Response {
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "signin_title")) }
-        p.lead { (t(l, "signin_lead")) " " a href="/help/admin" { (t(l, "help_title")) } }
+        h1 { (t(l, Key::SigninTitle)) }
+        p.lead { (t(l, Key::SigninLead)) " " a href="/help/admin" { (t(l, Key::HelpTitle)) } }
         form.narrow method="post" action="/signin" {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="next" value=(safe_next(next));
             div.field {
-                label for="token" { (t(l, "token")) }
+                label for="token" { (t(l, Key::Token)) }
                 input type="password" id="token" name="token" autocomplete="current-password" required
                     aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=[error.as_ref().map(|_| "err-token")];
                 @if let Some(e) = &error { p.error id="err-token" role="alert" { (e) } }
             }
-            div.actions { button type="submit" { (t(l, "sign_in")) } }
+            div.actions { button type="submit" { (t(l, Key::SignIn)) } }
         }
     };
     respond(
         status,
-        page(cx, &state.ruleset, &t(l, "signin_title"), "/signin", body),
+        page(cx, &state.ruleset, &t(l, Key::SigninTitle), "/signin", body),
     )
 }
 
@@ -233,10 +233,10 @@ pub async fn signin(
     let retry =
         |msg: String, status| signin_form(&state, &cx, &csrf, f.get("next"), Some(msg), status);
     let Some(token) = f.get("token") else {
-        return retry(t(l, "token_missing"), StatusCode::UNPROCESSABLE_ENTITY);
+        return retry(t(l, Key::TokenMissing), StatusCode::UNPROCESSABLE_ENTITY);
     };
     let paused = |retry_after: u64| {
-        let msg = t(l, "signin_paused").replace("{seconds}", &retry_after.to_string());
+        let msg = t(l, Key::SigninPaused).replace("{seconds}", &retry_after.to_string());
         let mut res = retry(msg, StatusCode::TOO_MANY_REQUESTS);
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
@@ -249,18 +249,24 @@ pub async fn signin(
         Ok(Some(p)) => p,
         Ok(None) => {
             return match record_failure(&state, &client) {
-                Ok(()) => retry(t(l, "token_unknown"), StatusCode::UNAUTHORIZED),
+                Ok(()) => retry(t(l, Key::TokenUnknown), StatusCode::UNAUTHORIZED),
                 Err(retry_after) => paused(retry_after),
             };
         }
         Err(e) => {
             tracing::warn!(error = %e, "sign-in");
-            return retry(t(l, "service_unavailable"), StatusCode::SERVICE_UNAVAILABLE);
+            return retry(
+                t(l, Key::ServiceUnavailable),
+                StatusCode::SERVICE_UNAVAILABLE,
+            );
         }
     };
     let ttl = state.settings.session_ttl.as_secs();
     let Ok((_, secret)) = state.store.create_session(&who, ttl).await else {
-        return retry(t(l, "service_unavailable"), StatusCode::SERVICE_UNAVAILABLE);
+        return retry(
+            t(l, Key::ServiceUnavailable),
+            StatusCode::SERVICE_UNAVAILABLE,
+        );
     };
     let mut res = super::errors::see_other(&safe_next(f.get("next")));
     let secure = secure(&state, &headers);
@@ -373,11 +379,11 @@ pub fn require_user(cx: &Ctx) -> Result<&SignedIn, Response> {
 pub fn forbidden(state: &AppState, cx: &Ctx) -> Response {
     let l = cx.lang;
     let body = html! {
-        h1 { (t(l, "forbidden_title")) }
-        p { (t(l, "forbidden_body")) }
+        h1 { (t(l, Key::ForbiddenTitle)) }
+        p { (t(l, Key::ForbiddenBody)) }
     };
     respond(
         StatusCode::FORBIDDEN,
-        page(cx, &state.ruleset, &t(l, "forbidden_title"), "", body),
+        page(cx, &state.ruleset, &t(l, Key::ForbiddenTitle), "", body),
     )
 }

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::applicants::{parse_status, short_time, verdict_cell};
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::report::{doc_name, rm};
 
 /// A stored report's paths: (id, status, missing documents).
@@ -35,7 +35,7 @@ pub fn changes(rs: &Ruleset, l: Lang, before: &Evaluation, after: &Evaluation) -
     if before.verdict != after.verdict {
         out.push(tf(
             l,
-            "change_verdict",
+            Key::ChangeVerdict,
             &[
                 ("from", &verdict_word(l, &before.verdict)),
                 ("to", &verdict_word(l, &after.verdict)),
@@ -53,7 +53,7 @@ pub fn changes(rs: &Ruleset, l: Lang, before: &Evaluation, after: &Evaluation) -
         if let Some((_, s, _)) = prev.filter(|(_, s, _)| *s != status) {
             out.push(tf(
                 l,
-                "change_path",
+                Key::ChangePath,
                 &[
                     ("path", &name),
                     ("from", &status_word(l, s)),
@@ -65,14 +65,14 @@ pub fn changes(rs: &Ruleset, l: Lang, before: &Evaluation, after: &Evaluation) -
         for d in missing.iter().filter(|d| !was.contains(d)) {
             out.push(tf(
                 l,
-                "change_missing_added",
+                Key::ChangeMissingAdded,
                 &[("path", &name), ("document", &doc_name(rs, l, d))],
             ));
         }
         for d in was.iter().filter(|d| !missing.contains(d)) {
             out.push(tf(
                 l,
-                "change_missing_removed",
+                Key::ChangeMissingRemoved,
                 &[("path", &name), ("document", &doc_name(rs, l, d))],
             ));
         }
@@ -96,17 +96,17 @@ pub fn history(state: &crate::AppState, l: Lang, evaluations: &[Evaluation]) -> 
     let rs = &state.ruleset;
     html! {
         section id="history" aria-labelledby="history-title" {
-            h2 id="history-title" { (t(l, "history_title")) }
-            @if evaluations.is_empty() { p { (t(l, "history_none")) } }
+            h2 id="history-title" { (t(l, Key::HistoryTitle)) }
+            @if evaluations.is_empty() { p { (t(l, Key::HistoryNone)) } }
             ol.timeline reversed {
                 @for (i, e) in evaluations.iter().enumerate().rev() {
                     li {
                         time datetime=(e.created_at) { (short_time(l, &e.created_at)) } " · "
                         (verdict_cell(l, Some(&e.verdict))) " · "
-                        span.hint { (t(l, "ruleset_version")) " " (e.ruleset_version) }
+                        span.hint { (t(l, Key::RulesetVersion)) " " (e.ruleset_version) }
                         @if i > 0 {
                             @let lines = changes(rs, l, &evaluations[i - 1], e);
-                            @if lines.is_empty() { p.hint { (t(l, "change_none")) } }
+                            @if lines.is_empty() { p.hint { (t(l, Key::ChangeNone)) } }
                             @else { ul { @for line in lines { li { (line) } } } }
                         }
                     }
@@ -119,7 +119,7 @@ pub fn history(state: &crate::AppState, l: Lang, evaluations: &[Evaluation]) -> 
 /// Who made an entry: the token's label, or its role and the day it was made.
 fn token_name(l: Lang, tokens: &[TokenInfo], id: Option<&str>) -> String {
     let Some(id) = id else {
-        return t(l, "audit_by_system");
+        return t(l, Key::AuditBySystem);
     };
     match tokens.iter().find(|k| k.id == id) {
         Some(TokenInfo {
@@ -127,13 +127,13 @@ fn token_name(l: Lang, tokens: &[TokenInfo], id: Option<&str>) -> String {
         }) => label.clone(),
         Some(k) => tf(
             l,
-            "audit_token_unnamed",
+            Key::AuditTokenUnnamed,
             &[
                 ("role", &super::layout::role_name(l, k.role)),
                 ("date", k.created_at.get(..10).unwrap_or("")),
             ],
         ),
-        None => t(l, "audit_token_gone"),
+        None => t(l, Key::AuditTokenGone),
     }
 }
 
@@ -141,24 +141,24 @@ fn token_name(l: Lang, tokens: &[TokenInfo], id: Option<&str>) -> String {
 pub fn audit(l: Lang, rs: &Ruleset, tokens: &[TokenInfo], entries: &[AuditEntry]) -> Markup {
     html! {
         section id="audit" aria-labelledby="audit-title" {
-            h2 id="audit-title" { (t(l, "audit_title")) }
-            @if entries.is_empty() { p { (t(l, "audit_none")) } }
+            h2 id="audit-title" { (t(l, Key::AuditTitle)) }
+            @if entries.is_empty() { p { (t(l, Key::AuditNone)) } }
             @else {
                 div.table-wrap { table.rows {
                     thead { tr {
-                        th scope="col" { (t(l, "audit_when")) }
-                        th scope="col" { (t(l, "audit_action")) }
-                        th scope="col" { (t(l, "audit_fields")) }
-                        th scope="col" { (t(l, "audit_token")) }
+                        th scope="col" { (t(l, Key::AuditWhen)) }
+                        th scope="col" { (t(l, Key::AuditAction)) }
+                        th scope="col" { (t(l, Key::AuditFields)) }
+                        th scope="col" { (t(l, Key::AuditToken)) }
                     } }
                     tbody { @for e in entries { tr {
-                        td data-label=(t(l, "audit_when")) { (short_time(l, &e.at)) }
-                        td data-label=(t(l, "audit_action")) { (action_word(l, &e.action)) }
-                        td data-label=(t(l, "audit_fields")) {
+                        td data-label=(t(l, Key::AuditWhen)) { (short_time(l, &e.at)) }
+                        td data-label=(t(l, Key::AuditAction)) { (action_word(l, &e.action)) }
+                        td data-label=(t(l, Key::AuditFields)) {
                             @let lines = super::audit_words::describe(l, rs, &e.diff);
                             @if lines.is_empty() { "—" } @else { ul.changes { @for line in lines { li { (line) } } } }
                         }
-                        td data-label=(t(l, "audit_token")) { (token_name(l, tokens, e.token_id.as_deref())) }
+                        td data-label=(t(l, Key::AuditToken)) { (token_name(l, tokens, e.token_id.as_deref())) }
                     } } }
                 } }
             }
@@ -169,14 +169,14 @@ pub fn audit(l: Lang, rs: &Ruleset, tokens: &[TokenInfo], entries: &[AuditEntry]
 /// An audit action in words.
 fn action_word(l: Lang, action: &str) -> String {
     match action {
-        "applicant.create" => t(l, "action_applicant_create"),
-        "applicant.update" => t(l, "action_applicant_update"),
-        "applicant.delete" => t(l, "action_applicant_delete"),
-        "applicant.evaluate" => t(l, "action_applicant_evaluate"),
-        "document.create" => t(l, "action_document_create"),
-        "document.update" => t(l, "action_document_update"),
-        "document.upload" => t(l, "action_document_upload"),
-        "document.delete" => t(l, "action_document_delete"),
+        "applicant.create" => t(l, Key::ActionApplicantCreate),
+        "applicant.update" => t(l, Key::ActionApplicantUpdate),
+        "applicant.delete" => t(l, Key::ActionApplicantDelete),
+        "applicant.evaluate" => t(l, Key::ActionApplicantEvaluate),
+        "document.create" => t(l, Key::ActionDocumentCreate),
+        "document.update" => t(l, Key::ActionDocumentUpdate),
+        "document.upload" => t(l, Key::ActionDocumentUpload),
+        "document.delete" => t(l, Key::ActionDocumentDelete),
         other => other.to_string(),
     }
 }

@@ -11,7 +11,7 @@ use livegate_core::{Lang, Report, Ruleset};
 use maud::{Markup, html};
 
 use super::form::Form;
-use super::i18n::{t, tf};
+use super::i18n::{Key, t, tf};
 use super::profile_form::{DOC_FIELDS, statuses};
 use super::report::{doc_title, rm, source_link};
 
@@ -30,7 +30,7 @@ fn error_for(errors: &Errors, field: &str) -> Markup {
 pub fn subject(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
     html! {
         fieldset.step id="step-subject" {
-            legend { "1 · " (t(l, "step_subject")) }
+            legend { "1 · " (t(l, Key::StepSubject)) }
             (error_for(errors, "subject"))
             div.choices {
                 @for s in &rs.subject_types {
@@ -40,11 +40,11 @@ pub fn subject(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
                     }
                 }
             }
-            (text_input(f, errors, "subject_name", &t(l, "subject_name"), None))
-            (text_input(f, errors, "credit_code", &t(l, "credit_code"), Some("91110000…")))
+            (text_input(f, errors, "subject_name", &t(l, Key::SubjectName), None))
+            (text_input(f, errors, "credit_code", &t(l, Key::CreditCode), Some("91110000…")))
             @if !rs.regions.is_empty() {
                 div.field {
-                    label for="region" { (t(l, "region")) }
+                    label for="region" { (t(l, Key::Region)) }
                     select id="region" name="region" {
                         @for r in &rs.regions {
                             option value=(r.id) selected[f.get("region") == Some(r.id.as_str())] { (r.name.get(l)) }
@@ -82,11 +82,11 @@ pub fn categories(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
     }
     html! {
         fieldset.step id="step-categories" {
-            legend { "2 · " (t(l, "step_categories")) }
-            p.hint { (t(l, "categories_hint")) }
+            legend { "2 · " (t(l, Key::StepCategories)) }
+            p.hint { (t(l, Key::CategoriesHint)) }
             (error_for(errors, "categories"))
             div.field.js-only hidden {
-                label for="category-filter" { (t(l, "category_filter")) }
+                label for="category-filter" { (t(l, Key::CategoryFilter)) }
                 input type="search" id="category-filter" data-filter=".cat-row" autocomplete="off";
             }
             @for first in firsts { (first_level(l, rs, f, first)) }
@@ -104,10 +104,10 @@ fn first_level(l: Lang, rs: &Ruleset, f: &Form, first: &str) -> Markup {
         details.first-level data-first=(first) open[chosen > 0] data-chosen=(chosen) {
             summary {
                 span lang="zh-CN" { (first) } " "
-                span.hint { (tf(l, "first_level_count", &[("n", &cats.len().to_string()), ("chosen", &chosen.to_string())])) }
+                span.hint { (tf(l, Key::FirstLevelCount, &[("n", &cats.len().to_string()), ("chosen", &chosen.to_string())])) }
             }
             table.cats {
-                thead { tr { th scope="col" { (t(l, "category")) } th scope="col" { (t(l, "category_status")) } } }
+                thead { tr { th scope="col" { (t(l, Key::Category)) } th scope="col" { (t(l, Key::CategoryStatus)) } } }
                 tbody {
                     @for c in cats {
                         @let name = format!("c.{}", c.id);
@@ -126,7 +126,7 @@ fn status_select(l: Lang, f: &Form, name: &str) -> Markup {
     let current = f.get(name).unwrap_or("");
     html! {
         select id=(name) name=(name) {
-            option value="" selected[current.is_empty()] { (t(l, "status_not_chosen")) }
+            option value="" selected[current.is_empty()] { (t(l, Key::StatusNotChosen)) }
             @for s in statuses() {
                 option value=(s) selected[current == s] { (rm(l, &format!("profile_status_{s}"))) }
             }
@@ -138,13 +138,13 @@ fn status_select(l: Lang, f: &Form, name: &str) -> Markup {
 pub fn activities(l: Lang, rs: &Ruleset, f: &Form, errors: &Errors) -> Markup {
     html! {
         fieldset.step id="step-activities" {
-            legend { "3 · " (t(l, "step_activities")) }
-            (checkboxes(l, "scenario", &t(l, "scenarios"), &rs.scenarios, f, errors))
-            (checkboxes(l, "goods", &t(l, "goods"), &rs.goods, f, errors))
-            (checkboxes(l, "service", &t(l, "services"), &rs.services, f, errors))
+            legend { "3 · " (t(l, Key::StepActivities)) }
+            (checkboxes(l, "scenario", &t(l, Key::Scenarios), &rs.scenarios, f, errors))
+            (checkboxes(l, "goods", &t(l, Key::Goods), &rs.goods, f, errors))
+            (checkboxes(l, "service", &t(l, Key::Services), &rs.services, f, errors))
             fieldset.sub {
-                legend { (t(l, "multi_merchant")) }
-                @for (v, word) in [("", t(l, "unknown")), ("yes", t(l, "yes")), ("no", t(l, "no"))] {
+                legend { (t(l, Key::MultiMerchant)) }
+                @for (v, word) in [("", t(l, Key::Unknown)), ("yes", t(l, Key::Yes)), ("no", t(l, Key::No))] {
                     label.choice {
                         input type="radio" name="multi_merchant" value=(v)
                             checked[f.get("multi_merchant").unwrap_or("") == v];
@@ -213,14 +213,14 @@ pub fn documents(l: Lang, rs: &Ruleset, f: &Form, cats: &[usize], errors: &Error
     key.push(f.get("subject").unwrap_or(""));
     html! {
         fieldset.step id="step-documents" data-key=(key.join(","))
-            data-ticked=(t(l, "ticked")) data-not-ticked=(t(l, "not_ticked")) {
-            legend { "4 · " (t(l, "step_documents")) }
+            data-ticked=(t(l, Key::Ticked)) data-not-ticked=(t(l, Key::NotTicked)) {
+            legend { "4 · " (t(l, Key::StepDocuments)) }
             @if cats.is_empty() {
-                p.hint { (t(l, "documents_none_yet")) }
+                p.hint { (t(l, Key::DocumentsNoneYet)) }
             }
             @for &c in cats { (qualification(l, rs, c, f)) }
             @if !docs.is_empty() {
-                h2 { (t(l, "your_documents")) }
+                h2 { (t(l, Key::YourDocuments)) }
                 ul.docs { @for d in docs { (document(l, rs, d, f, errors)) } }
             }
         }
@@ -255,17 +255,17 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
                 @let name = format!("cc.{}", cat.id);
                 p.confirm {
                     input type="checkbox" id=(name) name=(name) value="1" checked[f.get(&name).is_some()];
-                    " " label for=(name) { (t(l, "documents_confirmed")) }
+                    " " label for=(name) { (t(l, Key::DocumentsConfirmed)) }
                 }
             }
             @if let Some(day) = &cat.verified {
                 p.hint {
-                    (tf(l, "qualification_verified", &[("date", day)])) " "
+                    (tf(l, Key::QualificationVerified, &[("date", day)])) " "
                     (source_link(l, &cat.qualification_source))
                 }
             }
             @if !other.is_empty() {
-                p.hint { (tf(l, "alternatives_not_applicable", &[("n", &other.len().to_string())])) }
+                p.hint { (tf(l, Key::AlternativesNotApplicable, &[("n", &other.len().to_string())])) }
             }
             ol.alts {
                 @for a in applies {
@@ -297,7 +297,7 @@ fn expr(l: Lang, rs: &Ruleset, e: &Expr, f: &Form) -> Markup {
             let held = f.has(&format!("d.{}", doc.id), "on");
             let text = rs.requirement_text(*atom, *subjects, *optional, l);
             html! { ul { li class=(if held { "held" } else { "lacking" }) {
-                span.mark { (if held { t(l, "ticked") } else { t(l, "not_ticked") }) } " "
+                span.mark { (if held { t(l, Key::Ticked) } else { t(l, Key::NotTicked) }) } " "
                 a href={ "#doc-" (doc.id) } { (text) }
             } } }
         }
@@ -336,7 +336,7 @@ fn document(l: Lang, rs: &Ruleset, d: usize, f: &Form, errors: &Errors) -> Marku
             }
             (error_for(errors, &base))
             details open[filled] {
-                summary { (t(l, "document_details")) }
+                summary { (t(l, Key::DocumentDetails)) }
                 @if let Some(fmt) = &doc.number_format {
                     (doc_input(l, f, errors, &base, "number", Some(&fmt.example)))
                 }
@@ -351,10 +351,10 @@ fn document(l: Lang, rs: &Ruleset, d: usize, f: &Form, errors: &Errors) -> Marku
 
 fn doc_label(l: Lang, field: &str) -> String {
     match field {
-        "number" => t(l, "doc_number"),
-        "holder" => t(l, "doc_holder"),
-        "valid_from" => t(l, "doc_valid_from"),
-        _ => t(l, "doc_valid_until"),
+        "number" => t(l, Key::DocNumber),
+        "holder" => t(l, Key::DocHolder),
+        "valid_from" => t(l, Key::DocValidFrom),
+        _ => t(l, Key::DocValidUntil),
     }
 }
 
