@@ -79,6 +79,7 @@ enum Command {
         command: RulesCommand,
     },
     /// Run the HTTP API (SQLite in ./livegate-data by default, or PostgreSQL).
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Check what `serve` would meet here (configuration, ruleset, data
     /// directory, disk space, database, listen address) without starting
@@ -259,6 +260,7 @@ fn run(cli: Cli) -> Result<ExitCode, Stop> {
     match cli.command {
         Command::Batch(args) => batch::batch(args),
         Command::Gen(args) => batch::generate(args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => Ok(serve::serve(args)?),
         Command::Doctor(args) => doctor::run(args),
         Command::Admin { command } => Ok(serve::admin(command)?),

@@ -3,7 +3,8 @@
 //!
 //! - `config`: flags, then `LIVEGATE_*` environment variables, then an
 //!   optional TOML file (`--config` or `LIVEGATE_CONFIG`), then defaults;
-//! - `run`: `serve`, the only command that needs the HTTP crate;
+//! - `run`: `serve`, the only command that needs the HTTP crate (the
+//!   default `serve` feature; `--no-default-features` builds the CLI alone);
 //! - `admin`: tenants, tokens, backups and scan sweeps;
 //! - `expiring`: documents that expire within a window.
 //!
@@ -12,15 +13,15 @@
 mod admin;
 mod config;
 mod expiring;
+#[cfg(feature = "serve")]
 mod run;
 
 use livegate_store::Store;
 
 pub use admin::{AdminCommand, admin};
-pub use config::{
-    Config, DbArgs, FileStoreArg, LogFormat, OutFormat, ServeArgs, default_db_path, resolve,
-};
+pub use config::{Config, DbArgs, OutFormat, ServeArgs, default_db_path, resolve};
 pub use expiring::{ExpiringArgs, expiring};
+#[cfg(feature = "serve")]
 pub use run::serve;
 
 use crate::Failure;

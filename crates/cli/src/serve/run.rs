@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use livegate_server::{AppState, Settings};
 
-use super::{
-    Config, FileStoreArg, LogFormat, ServeArgs, fail, open, process_env, resolve, runtime,
-};
+use super::config::{FileStoreArg, LogFormat};
+
+use super::{Config, ServeArgs, fail, open, process_env, resolve, runtime};
 use crate::Failure;
 
 fn init_tracing(cfg: &Config) {
