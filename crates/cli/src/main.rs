@@ -190,7 +190,7 @@ enum DocFormat {
     Html,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum LangArg {
     Zh,
     En,

@@ -214,8 +214,16 @@ fn expiring_prints_documents_expiring_within_the_window_from_the_command_line() 
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with(&format!(
-            "{soon}\twx00000000000000aa\t示例商城\tplatform_service_agreement"
+            "{soon}\twx00000000000000aa\t示例商城\t电商平台服务协议、交易规则\tplatform_service_agreement\t"
         )),
+        "{out}"
+    );
+    let (code, out, err) = livegate(dir.path(), &["expiring", "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "\tPlatform service agreement and trading rules\tplatform_service_agreement\t"
+        ),
         "{out}"
     );
     let (code, out, _) = livegate(

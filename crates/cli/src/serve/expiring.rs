@@ -19,8 +19,24 @@ pub struct ExpiringArgs {
     pub tenant: Option<String>,
     #[arg(long, value_enum, default_value_t = OutFormat::Text)]
     pub format: OutFormat,
+    /// The language of the documents' names in the text listing.
+    #[arg(long, value_enum, default_value_t = crate::LangArg::Zh)]
+    pub lang: crate::LangArg,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+/// A document kind by its name in the service's ruleset, or as stored
+/// when the ruleset no longer knows it.
+fn kind_name<'a>(
+    rs: &'a livegate_core::Ruleset,
+    lang: livegate_core::Lang,
+    kind: &'a str,
+) -> &'a str {
+    rs.lookups
+        .documents
+        .get(kind)
+        .map_or(kind, |i| rs.documents[i].name.get(lang))
 }
 
 /// `livegate expiring`.
@@ -28,6 +44,8 @@ pub fn expiring(args: ExpiringArgs) -> Result<ExitCode, Failure> {
     let days = livegate_core::dates::parse_window(args.within.trim())
         .ok_or_else(|| fail("bad_window", &args.within))?;
     let cfg = db_config(&args.db)?;
+    let lang = livegate_core::Lang::from(args.lang);
+    let rs = crate::load_rules_with(cfg.rules.as_deref(), &[], lang)?;
     runtime()?.block_on(async {
         let store = open_existing(&cfg).await?;
         let tenant = match &args.tenant {
@@ -58,10 +76,11 @@ pub fn expiring(args: ExpiringArgs) -> Result<ExitCode, Failure> {
             OutFormat::Text => items.iter().try_for_each(|e| {
                 writeln!(
                     out,
-                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     e.valid_until,
                     e.appid,
                     e.applicant_name.as_deref().unwrap_or("-"),
+                    kind_name(&rs, lang, &e.kind),
                     e.kind,
                     e.applicant_id,
                     e.document_id
