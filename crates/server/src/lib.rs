@@ -114,8 +114,21 @@ impl Default for Settings {
     }
 }
 
+/// What every handler and layer may need: one `Arc`, so the several clones
+/// a request makes on its way through the layers cost one count each (ten
+/// before, which a profile put at 2 % of `/healthz`).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub store: Store,
     pub ruleset: Arc<Ruleset>,
     pub settings: Arc<Settings>,
@@ -133,7 +146,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, ruleset: Ruleset, settings: Settings) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             ruleset: Arc::new(ruleset),
             limiter: Arc::new(auth::RateLimiter::new(
@@ -146,7 +159,7 @@ impl AppState {
             auth_failures: Arc::new(auth::FailureLimiter::new(settings.auth_failure_burst)),
             openapi: Arc::default(),
             settings: Arc::new(settings),
-        }
+        }))
     }
 }
 
