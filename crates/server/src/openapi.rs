@@ -116,6 +116,10 @@ fn common_answers(path: &str, op: &Operation) -> Vec<(&'static str, &'static str
     if op.request_body.is_some() {
         out.push(("413", "the body is larger than this route takes"));
         out.push(("415", "the body is not of a type this route takes"));
+        out.push((
+            "422",
+            "the body does not validate: `errors[].path` names the field",
+        ));
     }
     let params = op.parameters.iter().flatten();
     if params.clone().any(|p| p.name == "If-Match") {

@@ -116,6 +116,7 @@ pub async fn get_applicant(
     request_body(content = Object, content_type = "application/json"),
     responses(
         (status = 200, description = "replaced", body = ApplicantView),
+        (status = 409, description = "the new appid is already another applicant of this tenant", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "someone changed it since; `ETag` carries the current version", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "no If-Match", body = Problem, content_type = "application/problem+json"),
     ),
