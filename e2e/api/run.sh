@@ -53,9 +53,12 @@ curl -fsS -o /dev/null -X POST "$url/v1/applicants/$app/documents" \
   -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"kind":"business_license","valid_until":"2030-01-01"}'
 
-cd "$here"
+# Run from the temporary directory, so schemathesis's caches go with it and
+# every run starts afresh (the seed alone decides it).
+cd "$dir"
 st() {
-  SCHEMATHESIS_HOOKS=hooks timeout "$limit" schemathesis run "$url/openapi.json" \
+  PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks timeout "$limit" \
+    schemathesis --config-file "$here/schemathesis.toml" run "$url/openapi.json" \
     -H "Authorization: Bearer $token" \
     --checks all --max-examples "$examples" --seed "$seed" --workers 1 \
     --no-color "$@"
