@@ -9,7 +9,7 @@ use livegate_core::Ruleset;
 use serde_json::Value;
 use utoipa::OpenApi;
 use utoipa::openapi::content::ContentBuilder;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{Ref, RefOr, ResponseBuilder, Schema};
 
 use crate::error::{FieldError, Problem};
@@ -133,14 +133,8 @@ fn common_answers(path: &str, op: &Operation) -> Vec<(&'static str, &'static str
 /// list, and to every list's `cursor` the pattern of its ids.
 fn finish(doc: &mut utoipa::openapi::OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
+        for (_, op) in methods(item) {
+            let Some(op) = op else { continue };
             for (status, said) in common_answers(path, op) {
                 let listed = &mut op.responses.responses;
                 listed
@@ -189,18 +183,23 @@ fn cursor_pattern(path: &str, op: &mut Operation) {
     }
 }
 
+/// The operation slots of a path the API uses, by method.
+fn methods(item: &mut PathItem) -> [(&'static str, &mut Option<Operation>); 5] {
+    [
+        ("GET", &mut item.get),
+        ("PUT", &mut item.put),
+        ("POST", &mut item.post),
+        ("DELETE", &mut item.delete),
+        ("PATCH", &mut item.patch),
+    ]
+}
+
 /// `METHOD path` of every documented operation.
 fn operations(doc: &utoipa::openapi::OpenApi) -> Vec<String> {
+    let mut paths = doc.paths.paths.clone();
     let mut out = Vec::new();
-    for (path, item) in &doc.paths.paths {
-        let ops = [
-            ("GET", &item.get),
-            ("PUT", &item.put),
-            ("POST", &item.post),
-            ("DELETE", &item.delete),
-            ("PATCH", &item.patch),
-        ];
-        for (method, op) in ops {
+    for (path, item) in paths.iter_mut() {
+        for (method, op) in methods(item) {
             if op.is_some() {
                 out.push(format!("{method} {path}"));
             }

@@ -131,11 +131,18 @@ pub const CURSORS: [(&str, &str); 5] = [
     ("/v1/expiring", "doc"),
 ];
 
+/// The id prefix the list at `path` pages by.
+fn cursor_prefix(path: &str) -> Option<&'static str> {
+    CURSORS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, prefix)| *prefix)
+}
+
 /// The pattern of a cursor of the list at `path`: empty (the first page)
 /// or one of its ids.
 pub fn cursor_pattern(path: &str) -> Option<String> {
-    let (_, prefix) = CURSORS.iter().find(|(p, _)| *p == path)?;
-    Some(format!("^({prefix}_[0-9A-Za-z]+)?$"))
+    cursor_prefix(path).map(|prefix| format!("^({prefix}_[0-9A-Za-z]+)?$"))
 }
 
 fn limit(q: &ListQuery) -> Result<usize, ApiError> {
@@ -153,10 +160,7 @@ fn limit(q: &ListQuery) -> Result<usize, ApiError> {
 /// this API made (`PREFIX_` and letters and digits). Anything else is a
 /// 400, not a silently empty page.
 fn cursor<'q>(q: &'q ListQuery, list: &str) -> Result<Option<&'q str>, ApiError> {
-    let prefix = CURSORS
-        .iter()
-        .find(|(p, _)| *p == list)
-        .map_or("", |(_, prefix)| *prefix);
+    let prefix = cursor_prefix(list).unwrap_or_default();
     // An empty cursor is the first page, as clients often send it.
     let Some(c) = q.cursor.as_deref().filter(|c| !c.is_empty()) else {
         return Ok(None);
