@@ -17,7 +17,9 @@ pub async fn release(state: &AppState, shas: &[String]) {
     release_in(&state.store, dir, grace, shas).await;
 }
 
-/// Deletes a document if its version is still `expected`, then releases its scan.
+/// Deletes a document if its version is still `expected` (restorable for
+/// [`livegate_store::UNDO_WINDOW`]), and releases the scans of documents
+/// deleted longer ago than that.
 pub async fn delete_document(
     state: &AppState,
     who: &Principal,
@@ -31,7 +33,13 @@ pub async fn delete_document(
         .await?
         .file;
     state.store.delete_document(who, app, doc, expected).await?;
-    let scans: Vec<String> = scan.into_iter().map(|f| f.sha256).collect();
+    // The deleted document keeps its scan while it can be restored; those
+    // whose undo window has passed let go of theirs now.
+    let mut scans: Vec<String> = scan.into_iter().map(|f| f.sha256).collect();
+    match state.store.purge_deleted_documents().await {
+        Ok(expired) => scans.extend(expired),
+        Err(e) => tracing::warn!(error = %e, "purging deleted documents"),
+    }
     release(state, &scans).await;
     Ok(())
 }

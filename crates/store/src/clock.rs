@@ -79,6 +79,21 @@ pub fn rfc3339_before(secs: u64) -> String {
     rfc3339_at(now_millis().saturating_sub(secs.saturating_mul(1000)))
 }
 
+/// A time as [`now_rfc3339`] writes it, `secs` seconds later; `None` for
+/// text in another shape.
+pub fn rfc3339_plus(at: &str, secs: u64) -> Option<String> {
+    let days = u64::try_from(at.get(..10).and_then(parse_date)?).ok()?;
+    let field = |r: std::ops::Range<usize>| at.get(r)?.parse::<u64>().ok();
+    let (h, mi, s, milli) = (
+        field(11..13)?,
+        field(14..16)?,
+        field(17..19)?,
+        field(20..23)?,
+    );
+    let ms = ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + milli;
+    Some(rfc3339_at(ms.saturating_add(secs.saturating_mul(1000))))
+}
+
 fn rfc3339_at(ms: u64) -> String {
     let days = (ms / 86_400_000) as i64;
     let rem = ms % 86_400_000;
@@ -120,6 +135,17 @@ mod tests {
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn a_written_time_moves_on_by_whole_seconds_across_a_day() {
+        assert_eq!(
+            rfc3339_plus("2026-12-07T23:30:05.120Z", 3600).as_deref(),
+            Some("2026-12-08T00:30:05.120Z")
+        );
+        let now = now_rfc3339();
+        assert_eq!(rfc3339_plus(&now, 0), Some(now));
+        assert_eq!(rfc3339_plus("yesterday", 1), None);
     }
 
     #[test]

@@ -53,6 +53,11 @@ pub struct Expiring {
     pub valid_until: String,
 }
 
+/// Every column of a document row, in table order: what moves between
+/// `documents` and `deleted_documents`.
+pub(crate) const DOC_COLUMNS: &str = "id, tenant_id, applicant_id, kind, valid_until, body, file_sha256, \
+                          file_name, file_type, file_size, version, created_at, updated_at";
+
 /// The columns [`document_row`] reads, for every query of whole documents.
 pub(crate) const DOC_SELECT: &str = "SELECT id, applicant_id, version, body, file_sha256, file_name, file_type, file_size, \
                           created_at, updated_at FROM documents";
@@ -300,47 +305,6 @@ impl Store {
             updated_at: now,
             ..before
         })
-    }
-
-    /// Deletes a document if its version is still `expected`. Its scan
-    /// stays: scans are content-addressed and may be shared.
-    pub async fn delete_document(
-        &self,
-        who: &Principal,
-        applicant_id: &str,
-        id: &str,
-        expected: i64,
-    ) -> Result<()> {
-        let write = sqlx::query(
-            "DELETE FROM documents WHERE tenant_id = $1 AND applicant_id = $2 AND id = $3 AND version = $4",
-        )
-        .bind(&who.tenant_id)
-        .bind(applicant_id)
-        .bind(id)
-        .bind(expected);
-        let (before, mut tx) = self
-            .versioned_update(
-                || self.get_document(&who.tenant_id, applicant_id, id),
-                expected,
-                write,
-                None,
-            )
-            .await?;
-        audit(
-            &mut tx,
-            &who.tenant_id,
-            Some(&who.token_id),
-            "document.delete",
-            Target {
-                id,
-                applicant: Some(applicant_id),
-            },
-            &before.document,
-            &Value::Null,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Documents whose `valid_until` falls in `from..=until` (`YYYY-MM-DD`),

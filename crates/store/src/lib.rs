@@ -16,7 +16,7 @@
 //! `versioned.rs` holds the optimistic write that applicants and documents
 //! share. Each kind of record has its own file, with its type and its queries:
 //! `tenants.rs`, `tokens.rs`, `sessions.rs`, `applicants.rs`, `documents.rs`
-//! (with the expiry watch), `evaluations.rs`, `blobs.rs`, `audit.rs`.
+//! (with the expiry watch), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
 //! `summaries.rs` holds what the console and the service read across records
 //! (filtered lists, dashboard figures, portfolios, scan housekeeping,
 //! backups).
@@ -34,6 +34,7 @@ mod sessions;
 mod summaries;
 mod tenants;
 mod tokens;
+mod trash;
 mod versioned;
 
 pub use applicants::{Applicant, ApplicantInput};
@@ -45,6 +46,7 @@ pub use sessions::Session;
 pub use summaries::{ApplicantFilter, ApplicantSort, ApplicantSummary, EvaluationIndex};
 pub use tenants::{Erased, Tenant};
 pub use tokens::{TokenInfo, TokenOptions};
+pub use trash::{DeletedDocument, UNDO_WINDOW};
 pub(crate) use versioned::Versioned;
 
 use std::borrow::Cow;
@@ -78,6 +80,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "batch_jobs",
         include_str!("../migrations/0007_batch_jobs.sql"),
+    ),
+    (
+        8,
+        "document_trash",
+        include_str!("../migrations/0008_document_trash.sql"),
     ),
 ];
 

@@ -134,14 +134,19 @@ fn scan_files(data_dir: &Path) -> Vec<(String, PathBuf)> {
 }
 
 /// Removes every scan nothing references (files older than `grace`, and
-/// blobs in the database), and upload leftovers; with `dry_run` only says
-/// which. Returns what it removed (or would), as paths and `blob:` digests.
+/// blobs in the database), and upload leftovers, after purging the deleted
+/// documents whose undo window has passed; with `dry_run` only says which
+/// (and purges nothing). Returns what it removed (or would), as paths and `blob:` digests.
 pub async fn gc(
     store: &Store,
     data_dir: &Path,
     grace: Duration,
     dry_run: bool,
 ) -> Result<Vec<String>, StoreError> {
+    if !dry_run {
+        // Deleted documents past their undo window let go of their scans.
+        store.purge_deleted_documents().await?;
+    }
     let referenced = store.referenced_files().await?;
     let mut out = Vec::new();
     for (name, path) in scan_files(data_dir) {

@@ -426,35 +426,45 @@ impl Store {
 }
 
 impl Store {
-    /// Whether any document, of any tenant, still references a scan.
+    /// Whether any document, of any tenant, still references a scan (a
+    /// deleted one that can still be restored does).
     pub async fn file_referenced(&self, sha256: &str) -> Result<bool> {
-        let row = sqlx::query("SELECT id FROM documents WHERE file_sha256 = $1 LIMIT 1")
-            .bind(sha256)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id FROM documents WHERE file_sha256 = $1 \
+             UNION ALL SELECT id FROM deleted_documents WHERE file_sha256 = $1 LIMIT 1",
+        )
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.is_some())
     }
 
-    /// Every scan some document references.
+    /// Every scan some document references, deleted ones in their undo
+    /// window included.
     pub async fn referenced_files(&self) -> Result<std::collections::HashSet<String>> {
-        let rows =
-            sqlx::query("SELECT DISTINCT file_sha256 FROM documents WHERE file_sha256 IS NOT NULL")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT file_sha256 FROM documents WHERE file_sha256 IS NOT NULL \
+             UNION SELECT file_sha256 FROM deleted_documents WHERE file_sha256 IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| Ok(r.try_get::<String, _>(0)?))
             .collect()
     }
 
-    /// The scans of an applicant's documents (to release after deleting it).
+    /// The scans of an applicant's documents, deleted ones included (to
+    /// release after deleting it).
     pub async fn applicant_files(
         &self,
         tenant_id: &str,
         applicant_id: &str,
     ) -> Result<Vec<String>> {
         let rows = sqlx::query(
-            "SELECT DISTINCT file_sha256 FROM documents WHERE tenant_id = $1 AND applicant_id = $2 \
-             AND file_sha256 IS NOT NULL",
+            "SELECT file_sha256 FROM documents WHERE tenant_id = $1 AND applicant_id = $2 \
+             AND file_sha256 IS NOT NULL \
+             UNION SELECT file_sha256 FROM deleted_documents WHERE tenant_id = $1 \
+             AND applicant_id = $2 AND file_sha256 IS NOT NULL",
         )
         .bind(tenant_id)
         .bind(applicant_id)
@@ -470,7 +480,8 @@ impl Store {
     pub async fn delete_unreferenced_blob(&self, sha256: &str) -> Result<bool> {
         let done = sqlx::query(
             "DELETE FROM blobs WHERE sha256 = $1 \
-             AND NOT EXISTS (SELECT 1 FROM documents WHERE file_sha256 = $1)",
+             AND NOT EXISTS (SELECT 1 FROM documents WHERE file_sha256 = $1) \
+             AND NOT EXISTS (SELECT 1 FROM deleted_documents WHERE file_sha256 = $1)",
         )
         .bind(sha256)
         .execute(&self.pool)

@@ -82,7 +82,10 @@ impl Store {
     /// erasure for a merchant who leaves). The scans are the caller's to
     /// release afterwards, once nothing references them.
     pub async fn delete_tenant(&self, tenant_id: &str) -> Result<Erased> {
-        let scans = sqlx::query("SELECT DISTINCT file_sha256 FROM documents WHERE tenant_id = $1 AND file_sha256 IS NOT NULL")
+        let scans = sqlx::query(
+            "SELECT file_sha256 FROM documents WHERE tenant_id = $1 AND file_sha256 IS NOT NULL \
+             UNION SELECT file_sha256 FROM deleted_documents WHERE tenant_id = $1 AND file_sha256 IS NOT NULL",
+        )
             .bind(tenant_id)
             .fetch_all(&self.pool)
             .await?
@@ -96,6 +99,7 @@ impl Store {
             ("batch_jobs", None),
             ("audit", None),
             ("evaluations", Some(2)),
+            ("deleted_documents", None),
             ("documents", Some(1)),
             ("applicants", Some(0)),
             ("tokens", Some(3)),

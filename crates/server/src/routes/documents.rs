@@ -217,6 +217,55 @@ pub async fn delete_document(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedDocumentView {
+    pub document: DocumentView,
+    pub deleted_at: String,
+    /// Until when `POST …/documents/{doc}/restore` brings it back (24 hours after the deletion).
+    pub restorable_until: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedDocumentList {
+    pub items: Vec<DeletedDocumentView>,
+}
+
+#[utoipa::path(get, path = "/v1/applicants/{id}/deleted-documents", tag = "documents", params(("id" = String, Path)),
+    responses((status = 200, description = "the applicant's deleted documents that can still be restored, the latest first", body = DeletedDocumentList), (status = 404, description = "no such applicant", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn list_deleted_documents(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<DeletedDocumentList>, ApiError> {
+    let tenant = &who.tenant_id;
+    state.store.get_applicant(tenant, &id).await?;
+    let items = state.store.deleted_documents(tenant, &id).await?;
+    let items = items
+        .into_iter()
+        .map(|d| DeletedDocumentView {
+            document: d.document.into(),
+            deleted_at: d.deleted_at,
+            restorable_until: d.restorable_until,
+        })
+        .collect();
+    Ok(Json(DeletedDocumentList { items }))
+}
+
+#[utoipa::path(post, path = "/v1/applicants/{id}/documents/{doc}/restore", tag = "documents",
+    params(("id" = String, Path), ("doc" = String, Path)),
+    responses((status = 200, description = "restored, one version on from the one deleted, with its scan", body = DocumentView), (status = 404, description = "no such deleted document, or its 24 hours to restore have passed", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn restore_document(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, doc)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let who = auth.writer()?;
+    let d = state.store.restore_document(who, &id, &doc).await?;
+    Ok(with_etag(d.version, StatusCode::OK, DocumentView::from(d)))
+}
+
 /// Uploads the scan of a document: the raw bytes of a PDF, PNG or JPEG
 /// (sniffed; the declared type and the name are not trusted), at most 10 MiB.
 #[utoipa::path(put, path = "/v1/applicants/{id}/documents/{doc}/file", tag = "documents",

@@ -71,6 +71,8 @@ pub fn api() -> OpenApiRouter<AppState> {
             documents::update_document,
             documents::delete_document
         ))
+        .routes(routes!(documents::restore_document))
+        .routes(routes!(documents::list_deleted_documents))
         .routes(routes!(watch::expiring))
         .routes(routes!(impact::rules_impact))
         .routes(routes!(audit::audit))
