@@ -2,7 +2,8 @@
 // result card that never contradicts itself, one recommended route, a form
 // that survives the language switch, stored applicants evaluated today,
 // lists that read at 360 px and find a company by name, an audit trail in
-// words, and everyday actions that ask before they delete.
+// words, and everyday actions that ask before they delete and can undo a
+// deleted document.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { launch, shoot, signIn, startServer } from "../lib/harness.js";
@@ -262,6 +263,14 @@ describe("the console as compliance staff use it", () => {
     assert.match(await page.locator("h1").textContent(), /删除/);
     await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "取消" }).click()]);
     assert.equal(await page.locator("#documents tbody tr").count(), 1, "cancel keeps the document");
+    await page.getByRole("link", { name: /^删除《/ }).first().click();
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "确认删除" }).click()]);
+    assert.equal(await page.locator("#documents tbody tr").count(), 0);
+    assert.match(await page.locator("#deleted-documents").textContent(), /24 小时内可撤销/);
+    await shoot(page, "applicant-deleted-document");
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: /^撤销删除《/ }).click()]);
+    assert.equal(await page.locator("#documents tbody tr").count(), 1, "the deletion is undone");
+    assert.equal(await page.locator("#deleted-documents").count(), 0);
     await page.getByRole("link", { name: /^删除《/ }).first().click();
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "确认删除" }).click()]);
     assert.equal(await page.locator("#documents tbody tr").count(), 0);

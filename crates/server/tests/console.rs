@@ -744,3 +744,76 @@ fn the_applicant_actions_refuse_a_viewer_a_forgery_another_tenant_and_a_stale_ve
         assert!(!r.text().contains("无法完成此操作"));
     });
 }
+
+#[test]
+fn a_deleted_document_is_restored_from_the_applicant_page_by_an_editor_only() {
+    each_backend(|b| {
+        let s = Server::start(b);
+        let (t, other) = (s.tenant("acme"), s.tenant("other"));
+        let id = create_applicant(&s, &t.editor, "wx00000000000000c2", "撤销商城", "planned");
+        let doc = s.json(
+            "POST",
+            &format!("/v1/applicants/{id}/documents"),
+            &t.editor,
+            &serde_json::json!({"kind": "platform_service_agreement"}),
+        );
+        let doc_id = doc.json()["id"].as_str().unwrap_or_default().to_string();
+        let editor = sign_in(&s, &t.editor);
+        let mine = csrf_of(&page(&s, "/applicants", &editor).text());
+        let r = form(
+            &s,
+            &format!("/applicants/{id}/documents/{doc_id}/delete"),
+            &editor,
+            &format!("csrf={mine}&version=1"),
+        );
+        assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(
+            r.header("location"),
+            Some(format!("/applicants/{id}#deleted-documents").as_str())
+        );
+        let shown = page(&s, &format!("/applicants/{id}"), &editor).text();
+        assert!(
+            shown.contains("最近删除的资质文件（24 小时内可撤销）"),
+            "the undo is offered"
+        );
+        let restore = format!("/applicants/{id}/documents/{doc_id}/restore");
+        let before = s.snapshot(&t);
+        let viewer = sign_in(&s, &t.viewer);
+        let vcsrf = csrf_of(&page(&s, "/applicants", &viewer).text());
+        assert_eq!(
+            form(&s, &restore, &viewer, &format!("csrf={vcsrf}")).status,
+            403,
+            "a viewer"
+        );
+        assert_eq!(
+            form(&s, &restore, &editor, "").status,
+            403,
+            "without the form's token"
+        );
+        let stranger = sign_in(&s, &other.editor);
+        let their = csrf_of(&page(&s, "/applicants", &stranger).text());
+        assert_eq!(
+            form(&s, &restore, &stranger, &format!("csrf={their}")).status,
+            404,
+            "another tenant"
+        );
+        assert_eq!(s.snapshot(&t), before, "no refusal changed anything");
+        let r = form(&s, &restore, &editor, &format!("csrf={mine}"));
+        assert_eq!(r.status, 303, "{}", r.text());
+        let docs = s
+            .get(&format!("/v1/applicants/{id}/documents"), &t.viewer)
+            .json();
+        assert_eq!(
+            docs["items"][0]["id"],
+            doc_id.as_str(),
+            "back among the documents"
+        );
+        let again = form(&s, &restore, &editor, &format!("csrf={mine}"));
+        assert_eq!(again.status, 404, "a deletion is undone once");
+        let trail = page(&s, &format!("/applicants/{id}"), &editor).text();
+        assert!(
+            trail.contains("撤销删除资质文件"),
+            "the audit trail says it in words"
+        );
+    });
+}

@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use livegate_core::{Lang, Options, Profile};
-use livegate_store::{Applicant, AuditEntry, Document, Evaluation, TokenInfo};
+use livegate_store::{Applicant, AuditEntry, DeletedDocument, Document, Evaluation, TokenInfo};
 use maud::{Markup, html};
 
 use super::applicant_actions;
@@ -29,6 +29,7 @@ use crate::{ApiError, AppState};
 struct Loaded {
     applicant: Applicant,
     documents: Vec<Document>,
+    deleted: Vec<DeletedDocument>,
     evaluations: Vec<Evaluation>,
     audit: Vec<AuditEntry>,
     tokens: Vec<TokenInfo>,
@@ -37,12 +38,14 @@ struct Loaded {
 async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiError> {
     let applicant = state.store.get_applicant(tenant, id).await?;
     let documents = state.store.list_documents(tenant, id).await?;
+    let deleted = state.store.deleted_documents(tenant, id).await?;
     let evaluations = state.store.evaluation_briefs(tenant, id, 100).await?;
     let audit = state.store.applicant_audit(tenant, id, 100).await?;
     let tokens = state.store.list_tokens(tenant).await?;
     Ok(Loaded {
         applicant,
         documents,
+        deleted,
         evaluations,
         audit,
         tokens,
@@ -125,7 +128,7 @@ fn render(
         (sections_nav(l))
         (current_report(state, cx, user, p.data, p.view))
         (profile_section(state, cx, user, a, p.f, p.errors))
-        (documents::section(state, cx, user, a, &p.data.documents, p.view.add.as_deref()))
+        (documents::section(state, cx, user, a, (&p.data.documents, &p.data.deleted), p.view.add.as_deref()))
         (timeline::history(state, l, &p.data.evaluations))
         (timeline::audit(l, &state.ruleset, &p.data.tokens, &p.data.audit))
         (sign_off(l))

@@ -294,7 +294,30 @@ pub async fn delete(
         Ok::<_, ApiError>(())
     };
     match done.await {
-        Ok(()) => see_other(&format!("/applicants/{id}#documents")),
+        Ok(()) => see_other(&format!("/applicants/{id}#deleted-documents")),
+        Err(e) => error_page(&state, &cx, &e),
+    }
+}
+
+/// `POST …/documents/{doc}/restore`: undoes a deletion of the last 24 hours.
+pub async fn restore(
+    State(state): State<AppState>,
+    cx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let user = match posted_by_writer(&state, &cx, req).await {
+        Ok((user, _)) => user,
+        Err(r) => return r,
+    };
+    let who = &user.principal;
+    let done = async {
+        state.store.restore_document(who, &id, &doc).await?;
+        crate::stored::evaluate_and_record(&state, who, &id, cx.lang).await?;
+        Ok::<_, ApiError>(())
+    };
+    match done.await {
+        Ok(()) => see_other(&format!("/applicants/{id}#doc-{doc}")),
         Err(e) => error_page(&state, &cx, &e),
     }
 }

@@ -8,10 +8,11 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header;
 use livegate_core::profile::{AttributeValues, ProfileDocument};
 use livegate_core::{Lang, Ruleset};
-use livegate_store::{Applicant, Document, StoredFile};
+use livegate_store::{Applicant, DeletedDocument, Document, StoredFile};
 use maud::{Markup, html};
 use serde_json::Value;
 
+use super::applicants::short_time;
 use super::form::Form;
 use super::i18n::{Key, t, tf};
 use super::layout::Ctx;
@@ -143,7 +144,7 @@ pub fn section(
     cx: &Ctx,
     user: &SignedIn,
     a: &Applicant,
-    docs: &[Document],
+    (docs, deleted): (&[Document], &[DeletedDocument]),
     add: Option<&str>,
 ) -> Markup {
     let l = cx.lang;
@@ -169,6 +170,7 @@ pub fn section(
                     tbody { @for d in docs { (row(l, rs, user, a, d)) } }
                 } }
             }
+            @if !deleted.is_empty() { (trash(cx, rs, user, a, deleted)) }
             @if user.can_write() {
                 (edit_form(l, rs, cx, &format!("/applicants/{}/documents", a.id), &blank, None, true))
             }
@@ -194,6 +196,35 @@ fn row(l: Lang, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> M
                     a.danger-link href={ (base) "/delete?version=" (d.version) } aria-label=(tf(l, Key::DeleteDocument, &[("document", &name)])) { (t(l, Key::Delete)) }
                 }
             }
+        }
+    }
+}
+
+/// The documents deleted in the last 24 hours, each with its undo button.
+fn trash(
+    cx: &Ctx,
+    rs: &Ruleset,
+    user: &SignedIn,
+    a: &Applicant,
+    deleted: &[DeletedDocument],
+) -> Markup {
+    let l = cx.lang;
+    html! {
+        div.notice id="deleted-documents" {
+            h3 { (t(l, Key::DeletedDocumentsTitle)) }
+            ul { @for d in deleted {
+                @let name = doc_name(rs, l, &kind_of(&d.document));
+                li {
+                    (doc_title(rs, l, &kind_of(&d.document))) " "
+                    span.hint { (tf(l, Key::DeletedAt, &[("at", &short_time(l, &d.deleted_at)), ("until", &short_time(l, &d.restorable_until))])) }
+                    @if user.can_write() {
+                        form.inline method="post" action={ "/applicants/" (a.id) "/documents/" (d.document.id) "/restore" } {
+                            (cx.csrf())
+                            button type="submit" aria-label=(tf(l, Key::RestoreDocument, &[("document", &name)])) { (t(l, Key::Restore)) }
+                        }
+                    }
+                }
+            } }
         }
     }
 }

@@ -101,6 +101,10 @@ pub fn router() -> Router<AppState> {
             get(document_actions::confirm_delete).post(document_actions::delete),
         )
         .route(
+            "/applicants/{id}/documents/{doc}/restore",
+            post(document_actions::restore),
+        )
+        .route(
             "/applicants/{id}/documents/{doc}/scan",
             get(document_actions::scan),
         )

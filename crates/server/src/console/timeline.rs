@@ -177,6 +177,7 @@ fn action_word(l: Lang, action: &str) -> String {
         "document.update" => t(l, Key::ActionDocumentUpdate),
         "document.upload" => t(l, Key::ActionDocumentUpload),
         "document.delete" => t(l, Key::ActionDocumentDelete),
+        "document.restore" => t(l, Key::ActionDocumentRestore),
         other => other.to_string(),
     }
 }
