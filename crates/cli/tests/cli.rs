@@ -484,7 +484,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&same), 0);
     assert!(stdout(&same).contains("没有差别"));
     let edited = ruleset_text()
-        .replacen("version = \"2026.12.2\"", "version = \"2026.12.9\"", 1)
+        .replacen("version = \"2026.12.3\"", "version = \"2026.12.9\"", 1)
         .replacen("  { doc = \"dispute_resolution_mechanism\" },\n]", "]", 1)
         .replacen(
             "{ id = \"government_subject\", subject_types = [\"government\"],",
@@ -505,7 +505,7 @@ fn rules_diff_says_what_changed_in_words_and_nothing_for_the_same_ruleset() {
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
     assert!(
-        out.contains("version changed from \"2026.12.2\" to \"2026.12.9\""),
+        out.contains("version changed from \"2026.12.3\" to \"2026.12.9\""),
         "{out}"
     );
     assert!(

@@ -168,8 +168,12 @@ fn category_section(rs: &Ruleset, ci: usize, c: &Category, lang: Lang) -> Sectio
         head: m("source"),
         lines: sources,
     });
+    let title = match (lang, &c.en) {
+        (Lang::En, Some(en)) => format!("{} - {} ({en})", c.first, c.second),
+        _ => format!("{} - {}", c.first, c.second),
+    };
     Section {
-        title: format!("{} - {}", c.first, c.second),
+        title,
         anchor: c.id.clone(),
         intro,
         rows,

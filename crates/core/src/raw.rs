@@ -164,6 +164,10 @@ pub struct RawFragmentMeta {
 #[serde(deny_unknown_fields)]
 pub struct RawFirstLevel {
     pub name: S,
+    /// An English gloss of the name, livegate's translation (WeChat names
+    /// its categories in Chinese only).
+    #[serde(default)]
+    pub en: Option<S>,
     #[serde(default)]
     pub aliases: Vec<S>,
     /// Where the current name and the older ones are read.
@@ -270,6 +274,9 @@ pub struct RawCategory {
     pub id: S,
     pub first: S,
     pub second: S,
+    /// An English gloss of the second level, livegate's translation.
+    #[serde(default)]
+    pub en: Option<S>,
     /// WeChat's id of the second level.
     #[serde(default)]
     pub wechat_id: Option<u32>,

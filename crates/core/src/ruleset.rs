@@ -108,6 +108,8 @@ impl IssuedBy {
 #[derive(Debug, Clone, Serialize)]
 pub struct FirstLevel {
     pub name: String,
+    /// An English gloss of the name (livegate's translation), if the ruleset gives one.
+    pub en: Option<String>,
     pub aliases: Vec<String>,
     pub sources: Vec<String>,
 }
@@ -263,6 +265,9 @@ pub struct Category {
     pub id: String,
     pub first: String,
     pub second: String,
+    /// An English gloss of `first/second` (livegate's translation), if the
+    /// ruleset gives one for both levels.
+    pub en: Option<String>,
     /// WeChat's ids of the second and first level, where known.
     pub wechat_id: Option<u32>,
     pub wechat_first: Option<u32>,

@@ -339,3 +339,19 @@ fn the_nearest_is_the_least_effort_and_says_so_as_livegates_ranking() {
             .any(|a| a.nearest && a.id == "financial_license")
     );
 }
+
+#[test]
+fn every_category_and_first_level_has_an_english_gloss_for_english_readers() {
+    let rs = rs();
+    for c in &rs.categories {
+        let en = c.en.as_deref().unwrap_or_default();
+        assert!(
+            en.contains('/') && en.is_ascii(),
+            "{}: gloss {en:?}",
+            c.label()
+        );
+    }
+    for f in &rs.first_levels {
+        assert!(f.en.as_deref().is_some_and(str::is_ascii), "{}", f.name);
+    }
+}

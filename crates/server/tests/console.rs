@@ -817,3 +817,29 @@ fn a_deleted_document_is_restored_from_the_applicant_page_by_an_editor_only() {
         );
     });
 }
+
+#[test]
+fn english_pages_gloss_chinese_category_names_and_chinese_pages_do_not() {
+    let s = Server::start(&Backend::Sqlite);
+    let query = "/?subject=enterprise&c.ecommerce_platform=planned&scenario=ecommerce_selling";
+    let en = s
+        .call("GET", query, None, &[("Cookie", "lg_lang=en")], b"")
+        .text();
+    assert!(
+        en.contains(r#"<span lang="zh-CN">电商平台/电商平台</span> (E-commerce platform/E-commerce platform)"#),
+        "the wizard's category, marked and glossed"
+    );
+    assert!(
+        en.contains("电商平台/电商平台</span> (E-commerce platform/E-commerce platform)")
+            && en
+                .matches("(E-commerce platform/E-commerce platform)")
+                .count()
+                > 2,
+        "the result's cards gloss it too"
+    );
+    let zh = s.call("GET", query, None, &[], b"").text();
+    assert!(
+        !zh.contains("(E-commerce platform/"),
+        "no gloss for a Chinese reader"
+    );
+}

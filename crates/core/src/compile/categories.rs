@@ -52,6 +52,7 @@ impl Cx<'_> {
             }
             list.push(FirstLevel {
                 name: f.name.get_ref().trim().to_string(),
+                en: gloss(f.en.as_ref()),
                 aliases: f
                     .aliases
                     .iter()
@@ -103,7 +104,9 @@ impl Cx<'_> {
                     lookup.insert(&l, i);
                 }
             }
-            categories.push(self.category(c, &k, id, &scenario_ids, &mut acx));
+            let mut cat = self.category(c, &k, id, &scenario_ids, &mut acx);
+            cat.en = english(c, firsts);
+            categories.push(cat);
         }
         self.leave();
         (categories, lookup)
@@ -191,6 +194,7 @@ impl Cx<'_> {
             id,
             first: c.first.get_ref().clone(),
             second: c.second.get_ref().clone(),
+            en: None,
             wechat_id: c.wechat_id,
             wechat_first: c.wechat_first,
             aliases: c.aliases.iter().map(|a| a.get_ref().clone()).collect(),
@@ -304,4 +308,19 @@ impl Cx<'_> {
             notes,
         }
     }
+}
+
+/// The English gloss of `first/second`, when the ruleset glosses both levels.
+fn english(c: &RawCategory, firsts: &Firsts) -> Option<String> {
+    let first = firsts
+        .lookup
+        .get(c.first.get_ref())
+        .and_then(|i| firsts.list[i].en.as_deref())?;
+    Some(format!("{first}/{}", gloss(c.en.as_ref())?))
+}
+
+/// An English gloss as written, or none when blank.
+fn gloss(en: Option<&toml::Spanned<String>>) -> Option<String> {
+    en.map(|e| e.get_ref().trim().to_string())
+        .filter(|e| !e.is_empty())
 }

@@ -17,6 +17,7 @@ use super::documents;
 use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::{Key, t, tf};
+use super::inputs;
 use super::layout::{self, Ctx, respond};
 use super::profile_form::{to_form, to_profile};
 use super::report::rm;
@@ -160,6 +161,11 @@ fn sections_nav(l: Lang) -> Markup {
     }
 }
 
+/// The profile as stored (without its documents).
+fn stored_profile(a: &Applicant) -> Profile {
+    serde_json::from_value(a.profile.clone()).unwrap_or_default()
+}
+
 /// The printed 预审报告 ends with a line to sign.
 fn sign_off(l: Lang) -> Markup {
     html! { p.sign-off.print-only { (t(l, Key::SignOff)) } }
@@ -176,8 +182,7 @@ fn current_report(
     view: &View,
 ) -> Markup {
     let l = cx.lang;
-    let stored: Profile =
-        serde_json::from_value(data.applicant.profile.clone()).unwrap_or_default();
+    let stored = stored_profile(&data.applicant);
     let mut profile = stored.clone();
     profile.documents = data
         .documents
@@ -198,6 +203,7 @@ fn current_report(
         section id="report" aria-labelledby="report-title" {
             h2 id="report-title" { (t(l, Key::SectionSummary)) }
             (date_line(cx, user, a, view, stored.as_of.as_deref()))
+            div.print-only { (inputs::summary(l, &state.ruleset, &stored)) }
             @match livegate_core::evaluate(&state.ruleset, &profile, &opts) {
                 Ok(r) => (super::report::result_for(l, &state.ruleset, &r, add.as_deref())),
                 Err(e) => p.error role="alert" { (e.message) },
@@ -274,62 +280,8 @@ fn profile_section(
                 }
             } @else {
                 p.hint { (t(l, Key::ReadOnly)) }
-                (summary(l, rs, a))
+                (inputs::summary(l, rs, &stored_profile(a)))
             }
-        }
-    }
-}
-
-/// The stored profile as a read-only list, for a viewer.
-fn summary(l: Lang, rs: &livegate_core::Ruleset, a: &Applicant) -> Markup {
-    let profile: Profile = serde_json::from_value(a.profile.clone()).unwrap_or_default();
-    let kind = profile.subject.kind.0.as_str();
-    let subject = rs
-        .subject_types
-        .iter()
-        .find(|s| {
-            s.id == kind
-                || s.name.zh == kind
-                || s.aliases.iter().any(|a| a == kind)
-                || s.verify_type.is_some_and(|v| v.to_string() == kind)
-        })
-        .map_or_else(|| kind.to_string(), |s| s.name.get(l).to_string());
-    let status = |s: Option<&str>| match s {
-        Some(s) if super::profile_form::statuses().any(|k| k == s) => {
-            rm(l, &format!("profile_status_{s}"))
-        }
-        Some(s) => s.to_string(),
-        None => "—".to_string(),
-    };
-    let names = |ids: &[String], terms: &[livegate_core::ruleset::Term]| -> String {
-        let words: Vec<&str> = ids
-            .iter()
-            .map(|i| {
-                terms
-                    .iter()
-                    .find(|t| &t.id == i)
-                    .map_or(i.as_str(), |t| t.name.get(l))
-            })
-            .collect();
-        if words.is_empty() {
-            "—".to_string()
-        } else {
-            words.join(&rm(l, "list_sep"))
-        }
-    };
-    html! {
-        dl.summary {
-            dt { (t(l, Key::StepSubject)) } dd { (subject) }
-            dt { (t(l, Key::StepCategories)) }
-            dd { @if profile.categories.is_empty() { "—" } @else { ul { @for c in &profile.categories {
-                li {
-                    (c.first) @if let Some(second) = &c.second { "/" (second) }
-                    (rm(l, "colon")) (status(c.status.as_deref()))
-                }
-            } } } }
-            dt { (t(l, Key::Scenarios)) } dd { (names(&profile.scenarios, &rs.scenarios)) }
-            dt { (t(l, Key::Goods)) } dd { (names(&profile.goods, &rs.goods)) }
-            dt { (t(l, Key::Services)) } dd { (names(&profile.services, &rs.services)) }
         }
     }
 }

@@ -15,7 +15,7 @@ use super::form::Form;
 use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, page, respond};
 use super::profile_form::{field_of, to_profile};
-use super::report::{doc_title, rm, status_badge, verdict_badge};
+use super::report::{category_name, doc_title, rm, status_badge, verdict_badge};
 use super::session::{WriterPost, require_user};
 use super::wizard::{self, Errors};
 use crate::{ApiError, AppState};
@@ -154,7 +154,7 @@ fn filters(l: Lang, rs: &Ruleset, f: &Form) -> Markup {
                 select id="category" name="category" {
                     option value="" { (t(l, Key::Any)) }
                     @for c in &rs.categories {
-                        option value=(c.id) selected[cur("category") == c.id] { (c.label()) }
+                        option value=(c.id) selected[cur("category") == c.id] { (category_name(l, rs, &c.label())) }
                     }
                 }
             }

@@ -31,6 +31,7 @@ pub mod errors;
 pub mod form;
 pub mod help;
 pub mod i18n;
+pub mod inputs;
 pub mod lang_runs;
 pub mod layout;
 pub mod precheck;

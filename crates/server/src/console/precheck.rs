@@ -132,6 +132,7 @@ fn result_block(l: Lang, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
     html! {
         @if let Some(r) = &out.report {
             (print_head(l, out.profile.as_ref()))
+            @if let Some(p) = &out.profile { div.print-only { (super::inputs::summary(l, rs, p)) } }
             (super::report::result(l, rs, r))
             (result_actions(l, f, out.profile.as_ref()))
             p.sign-off.print-only { (t(l, Key::SignOff)) }

@@ -57,6 +57,36 @@ pub fn status_badge(l: Lang, s: PathStatus) -> Markup {
     }
 }
 
+/// A category as WeChat names it (`first/second` or `first/*`), with
+/// livegate's English gloss after it on an English page where the ruleset
+/// has one: `电商平台/电商平台 (E-commerce platform/E-commerce platform)`.
+pub fn category_name(l: Lang, rs: &Ruleset, label: &str) -> String {
+    let gloss = match label.strip_suffix("/*") {
+        _ if l != Lang::En => None,
+        Some(first) => rs
+            .lookups
+            .first_levels
+            .get(first)
+            .and_then(|i| rs.first_levels[i].en.as_deref())
+            .map(|en| format!("{en}/*")),
+        None => rs
+            .lookups
+            .categories
+            .get(label)
+            .and_then(|i| rs.categories[i].en.clone()),
+    };
+    match gloss {
+        Some(en) => format!("{label} ({en})"),
+        None => label.to_string(),
+    }
+}
+
+/// Category labels as [`category_name`]s, in a list.
+fn category_names(l: Lang, rs: &Ruleset, labels: &[String]) -> String {
+    let names: Vec<String> = labels.iter().map(|c| category_name(l, rs, c)).collect();
+    names.join(&rm(l, "list_sep"))
+}
+
 /// A document id of the report as its full name.
 pub fn doc_name(rs: &Ruleset, l: Lang, id: &str) -> String {
     rs.lookups.documents.get(id).map_or_else(
@@ -129,7 +159,7 @@ fn path_card(l: Lang, rs: &Ruleset, r: &Report, p: &PathReport, add: Option<&str
                 (p.name)
                 @if recommended { " " span.badge.rec { span aria-hidden="true" { "★ " } (t(l, Key::Recommended)) } }
             }
-            p.status-line { (status_badge(l, p.status)) " " span.why-status { (status_reason(l, r, p)) } }
+            p.status-line { (status_badge(l, p.status)) " " span.why-status { (status_reason(l, rs, r, p)) } }
             @if recommended { (recommend_reason(l, r)) }
             @if not_needed {
                 details.not-needed {
@@ -144,14 +174,15 @@ fn path_card(l: Lang, rs: &Ruleset, r: &Report, p: &PathReport, add: Option<&str
 }
 
 /// Why a path has its status, in one line.
-fn status_reason(l: Lang, r: &Report, p: &PathReport) -> String {
-    let sep = rm(l, "list_sep");
-    let in_state = |s: CategoryState| -> Vec<&str> {
-        p.categories
+fn status_reason(l: Lang, rs: &Ruleset, r: &Report, p: &PathReport) -> String {
+    let in_state = |s: CategoryState| -> String {
+        let labels: Vec<String> = p
+            .categories
             .iter()
             .filter(|c| c.state == s)
-            .map(|c| c.category.as_str())
-            .collect()
+            .map(|c| c.category.clone())
+            .collect();
+        category_names(l, rs, &labels)
     };
     match p.status {
         PathStatus::Available => match &p.opened_by {
@@ -161,9 +192,9 @@ fn status_reason(l: Lang, r: &Report, p: &PathReport) -> String {
         PathStatus::Pending => tf(
             l,
             Key::WhyPending,
-            &[("categories", &in_state(CategoryState::Pending).join(&sep))],
+            &[("categories", &in_state(CategoryState::Pending))],
         ),
-        PathStatus::Actionable => actionable_reason(l, p),
+        PathStatus::Actionable => actionable_reason(l, rs, p),
         PathStatus::Blocked => p
             .blocked_by
             .as_deref()
@@ -172,10 +203,10 @@ fn status_reason(l: Lang, r: &Report, p: &PathReport) -> String {
     }
 }
 
-fn actionable_reason(l: Lang, p: &PathReport) -> String {
+fn actionable_reason(l: Lang, rs: &Ruleset, p: &PathReport) -> String {
     let mut parts = Vec::new();
     if !p.required_categories.is_empty() {
-        let names = p.required_categories.join(&rm(l, "list_sep"));
+        let names = category_names(l, rs, &p.required_categories);
         parts.push(tf(l, Key::TodoCategories, &[("categories", &names)]));
     }
     if !p.missing_documents.is_empty() {
@@ -208,7 +239,7 @@ fn card_body(l: Lang, rs: &Ruleset, p: &PathReport, add: Option<&str>) -> Markup
     html! {
         (coverage(l, rs, p))
         @if !p.required_categories.is_empty() {
-            p { (rm(l, "required_categories")) (rm(l, "colon")) (p.required_categories.join(&rm(l, "list_sep"))) }
+            p { (rm(l, "required_categories")) (rm(l, "colon")) (category_names(l, rs, &p.required_categories)) }
         }
         @for a in p.alternatives.iter().filter(|a| a.nearest) {
             @let cat = p.categories.iter().find(|c| c.category == a.category);
@@ -289,8 +320,9 @@ fn nearest_alternative(
     add: Option<&str>,
 ) -> Markup {
     let settled = matches!(state, Some(CategoryState::Held | CategoryState::Pending));
+    let category = category_name(l, rs, &a.category);
     let vars = [
-        ("category", a.category.as_str()),
+        ("category", category.as_str()),
         ("alternative", a.label.as_str()),
     ];
     html! {

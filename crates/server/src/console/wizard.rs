@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use livegate_core::ruleset::{Expr, SubjectMask, Term};
+use livegate_core::ruleset::{Category, Expr, SubjectMask, Term};
 use livegate_core::{Lang, Report, Ruleset};
 use maud::{Markup, html};
 
@@ -111,14 +111,23 @@ fn first_level(l: Lang, rs: &Ruleset, f: &Form, first: &str) -> Markup {
                 tbody {
                     @for c in cats {
                         @let name = format!("c.{}", c.id);
-                        tr.cat-row data-search={ (c.label()) " " (c.id) " " (c.aliases.join(" ")) } {
-                            th scope="row" { label for=(name) lang="zh-CN" { (c.label()) } }
+                        tr.cat-row data-search={ (c.label()) " " (c.id) " " (c.aliases.join(" ")) " " (c.en.as_deref().unwrap_or("")) } {
+                            th scope="row" { label for=(name) { (category_label(l, c)) } }
                             td { (status_select(l, f, &name)) }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// A category's name as WeChat writes it, marked as Chinese, with
+/// livegate's English gloss after it on an English page.
+pub fn category_label(l: Lang, c: &Category) -> Markup {
+    html! {
+        span lang="zh-CN" { (c.label()) }
+        @if let (Lang::En, Some(en)) = (l, &c.en) { " (" (en) ")" }
     }
 }
 
@@ -245,9 +254,9 @@ fn qualification(l: Lang, rs: &Ruleset, c: usize, f: &Form) -> Markup {
     html! {
         section.qual {
             @if cat.documents_sourced {
-                h2 { span lang="zh-CN" { (cat.label()) } " · " (rm_n(l, &n)) }
+                h2 { (category_label(l, cat)) " · " (rm_n(l, &n)) }
             } @else {
-                h2 lang="zh-CN" { (cat.label()) }
+                h2 { (category_label(l, cat)) }
             }
             p.hint { (cat.scope.get(l)) " " (source_link(l, &cat.source)) }
             @if !cat.documents_sourced {
