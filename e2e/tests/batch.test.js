@@ -73,11 +73,11 @@ describe("batch pre-check", () => {
     await page.close();
   });
 
-  test("a bad line shows where, what and the nearest right name; progress needs no page refresh", async () => {
+  test("a bad line shows every mistake: where, what and the nearest right name; progress needs no page refresh", async () => {
     const page = await browser.newPage();
     await signIn(page, server.url, server.tokens.editor);
     await page.goto(`${server.url}/batch`);
-    const lines = ['{"subject": {"type": "enterprise"}, "catgories": []}'];
+    const lines = ['{"subject": {"type": "enterprise"}, "catgories": [], "categories": [{"first": "电商平台", "second": "电商平台", "status": "aproved"}]}'];
     for (let i = 0; i < 2000; i++) lines.push('{"subject": {"type": "enterprise"}, "scenarios": ["ecommerce_selling"]}');
     await page.getByLabel(/文件（/).setInputFiles({ name: "typo.jsonl", mimeType: "application/json", buffer: Buffer.from(lines.join("\n")) });
     const [res] = await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "开始预审" }).click()]);
@@ -87,6 +87,9 @@ describe("batch pre-check", () => {
     assert.match(await cell.textContent(), /是否想写：\s*categories/);
     assert.doesNotMatch(await cell.textContent(), /`/, "names are set as code, not shown with backticks");
     assert.equal(await cell.locator("code").first().textContent(), "catgories");
+    // Every mistake of the line, each with its place and nearest name.
+    assert.equal(await cell.locator("ol.faults > li").count(), 2);
+    assert.match(await cell.locator("ol.faults > li").nth(1).textContent(), /categories\[0\]\.status[\s\S]*是否想写：\s*approved/);
     // The template the page offers is a file the page reads without a fault.
     await page.goto(`${server.url}/batch`);
     await page.getByText("CSV 表格的列说明").click();

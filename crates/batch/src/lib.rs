@@ -506,7 +506,11 @@ fn write_in_order<W: Write>(
 #[derive(Serialize)]
 struct ErrorRecord<'a> {
     line: u64,
+    /// The first error, as `check` and the service give it.
     error: ErrorBody<'a>,
+    /// The profile's other errors, in the order of the text.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    more_errors: &'a [ErrorBody<'a>],
 }
 
 #[derive(Serialize)]
@@ -579,11 +583,23 @@ fn plain(kind: &'static str, message: String) -> ErrorBody<'static> {
 
 /// Counts an error record and appends it (with its newline) to `out`.
 fn write_error(number: u64, out: &mut Vec<u8>, totals: &mut Totals, body: ErrorBody) {
+    write_errors(number, out, totals, body, &[]);
+}
+
+/// [`write_error`] with the line's further errors.
+fn write_errors(
+    number: u64,
+    out: &mut Vec<u8>,
+    totals: &mut Totals,
+    body: ErrorBody,
+    more: &[ErrorBody],
+) {
     totals.records += 1;
     totals.errors += 1;
     let rec = ErrorRecord {
         line: number,
         error: body,
+        more_errors: more,
     };
     // Serialising into a Vec cannot fail for these types.
     let _ = serde_json::to_writer(&mut *out, &rec);
@@ -661,14 +677,22 @@ impl Work<'_> {
                 }
             },
         };
-        match decided {
-            Ok(pd) => Some(pd),
-            Err(e) => {
-                let body = profile_error(&e, lang, self.columns.is_some());
-                write_error(number, out, totals, body);
-                None
-            }
-        }
+        let e = match decided {
+            Ok(pd) => return Some(pd),
+            Err(e) => e,
+        };
+        let csv = self.columns.is_some();
+        let further = if csv {
+            Vec::new()
+        } else {
+            livegate_core::further_errors(self.rs, text, &e, self.opts.as_of, lang)
+        };
+        let more: Vec<ErrorBody> = further
+            .iter()
+            .map(|f| profile_error(f, lang, csv))
+            .collect();
+        write_errors(number, out, totals, profile_error(&e, lang, csv), &more);
+        None
     }
 
     /// Appends the summary record (no newline): verdict, path statuses, missing documents.

@@ -122,6 +122,36 @@ fn a_bad_line_is_an_error_record_with_its_line_number_and_the_batch_goes_on() {
 }
 
 #[test]
+fn a_line_with_several_mistakes_names_each_in_the_readers_language() {
+    let input = r#"{"subject": {"type": "enterprise"}, "catgories": [], "categories": [{"first": "电商平台", "second": "电商平台", "status": "aproved"}], "documents": [{"kind": "business_license", "valid_until": "2026-13-01"}]}"#;
+    let o = livegate(&["batch", "-", "--lang", "zh"], input.as_bytes());
+    let recs = records(&o);
+    assert_eq!(recs.len(), 1, "still one record for the line");
+    assert_eq!(
+        recs[0]["error"]["path"], "catgories",
+        "the first, as check gives it"
+    );
+    let more = recs[0]["more_errors"]
+        .as_array()
+        .expect("the other mistakes");
+    let paths: Vec<&str> = more.iter().filter_map(|e| e["path"].as_str()).collect();
+    assert_eq!(paths, ["categories[0].status", "documents[0].valid_until"]);
+    assert_eq!(more[0]["suggestion"], "approved");
+    assert!(
+        more[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("未知的类目状态"))
+    );
+    assert!(
+        more.iter().all(|e| e["column"].as_u64().is_some()),
+        "each placed in the line"
+    );
+    // One mistake alone has no list of others.
+    let one = livegate(&["batch", "-"], br#"{"subject": {"type": "enterprize"}}"#);
+    assert!(records(&one)[0].get("more_errors").is_none());
+}
+
+#[test]
 fn empty_input_gives_no_records_and_a_zero_summary() {
     let o = livegate(&["batch", "-", "--lang", "en"], b"");
     assert_eq!(o.status.code(), Some(0));

@@ -49,7 +49,7 @@ pub use compile::{Loaded, Place, STALE_AFTER_DAYS, load, load_with};
 pub use decide::{Decision, decide};
 pub use err::{Diagnostic, ErrorKind, Level, ProfileError, RulesetError};
 pub use l10n::{Lang, Text};
-pub use pipeline::{Options, decide_text, evaluate, evaluate_text};
+pub use pipeline::{Options, decide_text, evaluate, evaluate_text, further_errors};
 pub use profile::{Profile, parse_profile};
 pub use report::render;
 pub use report::{PathStatus, Report, Verdict};

@@ -428,12 +428,22 @@ fn bad_line(l: Lang, b: &batch_jobs::BadLine) -> Markup {
             td { (b.line) }
             td data-kind=(b.kind) { (kind_name(l, &b.kind)) }
             td {
-                @if let Some(p) = &b.place { (t(l, Key::BatchErrorAt)) " " code { (p) } (rm(l, "colon")) }
-                (with_code(&b.message))
-                @if let Some(s) = &b.suggestion {
-                    br; span.suggestion { (t(l, Key::BatchDidYouMean)) " " code { (s) } }
+                @if let [only] = b.faults.as_slice() {
+                    (fault(l, only))
+                } @else {
+                    ol.faults { @for f in &b.faults { li { (fault(l, f)) } } }
                 }
             }
+        }
+    }
+}
+
+fn fault(l: Lang, f: &batch_jobs::Fault) -> Markup {
+    html! {
+        @if let Some(p) = &f.place { (t(l, Key::BatchErrorAt)) " " code { (p) } (rm(l, "colon")) }
+        (with_code(&f.message))
+        @if let Some(s) = &f.suggestion {
+            br; span.suggestion { (t(l, Key::BatchDidYouMean)) " " code { (s) } }
         }
     }
 }

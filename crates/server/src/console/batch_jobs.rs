@@ -256,11 +256,18 @@ fn lines_of(path: &Path, wanted: &[u64], csv: bool) -> Result<(Vec<u8>, Vec<u64>
     Ok((out, numbers))
 }
 
-/// A bad line of a job, as the console shows it.
+/// A bad line of a job, as the console shows it: every fault found in it.
 #[derive(Debug, Clone)]
 pub struct BadLine {
     pub line: u64,
     pub kind: String,
+    /// The first fault (as `check` gives it), then the others in the text's order.
+    pub faults: Vec<Fault>,
+}
+
+/// One fault of a bad line.
+#[derive(Debug, Clone)]
+pub struct Fault {
     pub message: String,
     /// Where in the line: a profile field's path, or a CSV column.
     pub place: Option<String>,
@@ -289,19 +296,31 @@ fn errors_from(path: &Path, limit: usize) -> Vec<BadLine> {
         .filter_map(|l| serde_json::from_str::<Value>(&l).ok())
         .filter_map(|v| {
             let e = v.get("error")?;
-            let text = |k: &str| e.get(k).and_then(Value::as_str).map(String::from);
+            let more = v.get("more_errors").and_then(Value::as_array);
+            let faults = std::iter::once(e)
+                .chain(more.into_iter().flatten())
+                .filter_map(fault)
+                .collect();
             Some(BadLine {
                 line: v.get("line")?.as_u64()?,
-                kind: text("kind")?,
-                message: text("message")?,
-                place: text("field")
-                    .or_else(|| text("path"))
-                    .filter(|p| !p.is_empty()),
-                suggestion: text("suggestion").filter(|s| !s.is_empty()),
+                kind: e.get("kind")?.as_str()?.to_string(),
+                faults,
             })
         })
         .take(limit)
         .collect()
+}
+
+/// A fault as an error record's body gives it.
+fn fault(e: &Value) -> Option<Fault> {
+    let text = |k: &str| e.get(k).and_then(Value::as_str).map(String::from);
+    Some(Fault {
+        message: text("message")?,
+        place: text("field")
+            .or_else(|| text("path"))
+            .filter(|p| !p.is_empty()),
+        suggestion: text("suggestion").filter(|s| !s.is_empty()),
+    })
 }
 
 /// A page of a finished job's records with `verdict` (any when `None`):
