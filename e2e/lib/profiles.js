@@ -34,9 +34,10 @@ export function controls(profile) {
   for (const c of profile.categories || []) {
     const id = categoryId(c.first, c.second);
     if (!id) continue;
-    // The category sits under its first level, a group to open first.
-    const first = catalogue.categories.find((k) => k.id === id).first;
-    steps.push({ kind: "open", selector: `details[data-first="${first}"] > summary` });
+    // Added as on WeChat's own page: first → second level in the picker,
+    // then the added category's card takes its status.
+    steps.push({ kind: "select", selector: "#add-category", value: id });
+    steps.push({ kind: "press", selector: 'button[name="do"][value="add"]', then: `[id="c.${id}"]` });
     steps.push({ kind: "select", selector: `[id="c.${id}"]`, value: c.status || "approved" });
   }
   for (const [field, list, values] of [["scenario", catalogue.scenarios, profile.scenarios], ["goods", catalogue.goods, profile.goods], ["service", catalogue.services, profile.services]]) {
@@ -93,6 +94,10 @@ export async function byMouse(page, steps) {
     if (s.kind === "radio" || s.kind === "check") await el.check();
     else if (s.kind === "select") await el.selectOption(s.value);
     else if (s.kind === "text") await el.fill(s.value);
+    else if (s.kind === "press") {
+      await el.click();
+      await page.locator(s.then).waitFor();
+    }
     else if (s.kind === "open") {
       const open = await el.evaluate((e) => e.parentElement.open);
       if (!open) await el.click();
@@ -132,9 +137,18 @@ export async function byKeyboard(page, steps) {
       await page.keyboard.type(isDate ? await dateKeys(page, s.value) : s.value);
       if (isDate && (await page.locator(s.selector).inputValue()) !== s.value) throw new Error(`typing never set ${s.selector} to ${s.value}`);
     }
+    else if (s.kind === "press") {
+      await page.keyboard.press("Enter");
+      await page.locator(s.then).waitFor();
+    }
     else if (s.kind === "select") {
-      const index = await page.locator(s.selector).evaluate((e, v) => [...e.options].findIndex((o) => o.value === v), s.value);
-      for (let i = 0; i < index; i++) await page.keyboard.press("ArrowDown");
+      // Arrows move the choice one enabled option at a time, up or down.
+      const where = (v) => page.locator(s.selector).evaluate((e, v) => [...e.options].findIndex((o) => o.value === v), v);
+      const target = await where(s.value);
+      for (let i = 0; i < 80 && (await page.locator(s.selector).inputValue()) !== s.value; i++) {
+        const here = await where(await page.locator(s.selector).inputValue());
+        await page.keyboard.press(here < target ? "ArrowDown" : "ArrowUp");
+      }
       if ((await page.locator(s.selector).inputValue()) !== s.value) throw new Error(`arrows never chose ${s.value} in ${s.selector}`);
     }
   }
@@ -167,6 +181,6 @@ async function tabToGroup(page, group) {
 
 /** Submits the wizard from the keyboard: Enter on its button. */
 export async function submitByKeyboard(page) {
-  await tabTo(page, "form#precheck button[type=submit]");
+  await tabTo(page, "form#precheck button[type=submit]:not([name])");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
 }

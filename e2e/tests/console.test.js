@@ -37,8 +37,10 @@ describe("signed-in console", () => {
     await page.getByLabel("AppID").fill("wx0123456789abcdef");
     await page.getByLabel("名称（选填）").fill("示例商城");
     await page.locator('input[name=subject][value="enterprise"]').check();
-    await page.locator('details[data-first="电商平台"] > summary').click();
-    await page.getByLabel("电商平台/电商平台").selectOption("planned");
+    await page.locator("#add-category").selectOption("ecommerce_platform");
+    await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "添加此类目", exact: true }).click()]);
+    assert.equal(await page.getByLabel("AppID").inputValue(), "wx0123456789abcdef", "adding a category keeps the form and creates nothing yet");
+    await page.locator('[id="c.ecommerce_platform"]').selectOption("planned");
     await page.locator('input[name=scenario][value="ecommerce_selling"]').check();
     await page.locator('input[name=multi_merchant][value="yes"]').check();
     await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "创建" }).click()]);

@@ -108,23 +108,31 @@ describe("the console as compliance staff use it", () => {
     const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
     await page.goto(`${server.url}/`);
     await page.locator('input[name=subject][value="enterprise"]').check();
-    // Categories sit under their first level; the search opens the groups it finds something in.
-    assert.equal(await page.locator('details[data-first="电商平台"]').getAttribute("open"), null);
+    // Categories are added as on WeChat's own page: the search narrows the
+    // first → second level picker, and an added category becomes a card.
     await page.locator("#category-filter").fill("直播");
-    assert.notEqual(await page.locator('details[data-first="社交"]').getAttribute("open"), null);
-    assert.ok(await page.locator('details[data-first="金融业"]').isHidden());
+    const offered = await page.locator("#add-category option:not([hidden])").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(offered.includes("social_live") && !offered.includes("finance_bank"), `the search narrows the picker: ${offered}`);
+    assert.ok(await page.locator('#add-category optgroup[label="金融业"]').evaluate((g) => g.hidden));
     await page.locator("#category-filter").fill("");
-    await page.locator('details[data-first="电商平台"] > summary').click();
+    await page.locator("#add-category").selectOption("ecommerce_platform");
+    await page.getByRole("button", { name: "添加此类目", exact: true }).click();
+    await page.locator('#chosen-categories article[data-category="ecommerce_platform"]').waitFor();
+    assert.equal(await page.locator('[id="c.ecommerce_platform"]').evaluate((e) => e === document.activeElement), true, "the focus is on the new card's status");
+    assert.equal(await page.locator('#add-category option[value="ecommerce_platform"]').isDisabled(), true, "not offered twice");
     await page.locator('[id="c.ecommerce_platform"]').selectOption("planned");
     await page.locator('input[name=scenario][value="ecommerce_selling"]').check();
-    const box = page.locator("#doc-telecom_value_added_license input[value=on]");
+    // The document is ticked inside the alternative that asks for it; its details below say so.
+    const card = page.locator('article[data-category="ecommerce_platform"]');
+    const box = card.locator('input[name="d.telecom_value_added_license"]');
     await box.waitFor();
-    const mark = page.locator('.qual a[href="#doc-telecom_value_added_license"]').first().locator("xpath=..").locator(".mark");
+    assert.equal(await page.locator('input[name="d.telecom_value_added_license"]').count(), 1, "one checkbox per document");
+    const mark = page.locator('#doc-telecom_value_added_license .mark');
     assert.equal(await mark.textContent(), "○ 未勾选");
     await box.check();
-    await page.waitForFunction(() => document.querySelector('.qual a[href="#doc-telecom_value_added_license"]')
-      ?.parentElement.querySelector(".mark").textContent === "✓ 已勾选");
+    await page.waitForFunction(() => document.querySelector("#doc-telecom_value_added_license .mark")?.textContent === "✓ 已勾选");
     assert.match(await page.locator("#doc-telecom_value_added_license").textContent(), /B21 在线数据处理与交易处理业务/);
+    await shoot(page, "wizard-category-card");
     await page.waitForFunction(() => /telecom_value_added_license=on/.test(decodeURIComponent(document.querySelector("a.lang").href)));
     assert.equal(await page.locator("#result").getAttribute("aria-live"), null, "the whole result is not re-announced");
     assert.equal(await page.locator("#verdict-bar").getAttribute("role"), "status");
@@ -136,7 +144,15 @@ describe("the console as compliance staff use it", () => {
     assert.equal(await page.getAttribute("html", "lang"), "en");
     assert.ok(await page.locator('input[name=subject][value="enterprise"]').isChecked());
     assert.equal(await page.locator('[id="c.ecommerce_platform"]').inputValue(), "planned");
-    assert.ok(await page.locator("#doc-telecom_value_added_license input[value=on]").isChecked());
+    assert.ok(await page.locator('input[name="d.telecom_value_added_license"]').isChecked());
+    // Removing the category takes its card away, and the result follows.
+    await page.getByRole("button", { name: "Remove the category 电商平台/电商平台" }).click();
+    await page.locator('#chosen-categories article[data-category="ecommerce_platform"]').waitFor({ state: "detached" });
+    assert.equal(await page.locator('#step-documents article[data-category="ecommerce_platform"]').count(), 1, "the result still needs it: offered in step 4");
+    assert.doesNotMatch(page.url(), /c\.ecommerce_platform/);
+    await page.locator('#add-category').selectOption("ecommerce_platform");
+    await page.getByRole("button", { name: "Add this category", exact: true }).click();
+    await page.locator('article[data-category="ecommerce_platform"]').waitFor();
     assert.equal(await page.locator("section.result").getAttribute("data-verdict"), "needs_action");
     await page.context().close();
   });
@@ -144,11 +160,11 @@ describe("the console as compliance staff use it", () => {
   test("the checklist shows only the alternatives open to the subject type", async () => {
     const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await page.goto(`${server.url}/?subject=enterprise&c.social_live=planned`);
-    const qual = page.locator("section.qual", { hasText: "社交/直播" });
+    const qual = page.locator('article[data-category="social_live"] section.qual');
     assert.equal(await qual.locator("ol.alts > li").count(), 2);
     assert.match(await qual.textContent(), /另有 1 种方案不适用于所选主体类型/);
     await page.goto(`${server.url}/?subject=government&c.social_live=planned`);
-    assert.match(await page.locator("section.qual", { hasText: "社交/直播" }).textContent(), /政府主体/);
+    assert.match(await page.locator('article[data-category="social_live"] section.qual').textContent(), /政府主体/);
     await page.context().close();
   });
 

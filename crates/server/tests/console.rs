@@ -843,3 +843,74 @@ fn english_pages_gloss_chinese_category_names_and_chinese_pages_do_not() {
         "no gloss for a Chinese reader"
     );
 }
+
+#[test]
+fn the_category_buttons_change_the_form_and_never_save_it() {
+    let s = Server::start(&Backend::Sqlite);
+    let t = s.tenant("acme");
+    // The pre-check without its script: the picker's button adds the category picked.
+    let page1 = s
+        .call(
+            "GET",
+            "/?subject=enterprise&add=social_live&do=add",
+            None,
+            &[],
+            b"",
+        )
+        .text();
+    assert!(
+        page1.contains(r#"id="c.social_live""#),
+        "a card with its status"
+    );
+    assert!(
+        page1.contains(r#"<option value="social_live" disabled"#),
+        "not offered twice"
+    );
+    let removed = s
+        .call(
+            "GET",
+            "/?subject=enterprise&c.social_live=approved&do=remove%3Asocial_live",
+            None,
+            &[],
+            b"",
+        )
+        .text();
+    assert!(
+        !removed.contains(r#"id="c.social_live""#),
+        "the card is gone"
+    );
+    let unknown = s.call("GET", "/?subject=enterprise&do=add%3Anope", None, &[], b"");
+    assert_eq!(
+        unknown.status, 200,
+        "an unknown category adds nothing and fails nothing"
+    );
+    // Adding a category to a new applicant's form creates nothing yet.
+    let editor = sign_in(&s, &t.editor);
+    let csrf = csrf_of(&page(&s, "/applicants/new", &editor).text());
+    let r = form(
+        &s,
+        "/applicants",
+        &editor,
+        &format!(
+            "csrf={csrf}&appid=wx00000000000000c3&subject=enterprise&add=ecommerce_platform&do=add"
+        ),
+    );
+    assert_eq!(r.status, 200, "the form again, not a redirect");
+    assert!(r.text().contains(r#"id="c.ecommerce_platform""#));
+    let list = s.get("/v1/applicants", &t.viewer).json();
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing stored"
+    );
+    // Enter in a field presses the picker's button with nothing picked: a plain create.
+    let r = form(
+        &s,
+        "/applicants",
+        &editor,
+        &format!(
+            "csrf={csrf}&appid=wx00000000000000c3&subject=enterprise&add=&do=add&c.ecommerce_platform=planned"
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+}

@@ -13,6 +13,7 @@ use maud::{Markup, html};
 
 use super::applicant_actions;
 use super::applicants::{display_name, field_errors, identity_fields};
+use super::checklist;
 use super::documents;
 use super::errors::{error_page, see_other};
 use super::form::Form;
@@ -274,7 +275,7 @@ fn profile_section(
                     input type="hidden" name="version" value=[f.get("version")];
                     (identity_fields(l, f, errors))
                     (wizard::subject(l, rs, f, errors))
-                    (wizard::categories(l, rs, f, errors))
+                    (checklist::categories(l, rs, f, errors, (None, checklist::Level::H3)))
                     (wizard::activities(l, rs, f, errors))
                     div.actions { button type="submit" { (t(l, Key::Save)) } }
                 }
@@ -292,7 +293,14 @@ pub async fn save(
     Path(id): Path<String>,
     post: WriterPost,
 ) -> Response {
-    let WriterPost { cx, user, form: f } = post;
+    let WriterPost {
+        cx,
+        user,
+        form: mut f,
+    } = post;
+    if checklist::apply_buttons(&state.ruleset, &mut f) {
+        return unsaved(&state, &cx, &user, &id, &f).await;
+    }
     let expected = f.version();
     let mut profile = to_profile(&state.ruleset, &f).unwrap_or_default();
     // The form does not carry WeChat's category ids and review reasons: keep them.
@@ -318,6 +326,23 @@ pub async fn save(
         Ok(()) => see_other(&format!("/applicants/{id}#report")),
         Err(e) => refused(&state, &cx, &user, &id, &f, &profile, e).await,
     }
+}
+
+/// The form after adding or removing a category: changed, not saved yet.
+async fn unsaved(state: &AppState, cx: &Ctx, user: &SignedIn, id: &str, f: &Form) -> Response {
+    let data = match load(state, &user.principal.tenant_id, id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(state, cx, &e),
+    };
+    let notice = html! { p.warn role="status" { (t(cx.lang, Key::CategoriesNotSaved)) } };
+    let page = Page {
+        data: &data,
+        f,
+        errors: &Errors::new(),
+        notice: Some(notice),
+        view: &View::default(),
+    };
+    render(state, cx, user, page, StatusCode::OK)
 }
 
 /// A refused save: the person's edits stay in the form, with why.

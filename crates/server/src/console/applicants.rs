@@ -10,6 +10,7 @@ use livegate_core::{Lang, Ruleset, Verdict};
 use livegate_store::{ApplicantFilter, ApplicantSort, ApplicantSummary, Page, clock};
 use maud::{Markup, html};
 
+use super::checklist;
 use super::errors::{error_page, see_other};
 use super::form::Form;
 use super::i18n::{Key, t, tf};
@@ -365,7 +366,7 @@ fn new_form(state: &AppState, cx: &Ctx, f: &Form, errors: &Errors, status: Statu
             (cx.csrf())
             (identity_fields(l, f, errors))
             (wizard::subject(l, &state.ruleset, f, errors))
-            (wizard::categories(l, &state.ruleset, f, errors))
+            (checklist::categories(l, &state.ruleset, f, errors, (None, checklist::Level::H2)))
             (wizard::activities(l, &state.ruleset, f, errors))
             div.actions { button type="submit" { (t(l, Key::Create)) } }
         }
@@ -416,7 +417,15 @@ pub fn field_errors(l: Lang, profile: &livegate_core::Profile, e: &ApiError) -> 
 }
 
 pub async fn create(State(state): State<AppState>, post: WriterPost) -> Response {
-    let WriterPost { cx, user, form: f } = post;
+    let WriterPost {
+        cx,
+        user,
+        form: mut f,
+    } = post;
+    if checklist::apply_buttons(&state.ruleset, &mut f) {
+        // Adding or removing a category changes the form, not the store.
+        return new_form(&state, &cx, &f, &Errors::new(), StatusCode::OK);
+    }
     let Some(profile) = to_profile(&state.ruleset, &f) else {
         let errors = Errors::from([("subject".to_string(), t(cx.lang, Key::ChooseSubject))]);
         return new_form(&state, &cx, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY);

@@ -69,6 +69,11 @@ impl Form {
             .unwrap_or(0)
     }
 
+    /// Removes every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.pairs.retain(|(k, _)| k != name);
+    }
+
     /// Sets `name` to `value`, replacing what was there.
     pub fn set(&mut self, name: &str, value: &str) {
         self.pairs.retain(|(k, _)| k != name);

@@ -24,6 +24,7 @@ pub mod batch_csv;
 pub mod batch_jobs;
 pub mod batch_queue;
 pub mod batch_save;
+pub mod checklist;
 pub mod dashboard;
 pub mod document_actions;
 pub mod documents;

@@ -9,6 +9,7 @@ use livegate_core::{Lang, Options, Profile, Report, Ruleset};
 use livegate_store::clock;
 use maud::{Markup, html};
 
+use super::checklist;
 use super::form::Form;
 use super::i18n::{Key, t};
 use super::layout::{Ctx, page, respond};
@@ -64,8 +65,9 @@ pub async fn page_handler(
     cx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let f = Form::parse(q.as_deref().unwrap_or(""));
+    let mut f = Form::parse(q.as_deref().unwrap_or(""));
     let rs = &state.ruleset;
+    checklist::apply_buttons(rs, &mut f);
     let out = evaluate_form(rs, &f, cx.lang);
     if let Some(r) = &out.report {
         state.metrics.evaluation(r.verdict.as_str());
@@ -88,14 +90,15 @@ pub async fn page_handler(
 
 fn wizard_form(cx: &Ctx, rs: &Ruleset, f: &Form, out: &Outcome) -> Markup {
     let l = cx.lang;
-    let cats = wizard::checklist_categories(rs, f, out.report.as_ref());
+    let cats = checklist::checklist_categories(rs, f, out.report.as_ref());
+    let ticks = checklist::Ticks::default();
     html! {
         div.wizard {
             form id="precheck" method="get" action="/" data-live="/" {
                 (wizard::subject(l, rs, f, &out.errors))
-                (wizard::categories(l, rs, f, &out.errors))
+                (checklist::categories(l, rs, f, &out.errors, (Some(&ticks), checklist::Level::H2)))
                 (wizard::activities(l, rs, f, &out.errors))
-                (wizard::documents(l, rs, f, &cats, &out.errors))
+                (checklist::documents(l, rs, f, &cats, &out.errors, &ticks))
                 div.field {
                     label for="as_of" { (t(l, Key::AsOf)) }
                     input type="date" id="as_of" name="as_of" value=[f.get("as_of")];
@@ -181,7 +184,8 @@ pub async fn report_json(
     cx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let f = Form::parse(q.as_deref().unwrap_or(""));
+    let mut f = Form::parse(q.as_deref().unwrap_or(""));
+    checklist::apply_buttons(&state.ruleset, &mut f);
     let out = evaluate_form(&state.ruleset, &f, cx.lang);
     let body = match (&out.report, out.errors.values().next()) {
         (Some(r), _) => serde_json::to_vec_pretty(r).unwrap_or_default(),

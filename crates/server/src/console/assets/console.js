@@ -14,7 +14,9 @@ function reveal() {
     .forEach((el) => { el.hidden = false; });
 }
 
-// A search box with data-filter hides the rows that do not match.
+// A search box with data-filter hides the rows that do not match; one with
+// data-picker narrows the options of the category picker (and hides a
+// first level with nothing left).
 function filters() {
   document.querySelectorAll("input[data-filter]").forEach((input) => {
     input.addEventListener("input", () => {
@@ -23,57 +25,134 @@ function filters() {
         const text = (row.dataset.search || row.textContent).toLowerCase();
         row.hidden = q !== "" && !text.includes(q);
       });
-      // A group opens when the search finds something in it; with the box
-      // empty, the groups with a chosen category stay open.
-      document.querySelectorAll("details.first-level").forEach((group) => {
-        const found = [...group.querySelectorAll(input.dataset.filter)].some((row) => !row.hidden);
-        group.hidden = q !== "" && !found;
-        group.open = q !== "" ? found : group.open || group.dataset.chosen !== "0";
+    });
+  });
+  document.querySelectorAll("input[data-picker]").forEach((input) => {
+    input.addEventListener("input", () => {
+      const q = input.value.trim().toLowerCase();
+      const select = document.querySelector(input.dataset.picker);
+      if (!select) return;
+      select.querySelectorAll("optgroup").forEach((group) => {
+        let shown = 0;
+        group.querySelectorAll("option").forEach((o) => {
+          const text = (o.dataset.search || o.textContent).toLowerCase() + " " + group.label.toLowerCase();
+          o.hidden = q !== "" && !text.includes(q);
+          if (!o.hidden) shown++;
+        });
+        group.hidden = shown === 0;
       });
     });
   });
 }
 
+// The form's fields as a query: empty ones say nothing the server needs,
+// and the category buttons' fields count only when a button was pressed.
+function queryOf(form, extra = []) {
+  const pairs = [...new FormData(form)].filter(([k, v]) => v !== "" && k !== "add" && k !== "do");
+  return new URLSearchParams(pairs.concat(extra)).toString();
+}
+
+// What the person has entered, by control, to carry into fresh copies of
+// the form's parts (a checkbox may move from one part to another).
+function snapshot(form) {
+  const state = new Map();
+  form.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
+    if (el.type === "checkbox" || el.type === "radio") state.set(`${el.name}=${el.value}`, el.checked);
+    else if (el.name !== "add") state.set(el.name, el.value);
+  });
+  return state;
+}
+
+function restore(part, state) {
+  part.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
+    const key = el.type === "checkbox" || el.type === "radio" ? `${el.name}=${el.value}` : el.name;
+    if (!state.has(key)) return;
+    if (el.type === "checkbox" || el.type === "radio") el.checked = state.get(key);
+    else el.value = state.get(key);
+  });
+}
+
+// Replaces a part of the form whose key changed, keeping what the person
+// entered since the request left and where the focus was.
+function replacePart(doc, selector, state) {
+  const fresh = doc.querySelector(selector);
+  const old = document.querySelector(selector);
+  if (!fresh || !old || fresh.dataset.key === old.dataset.key) return;
+  restore(fresh, state);
+  const focused = document.activeElement && old.contains(document.activeElement) ? document.activeElement : null;
+  old.replaceWith(fresh);
+  if (focused && focused.name) {
+    const twin = fresh.querySelector(`[name="${CSS.escape(focused.name)}"]${focused.type === "checkbox" ? `[value="${CSS.escape(focused.value)}"]` : ""}`);
+    if (twin) twin.focus();
+  }
+}
+
 // The result follows the form: the server evaluates the same GET the submit
-// button would send, and the result (and the checklist, when the categories
-// in play changed) is swapped in.
+// button would send, and the result, the category cards and the checklist
+// (when the categories in play changed) are swapped in. The category
+// buttons (add, remove) are sent at once, with their field.
 function live(form) {
   let seq = 0;
-  const update = debounce(async () => {
-    // Empty fields say nothing the server needs: leave them out of the address.
-    const query = new URLSearchParams([...new FormData(form)].filter(([, v]) => v !== "")).toString();
+  // Category buttons pressed whose answer is not on the page yet: every
+  // request carries them until one that did is shown.
+  let pending = [];
+  let afters = [];
+  const run = async () => {
     const mine = ++seq;
+    const sent = pending.slice();
     try {
-      const res = await fetch(form.dataset.live + "?" + query, { headers: { "Accept": "text/html" } });
+      const res = await fetch(form.dataset.live + "?" + queryOf(form, sent), { headers: { "Accept": "text/html" } });
       if (mine !== seq) return;
       const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const state = snapshot(form);
       swap(doc, "#result");
       const bar = doc.querySelector("#verdict-bar");
       const oldBar = document.querySelector("#verdict-bar");
       if (bar && oldBar && bar.textContent !== oldBar.textContent) oldBar.innerHTML = bar.innerHTML;
-      const fresh = doc.querySelector("#step-documents");
-      const old = document.querySelector("#step-documents");
-      if (fresh && old && fresh.dataset.key !== old.dataset.key) {
-        // The answer may be older than the person's last tick: keep what
-        // the form holds now, and where the focus was.
-        carry(old, fresh);
-        const focused = document.activeElement && old.contains(document.activeElement) ? document.activeElement : null;
-        old.replaceWith(fresh);
-        if (focused && focused.name) {
-          const twin = fresh.querySelector(`[name="${CSS.escape(focused.name)}"]${focused.type === "checkbox" ? `[value="${CSS.escape(focused.value)}"]` : ""}`);
-          if (twin) twin.focus();
-        }
-      }
-      history.replaceState(null, "", "?" + query);
+      replacePart(doc, "#chosen-categories", state);
+      replacePart(doc, "#step-documents", state);
+      pickerState(form);
+      pending = pending.filter((p) => !sent.includes(p));
+      const done = afters.splice(0);
+      done.forEach((f) => f());
+      history.replaceState(null, "", "?" + queryOf(form));
       keepLanguageSwitch();
       marks();
       document.dispatchEvent(new CustomEvent("livegate:updated"));
     } catch (e) {
       // The submit button still works; nothing to do.
     }
-  }, 120);
-  form.addEventListener("input", update);
-  form.addEventListener("change", () => { marks(); update(); });
+  };
+  const update = debounce(run, 120);
+  const counts = (ev) => ev.target.name && ev.target.name !== "add";
+  form.addEventListener("input", (ev) => { if (counts(ev)) update(); });
+  form.addEventListener("change", (ev) => { marks(); if (counts(ev)) update(); });
+  form.addEventListener("click", (ev) => {
+    const button = ev.target.closest('button[name="do"]');
+    if (!button) return;
+    const picker = form.querySelector("#add-category");
+    const [act, id] = button.value.includes(":") ? button.value.split(":") : [button.value, picker && picker.value];
+    // Nothing chosen (or Enter in a field, which presses the first button):
+    // the form is sent as it is, and the server adds nothing.
+    if (!id) return;
+    ev.preventDefault();
+    pending.push(["do", `${act}:${id}`]);
+    afters.push(() => {
+      if (picker) picker.value = "";
+      const target = act === "add" ? form.querySelector(`[name="c.${CSS.escape(id)}"]`) : picker;
+      if (target) target.focus();
+    });
+    run();
+  });
+}
+
+// An added category cannot be added twice: its option is disabled.
+function pickerState(form) {
+  const picker = form.querySelector("#add-category");
+  if (!picker) return;
+  picker.querySelectorAll("option[value]").forEach((o) => {
+    if (o.value) o.disabled = !!form.querySelector(`[name="c.${CSS.escape(o.value)}"]`);
+  });
 }
 
 // The language switch returns to this page as it is now, form and all.
@@ -85,30 +164,15 @@ function keepLanguageSwitch() {
   link.href = url.pathname + url.search;
 }
 
-// Copies what the person entered in one copy of the form's controls into another.
-function carry(from, to) {
-  from.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
-    const name = CSS.escape(el.name);
-    if (el.type === "checkbox" || el.type === "radio") {
-      const twin = to.querySelector(`input[name="${name}"][value="${CSS.escape(el.value)}"]`);
-      if (twin) twin.checked = el.checked;
-    } else {
-      const twin = to.querySelector(`[name="${name}"]`);
-      if (twin) twin.value = el.value;
-    }
-  });
-}
-
-// Each document of the checklist says whether it is ticked, as the form is now.
+// Each place a document is asked for, other than its checkbox's, says
+// whether it is ticked, as the form is now.
 function marks() {
   const step = document.querySelector("#step-documents");
   if (!step) return;
-  step.querySelectorAll('.qual a[href^="#doc-"]').forEach((a) => {
-    const box = document.querySelector(`#${CSS.escape(a.getAttribute("href").slice(1))} input[value=on]`);
-    const li = a.closest("li");
-    const mark = li && li.querySelector(".mark");
-    if (!box || !mark) return;
-    li.className = box.checked ? "held" : "lacking";
+  document.querySelectorAll(".mark[data-doc]").forEach((mark) => {
+    const box = document.querySelector(`input[type=checkbox][name="d.${CSS.escape(mark.dataset.doc)}"]`);
+    if (!box) return;
+    mark.dataset.held = box.checked;
     mark.textContent = box.checked ? step.dataset.ticked : step.dataset.notTicked;
   });
 }
