@@ -60,13 +60,43 @@ pub(crate) fn subject_name(profile: &Value) -> String {
         .to_string()
 }
 
+/// The key the list sorts names by: the name a person reads (its own,
+/// else the subject's, else the AppID) with each Chinese character in
+/// pinyin and the rest in lower case, so 北京… sorts before 上海… and
+/// 深圳… (拼音排序).
+pub(crate) fn sort_name(name: Option<&str>, profile: &Value, appid: &str) -> String {
+    use pinyin::ToPinyin;
+    let subject = subject_name(profile);
+    let shown = [name.unwrap_or("").trim(), subject.as_str(), appid]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
+    let mut key = String::with_capacity(shown.len() * 2);
+    for c in shown.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                if !key.is_empty() && !key.ends_with(' ') {
+                    key.push(' ');
+                }
+                key.push_str(p.plain());
+                key.push(' ');
+            }
+            None => key.extend(c.to_lowercase()),
+        }
+    }
+    // No space at the ends: the list's cursor carries the key through a
+    // form, which trims its values.
+    key.trim().to_string()
+}
+
 impl Store {
-    /// Fills `subject_name` of the applicants stored before it existed, a
-    /// thousand at a time; nothing to do once they are all filled.
+    /// Fills `subject_name` and `sort_name` of the applicants stored before
+    /// they existed, a thousand at a time; nothing to do once all are filled.
     pub(crate) async fn fill_subject_names(&self) -> Result<()> {
         loop {
             let rows = sqlx::query(
-                "SELECT tenant_id, id, profile FROM applicants WHERE subject_name IS NULL LIMIT 1000",
+                "SELECT tenant_id, id, appid, name, profile FROM applicants \
+                 WHERE subject_name IS NULL OR sort_name IS NULL LIMIT 1000",
             )
             .fetch_all(&self.pool)
             .await?;
@@ -76,10 +106,13 @@ impl Store {
             let mut tx = self.pool.begin().await?;
             for r in &rows {
                 let profile = parse_json(&r.try_get::<String, _>("profile")?);
+                let name: Option<String> = r.try_get("name")?;
+                let appid: String = r.try_get("appid")?;
                 sqlx::query(
-                    "UPDATE applicants SET subject_name = $1 WHERE tenant_id = $2 AND id = $3",
+                    "UPDATE applicants SET subject_name = $1, sort_name = $2 WHERE tenant_id = $3 AND id = $4",
                 )
                 .bind(subject_name(&profile))
+                .bind(sort_name(name.as_deref(), &profile, &appid))
                 .bind(r.try_get::<String, _>("tenant_id")?)
                 .bind(r.try_get::<String, _>("id")?)
                 .execute(&mut *tx)
@@ -106,8 +139,8 @@ impl Store {
         };
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO applicants (id, tenant_id, appid, name, profile, version, created_at, updated_at, subject_name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO applicants (id, tenant_id, appid, name, profile, version, created_at, updated_at, subject_name, sort_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&a.id)
         .bind(&who.tenant_id)
@@ -118,6 +151,7 @@ impl Store {
         .bind(&a.created_at)
         .bind(&a.updated_at)
         .bind(subject_name(&a.profile))
+        .bind(sort_name(a.name.as_deref(), &a.profile, &a.appid))
         .execute(&mut *tx)
         .await
         .map_err(|e| dup(e, &format!("applicant with appid `{}`", a.appid)))?;
@@ -181,7 +215,7 @@ impl Store {
         let now = clock::now_rfc3339();
         let write = sqlx::query(
             "UPDATE applicants SET appid = $1, name = $2, profile = $3, version = version + 1, updated_at = $4, \
-             subject_name = $8 WHERE tenant_id = $5 AND id = $6 AND version = $7",
+             subject_name = $8, sort_name = $9 WHERE tenant_id = $5 AND id = $6 AND version = $7",
         )
         .bind(&input.appid)
         .bind(&input.name)
@@ -190,7 +224,8 @@ impl Store {
         .bind(&who.tenant_id)
         .bind(id)
         .bind(expected)
-        .bind(subject_name(&input.profile));
+        .bind(subject_name(&input.profile))
+        .bind(sort_name(input.name.as_deref(), &input.profile, &input.appid));
         let taken = format!("applicant with appid `{}`", input.appid);
         let (before, mut tx) = self
             .versioned_update(
@@ -338,6 +373,89 @@ mod tests {
         assert_eq!(
             left, 0,
             "a row without a subject name is filled with '' and not read again"
+        );
+    }
+
+    #[test]
+    fn names_sort_by_pinyin_and_the_rest_in_lower_case() {
+        let none = json!({});
+        let key = |name: &str| super::sort_name(Some(name), &none, "wx0");
+        assert_eq!(key("深圳市"), "shen zhen shi");
+        assert_eq!(key("ACME 商城"), "acme shang cheng");
+        assert_eq!(key("A商城"), "a shang cheng");
+        let mut names = ["深圳市示例科技", "北京示例", "上海示例", "阿里示例", "Zeta"];
+        names.sort_by_key(|n| key(n));
+        assert_eq!(
+            names,
+            ["阿里示例", "北京示例", "上海示例", "深圳市示例科技", "Zeta"]
+        );
+        let subject = json!({"subject": {"name": "广州"}});
+        assert_eq!(super::sort_name(None, &subject, "wx1"), "guang zhou");
+        assert_eq!(
+            super::sort_name(Some(" "), &none, "WX1"),
+            "wx1",
+            "the AppID last"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_list_by_name_is_in_pinyin_order_rows_from_before_included() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("t.db");
+        let store = open(&path).await;
+        let tenant = store.create_tenant("t").await.expect("tenant");
+        let (token_id, _) = store
+            .create_token(&tenant.id, Role::Editor)
+            .await
+            .expect("token");
+        let who = Principal {
+            tenant_id: tenant.id.clone(),
+            token_id,
+            role: Role::Editor,
+        };
+        for (appid, name) in [
+            ("wx1", "深圳示例"),
+            ("wx2", "北京示例"),
+            ("wx3", "上海示例"),
+        ] {
+            let input = ApplicantInput {
+                appid: appid.into(),
+                name: Some(name.into()),
+                profile: json!({"subject": {"type": "enterprise"}}),
+            };
+            store
+                .create_applicant(&who, input)
+                .await
+                .expect("applicant");
+        }
+        sqlx::query("UPDATE applicants SET sort_name = NULL WHERE appid = 'wx2'")
+            .execute(&store.pool)
+            .await
+            .expect("as before the column");
+        drop(store);
+        let store = open(&path).await;
+        let filter = ApplicantFilter {
+            sort: crate::ApplicantSort::Name,
+            today: "2026-12-03".into(),
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = store
+                .search_applicants(&tenant.id, &filter, cursor.as_deref(), 1)
+                .await
+                .expect("page");
+            seen.extend(page.items.iter().map(|s| s.applicant.appid.clone()));
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen,
+            ["wx2", "wx3", "wx1"],
+            "北京, 上海, 深圳, a page at a time"
         );
     }
 }

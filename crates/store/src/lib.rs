@@ -86,6 +86,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "document_trash",
         include_str!("../migrations/0008_document_trash.sql"),
     ),
+    (
+        9,
+        "sort_name",
+        include_str!("../migrations/0009_sort_name.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

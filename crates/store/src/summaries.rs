@@ -77,10 +77,8 @@ impl ApplicantSort {
     fn key(self) -> Option<(&'static str, bool)> {
         match self {
             ApplicantSort::Created => None,
-            ApplicantSort::Name => Some((
-                "COALESCE(NULLIF(a.name, ''), NULLIF(a.subject_name, ''), a.appid)",
-                false,
-            )),
+            // In pinyin (拼音排序): `applicants::sort_name`.
+            ApplicantSort::Name => Some(("COALESCE(a.sort_name, '')", false)),
             ApplicantSort::Verdict => Some((
                 "CASE a.last_verdict WHEN 'eligible' THEN '0' WHEN 'pending' THEN '1' \
                  WHEN 'needs_action' THEN '2' WHEN 'ineligible' THEN '3' ELSE '4' END",
