@@ -58,6 +58,13 @@ describe("batch pre-check", () => {
     const verdicts = await page.locator("#rows tbody [data-verdict]").evaluateAll((els) => els.map((e) => e.dataset.verdict));
     assert.equal(verdicts.length, 50, "a page of 50 rows");
     assert.ok(verdicts.every((v) => v === "needs_action"), "only the chosen verdict");
+    // Each row stays short on a phone: the missing documents fold under their count.
+    await page.setViewportSize({ width: 360, height: 800 });
+    const tallest = await page.locator("#rows tbody tr").evaluateAll((rs) => Math.max(...rs.map((r) => r.getBoundingClientRect().height)));
+    assert.ok(tallest < 260, `a row card at 360 px is ${tallest} px tall`);
+    assert.match(await page.locator("#rows tbody details.missing summary").first().textContent(), /还缺 \d+ 份/);
+    await shoot(page, "batch-rows");
+    await page.setViewportSize({ width: 1280, height: 900 });
     const first = await page.locator("#rows tbody th").first().textContent();
     await Promise.all([page.waitForNavigation(), page.locator("#rows").getByRole("link", { name: "下一页" }).click()]);
     assert.notEqual(await page.locator("#rows tbody th").first().textContent(), first, "the next page, other rows");

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use livegate_core::report::PathStatus;
 use livegate_core::{Lang, Verdict};
 use livegate_store::clock;
 use maud::{Markup, html};
@@ -505,6 +506,9 @@ fn record_row(state: &AppState, l: Lang, r: &serde_json::Value) -> Markup {
     let verdict = r["verdict"]
         .as_str()
         .and_then(super::applicants::parse_verdict);
+    // Once a line can go live (or waits only for WeChat), a path with work
+    // left is not needed: it says so quietly, as the applicants list does.
+    let settled = matches!(verdict, Some(Verdict::Eligible | Verdict::Pending));
     html! {
         tr {
             th scope="row" { (r["line"].as_u64().unwrap_or(0)) }
@@ -513,13 +517,35 @@ fn record_row(state: &AppState, l: Lang, r: &serde_json::Value) -> Markup {
             @for p in &state.ruleset.paths {
                 @let rec = r["paths"].as_array().and_then(|ps| ps.iter().find(|x| x["id"] == p.id.as_str()));
                 td data-label=(p.name.get(l)) {
-                    @if let Some(st) = rec.and_then(|x| x["status"].as_str()).and_then(super::applicants::parse_status) {
-                        (super::report::status_badge(l, st))
-                        @let missing: Vec<String> = rec.and_then(|x| x["missing_documents"].as_array()).into_iter().flatten()
-                            .filter_map(|d| d.as_str()).map(|d| doc_title(&state.ruleset, l, d)).collect();
-                        @if !missing.is_empty() { br; span.hint { (missing.join(&rm(l, "list_sep"))) } }
+                    @match rec.and_then(|x| x["status"].as_str()).and_then(super::applicants::parse_status) {
+                        Some(PathStatus::Actionable) if settled => span.hint { (t(l, Key::PathNotNeededShort)) },
+                        Some(st) => {
+                            (super::report::status_badge(l, st))
+                            (missing_list(state, l, rec))
+                        }
+                        None => "—",
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A path's missing documents, folded under their count, so a page of
+/// rows stays short on a phone.
+fn missing_list(state: &AppState, l: Lang, rec: Option<&serde_json::Value>) -> Markup {
+    let missing: Vec<String> = rec
+        .and_then(|x| x["missing_documents"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str())
+        .map(|d| doc_title(&state.ruleset, l, d))
+        .collect();
+    html! {
+        @if !missing.is_empty() {
+            details.missing {
+                summary { (tf(l, Key::BatchMissingCount, &[("n", &missing.len().to_string())])) }
+                ul { @for m in &missing { li { (m) } } }
             }
         }
     }
