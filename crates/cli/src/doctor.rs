@@ -205,6 +205,9 @@ fn database(cfg: &Config, lang: Lang) -> Outcome {
             ),
             say(lang, "fix_db_newer", &[]),
         ),
+        Ok(Some(v)) if v == Store::schema_version() => {
+            Outcome::Ok(say(lang, "db_current", &[("version", &latest)]))
+        }
         Ok(v) => {
             let at = v.map_or_else(|| "0".to_string(), |v| v.to_string());
             Outcome::Ok(say(lang, "db_ok", &[("version", &at), ("latest", &latest)]))
