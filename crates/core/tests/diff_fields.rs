@@ -45,8 +45,8 @@ fn every_field_that_can_change_an_answer_is_reported() {
             "aliases",
         ),
         (
-            "name = \"医疗服务\"\naliases = [\"医疗\"]",
-            "name = \"医疗服务\"\naliases = [\"医疗\", \"医疗卫生\"]",
+            "name = \"医疗服务\"\nen = \"Medical services\"\naliases = [\"医疗\"]",
+            "name = \"医疗服务\"\nen = \"Medical services\"\naliases = [\"医疗\", \"医疗卫生\"]",
             "aliases",
         ),
         (
@@ -55,8 +55,8 @@ fn every_field_that_can_change_an_answer_is_reported() {
             "who issues it",
         ),
         (
-            "id = \"notary\"\nfirst = \"商业服务\"\nsecond = \"公证\"\nscenarios = [\"notary_online\"]\nscope = { zh = \"适用于提供在线办理公证申请、预约、办理进度查询等\", en = \"Applying for, booking and tracking notarisations online\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\nqualification_source = \"https://developers.weixin.qq.com/miniprogram/product/material/\"\nverified = 2026-12-03",
-            "id = \"notary\"\nfirst = \"商业服务\"\nsecond = \"公证\"\nscenarios = [\"notary_online\"]\nscope = { zh = \"适用于提供在线办理公证申请、预约、办理进度查询等\", en = \"Applying for, booking and tracking notarisations online\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\nqualification_source = \"https://developers.weixin.qq.com/miniprogram/product/material/shangye/gongzheng.html\"\nverified = 2027-01-04",
+            "id = \"notary\"\nfirst = \"商业服务\"\nsecond = \"公证\"\nen = \"Notarisation\"\nscenarios = [\"notary_online\"]\nscope = { zh = \"适用于提供在线办理公证申请、预约、办理进度查询等\", en = \"Applying for, booking and tracking notarisations online\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\nqualification_source = \"https://developers.weixin.qq.com/miniprogram/product/material/\"\nverified = 2026-12-03",
+            "id = \"notary\"\nfirst = \"商业服务\"\nsecond = \"公证\"\nen = \"Notarisation\"\nscenarios = [\"notary_online\"]\nscope = { zh = \"适用于提供在线办理公证申请、预约、办理进度查询等\", en = \"Applying for, booking and tracking notarisations online\" }\nsource = \"https://developers.weixin.qq.com/miniprogram/dev/component/live-player.html\"\nqualification_source = \"https://developers.weixin.qq.com/miniprogram/product/material/shangye/gongzheng.html\"\nverified = 2027-01-04",
             "day the qualification was checked",
         ),
         (
