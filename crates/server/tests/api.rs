@@ -308,6 +308,86 @@ fn expiring_lists_the_tenants_documents_that_expire_within_the_window_only() {
 }
 
 #[test]
+fn expiring_pages_by_date_then_document_and_a_cursor_keeps_its_place() {
+    on_every_backend(|b| {
+        let s = Server::start(b);
+        let (t, other) = (s.tenant("acme"), s.tenant("other"));
+        let (app, _) = create(&s, &t.editor, "wx00000000000000ac");
+        let mut made = Vec::new();
+        for days in [9, 3, 9, 3, 20, 9, 3] {
+            let body = json!({"kind": "platform_service_agreement", "valid_until": date_in(days)});
+            let (id, etag) = add_document(&s, &t.editor, &app, body);
+            made.push((date_in(days), id, etag));
+        }
+        let mut want: Vec<(String, String)> = made
+            .iter()
+            .map(|(d, id, _)| (d.clone(), id.clone()))
+            .collect();
+        want.sort();
+        let page = |cursor: &str| -> Value {
+            let q = if cursor.is_empty() {
+                String::new()
+            } else {
+                format!("&cursor={cursor}")
+            };
+            s.get(&format!("/v1/expiring?within=30d&limit=2{q}"), &t.viewer)
+                .json()
+        };
+        let (mut seen, mut cursor) = (Vec::new(), String::new());
+        for _ in 0..10 {
+            let j = page(&cursor);
+            for e in j["items"].as_array().into_iter().flatten() {
+                let at = (
+                    e["valid_until"].as_str().unwrap_or("").to_string(),
+                    e["document_id"].as_str().unwrap_or("").to_string(),
+                );
+                seen.push(at);
+            }
+            match j["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen, want,
+            "every document once, by date then id, two a page"
+        );
+        // A cursor whose document was deleted since keeps its place.
+        let (_, id, etag) = &made[0];
+        let del = s.call(
+            "DELETE",
+            &format!("/v1/applicants/{app}/documents/{id}"),
+            Some(&t.editor),
+            &[("If-Match", etag)],
+            b"",
+        );
+        assert_eq!(del.status, 204);
+        let after: Vec<String> = page(id)["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["document_id"].as_str().map(String::from))
+            .collect();
+        let at = want.iter().position(|(_, w)| w == id).unwrap_or(0);
+        let next: Vec<String> = want
+            .iter()
+            .skip(at + 1)
+            .take(2)
+            .map(|(_, w)| w.clone())
+            .collect();
+        assert_eq!(after, next);
+        // Another tenant's document is no place in this tenant's list.
+        let theirs = s
+            .get(
+                &format!("/v1/expiring?within=30d&cursor={}", made[1].1),
+                &other.viewer,
+            )
+            .json();
+        assert_eq!(theirs["items"].as_array().map(Vec::len), Some(0));
+    });
+}
+
+#[test]
 fn audit_log_records_every_write_with_token_action_target_and_diff() {
     on_every_backend(|b| {
         let s = Server::start(b);

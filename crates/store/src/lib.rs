@@ -91,6 +91,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sort_name",
         include_str!("../migrations/0009_sort_name.sql"),
     ),
+    (
+        10,
+        "expiry_pages",
+        include_str!("../migrations/0010_expiry_pages.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
