@@ -320,11 +320,9 @@ mod tests {
         Store::open(&Store::sqlite_url(path)).await.expect("open")
     }
 
-    #[tokio::test]
-    async fn rows_from_before_the_subject_name_column_are_filled_in_once_on_start() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("t.db");
-        let store = open(&path).await;
+    /// A store with one tenant and an editor of it.
+    async fn with_editor(path: &std::path::Path) -> (Store, crate::Tenant, Principal) {
+        let store = open(path).await;
         let tenant = store.create_tenant("t").await.expect("tenant");
         let (token_id, _) = store
             .create_token(&tenant.id, Role::Editor)
@@ -335,6 +333,14 @@ mod tests {
             token_id,
             role: Role::Editor,
         };
+        (store, tenant, who)
+    }
+
+    #[tokio::test]
+    async fn rows_from_before_the_subject_name_column_are_filled_in_once_on_start() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("t.db");
+        let (store, tenant, who) = with_editor(&path).await;
         for (appid, name) in [("wx1", Some("深圳市示例科技有限公司")), ("wx2", None)] {
             let profile = json!({"subject": {"type": "enterprise", "name": name}});
             let input = ApplicantInput {
@@ -402,17 +408,7 @@ mod tests {
     async fn the_list_by_name_is_in_pinyin_order_rows_from_before_included() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("t.db");
-        let store = open(&path).await;
-        let tenant = store.create_tenant("t").await.expect("tenant");
-        let (token_id, _) = store
-            .create_token(&tenant.id, Role::Editor)
-            .await
-            .expect("token");
-        let who = Principal {
-            tenant_id: tenant.id.clone(),
-            token_id,
-            role: Role::Editor,
-        };
+        let (store, tenant, who) = with_editor(&path).await;
         for (appid, name) in [
             ("wx1", "深圳示例"),
             ("wx2", "北京示例"),

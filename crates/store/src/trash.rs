@@ -70,21 +70,8 @@ impl Store {
             .bind(key.2)
             .execute(&mut *tx)
             .await?;
-        let target = Target {
-            id,
-            applicant: Some(applicant_id),
-        };
-        let (tenant, token) = (&who.tenant_id, Some(who.token_id.as_str()));
-        audit(
-            &mut tx,
-            tenant,
-            token,
-            "document.delete",
-            target,
-            &before.document,
-            &Value::Null,
-        )
-        .await?;
+        let change = (&before.document, &Value::Null);
+        audit_move(&mut tx, who, (applicant_id, id), "document.delete", change).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -179,21 +166,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let restored = document_row(&row)?;
-        let target = Target {
-            id,
-            applicant: Some(applicant_id),
-        };
-        let (tenant, token) = (&who.tenant_id, Some(who.token_id.as_str()));
-        audit(
-            &mut tx,
-            tenant,
-            token,
-            "document.restore",
-            target,
-            &Value::Null,
-            &restored.document,
-        )
-        .await?;
+        let change = (&Value::Null, &restored.document);
+        audit_move(&mut tx, who, (applicant_id, id), "document.restore", change).await?;
         tx.commit().await?;
         Ok(restored)
     }
@@ -225,6 +199,22 @@ impl Store {
         tx.commit().await?;
         Ok(scans)
     }
+}
+
+/// Records a document's move into or out of the trash, in its transaction.
+async fn audit_move(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    who: &Principal,
+    (applicant, id): (&str, &str),
+    action: &str,
+    (before, after): (&Value, &Value),
+) -> Result<()> {
+    let target = Target {
+        id,
+        applicant: Some(applicant),
+    };
+    let token = Some(who.token_id.as_str());
+    audit(tx, &who.tenant_id, token, action, target, before, after).await
 }
 
 /// When a document deleted at `deleted_at` stops being restorable.
