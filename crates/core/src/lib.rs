@@ -14,36 +14,26 @@
 //! assert_eq!(report.verdict, livegate_core::Verdict::Eligible);
 //! ```
 
-pub mod audit;
-pub mod bits;
-pub mod catalog;
-pub mod compile;
-pub mod credit;
-pub mod dates;
-pub mod decide;
-pub mod diff;
-pub mod doc;
+// The pipeline, in the tree's order: a ruleset is read and compiled
+// (`ruleset/`), a profile is read (`profile/`), the engine decides
+// (`engine/`), the report says it (`report/`), in the words of `text/`.
+pub mod engine;
 pub mod err;
-pub mod findings;
-pub mod fuzzy;
-pub mod golive;
-pub mod ids;
-pub mod impact;
-pub mod include;
-pub mod l10n;
-pub mod normalize;
-mod parse_words;
 pub mod pipeline;
 pub mod profile;
-pub mod profile_schema;
-mod raw;
 pub mod report;
 pub mod ruleset;
-pub mod testing;
 pub mod text;
-pub mod wechat;
-pub mod wechat_import;
-pub mod whole;
+pub mod util;
+
+// The paths every crate has used, kept.
+pub use engine::{credit, decide, findings, golive};
+pub use profile::{schema as profile_schema, wechat, whole};
+pub(crate) use ruleset::raw;
+pub use ruleset::{audit, compile, diff, doc, impact, include, testing, wechat_import};
+pub(crate) use text::parse_words;
+pub use text::{catalog, fuzzy, l10n, normalize};
+pub use util::{bits, dates, ids};
 
 pub use compile::{Loaded, Place, STALE_AFTER_DAYS, load, load_with};
 pub use decide::{Decision, decide};

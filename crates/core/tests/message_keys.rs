@@ -1,5 +1,5 @@
 //! Every message key the code names exists in the catalogue
-//! (src/messages.toml; its own unit test checks both languages): a missing
+//! (src/text/messages.toml; its own unit test checks both languages): a missing
 //! key would render as the key itself.
 
 use std::path::Path;

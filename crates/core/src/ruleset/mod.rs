@@ -2,6 +2,16 @@
 //! qualification flattened into conjunctions of requirement atoms held as bit
 //! sets, and lookup tables for the names and aliases a profile may use.
 
+pub mod audit;
+pub mod compile;
+pub mod diff;
+pub mod doc;
+pub mod impact;
+pub mod include;
+pub(crate) mod raw;
+pub mod testing;
+pub mod wechat_import;
+
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;

@@ -2,6 +2,12 @@
 //! that open a path, a document requirement, a rule's message. Shared by the
 //! report, the catalogue, the rendered documentation and the diff.
 
+pub mod catalog;
+pub mod fuzzy;
+pub mod l10n;
+pub mod normalize;
+pub(crate) mod parse_words;
+
 use crate::catalog::{join, msg};
 use crate::l10n::{Lang, fill};
 use crate::ruleset::{Expr, Ruleset, SubjectMask, Way};

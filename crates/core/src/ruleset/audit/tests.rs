@@ -4,7 +4,7 @@
 use super::*;
 use crate::default_ruleset;
 
-const PAGE: &str = include_str!("../../../../docs/sources/wechat-categories-2026-02.txt");
+const PAGE: &str = include_str!("../../../../../docs/sources/wechat-categories-2026-02.txt");
 
 #[test]
 fn every_category_the_verified_page_lists_reads_as_the_ruleset_has_it() {

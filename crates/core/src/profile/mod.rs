@@ -1,6 +1,10 @@
 //! The profile of a mini program (the input), its parsing with precise
 //! errors, and its resolution against a ruleset.
 
+pub mod schema;
+pub mod wechat;
+pub mod whole;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

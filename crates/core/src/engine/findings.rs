@@ -197,7 +197,7 @@ pub enum Note {
 impl Renderer<'_> {
     /// The findings of one note: each kind phrased by the method named
     /// after it (`Note::CategoryRejected` by `category_rejected`).
-    pub(super) fn note(&self, n: &Note) -> Vec<Finding> {
+    pub(crate) fn note(&self, n: &Note) -> Vec<Finding> {
         match n {
             Note::Rule {
                 rule,
