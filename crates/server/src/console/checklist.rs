@@ -18,7 +18,7 @@ use maud::{Markup, html};
 use super::form::Form;
 use super::i18n::{Key, t, tf};
 use super::profile_form::{DOC_FIELDS, statuses};
-use super::report::{doc_title, rm, source_link};
+use super::report::{doc_title, first_level_en, rm, source_link};
 use super::wizard::{Errors, error_for};
 
 /// The documents whose checkbox is already on the page.
@@ -164,12 +164,7 @@ fn picker(l: Lang, rs: &Ruleset, chosen: &[usize]) -> Markup {
 
 /// A first level as the picker names it, glossed on an English page.
 fn first_name(l: Lang, rs: &Ruleset, first: &str) -> String {
-    let en = rs
-        .lookups
-        .first_levels
-        .get(first)
-        .and_then(|i| rs.first_levels[i].en.as_deref());
-    match (l, en) {
+    match (l, first_level_en(rs, first)) {
         (Lang::En, Some(en)) => format!("{first} ({en})"),
         _ => first.to_string(),
     }

@@ -63,12 +63,7 @@ pub fn status_badge(l: Lang, s: PathStatus) -> Markup {
 pub fn category_name(l: Lang, rs: &Ruleset, label: &str) -> String {
     let gloss = match label.strip_suffix("/*") {
         _ if l != Lang::En => None,
-        Some(first) => rs
-            .lookups
-            .first_levels
-            .get(first)
-            .and_then(|i| rs.first_levels[i].en.as_deref())
-            .map(|en| format!("{en}/*")),
+        Some(first) => first_level_en(rs, first).map(|en| format!("{en}/*")),
         None => rs
             .lookups
             .categories
@@ -79,6 +74,14 @@ pub fn category_name(l: Lang, rs: &Ruleset, label: &str) -> String {
         Some(en) => format!("{label} ({en})"),
         None => label.to_string(),
     }
+}
+
+/// The English gloss of a first level (current or older name), if any.
+pub fn first_level_en<'a>(rs: &'a Ruleset, first: &str) -> Option<&'a str> {
+    rs.lookups
+        .first_levels
+        .get(first)
+        .and_then(|i| rs.first_levels[i].en.as_deref())
 }
 
 /// Category labels as [`category_name`]s, in a list.
