@@ -9,6 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{Target, audit};
+use crate::review::{Review, ReviewState, Source};
 use crate::{
     Page, Principal, Result, Store, StoreError, Versioned, clock, json_text, page, parse_json,
 };
@@ -30,6 +31,10 @@ pub struct Document {
     /// The document as in a profile.
     pub document: Value,
     pub file: Option<StoredFile>,
+    /// Where it came from: typed by staff, or uploaded through a link.
+    pub source: Source,
+    /// A person's review of it.
+    pub review: Review,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -56,11 +61,16 @@ pub struct Expiring {
 /// Every column of a document row, in table order: what moves between
 /// `documents` and `deleted_documents`.
 pub(crate) const DOC_COLUMNS: &str = "id, tenant_id, applicant_id, kind, valid_until, body, file_sha256, \
-                          file_name, file_type, file_size, version, created_at, updated_at";
+                          file_name, file_type, file_size, version, created_at, updated_at, \
+                          source, review, review_reason, reviewed_by, reviewed_at";
 
 /// The columns [`document_row`] reads, for every query of whole documents.
 pub(crate) const DOC_SELECT: &str = "SELECT id, applicant_id, version, body, file_sha256, file_name, file_type, file_size, \
-                          created_at, updated_at FROM documents";
+                          created_at, updated_at, source, review, review_reason, reviewed_by, reviewed_at FROM documents";
+
+/// What a change to a document's content sets: it awaits review again.
+pub(crate) const RESUBMITTED: &str =
+    "review = 'submitted', review_reason = NULL, reviewed_by = NULL, reviewed_at = NULL";
 
 impl Versioned for Document {
     fn version(&self) -> i64 {
@@ -87,6 +97,13 @@ pub(crate) fn document_row(r: &AnyRow) -> Result<Document> {
         version: r.try_get("version")?,
         document: parse_json(&r.try_get::<String, _>("body")?),
         file,
+        source: Source::parse(&r.try_get::<String, _>("source")?),
+        review: Review {
+            state: ReviewState::parse(&r.try_get::<String, _>("review")?),
+            reason: r.try_get("review_reason")?,
+            by: r.try_get("reviewed_by")?,
+            at: r.try_get("reviewed_at")?,
+        },
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -123,6 +140,8 @@ impl Store {
             version: 1,
             document: input.body,
             file: None,
+            source: Source::Typed,
+            review: Review::default(),
             created_at: now.clone(),
             updated_at: now,
         };
@@ -224,18 +243,19 @@ impl Store {
         input: DocumentInput,
     ) -> Result<Document> {
         let now = clock::now_rfc3339();
-        let write = sqlx::query(
-            "UPDATE documents SET kind = $1, valid_until = $2, body = $3, version = version + 1, updated_at = $4 \
-             WHERE tenant_id = $5 AND applicant_id = $6 AND id = $7 AND version = $8",
-        )
-        .bind(&input.kind)
-        .bind(&input.valid_until)
-        .bind(json_text(&input.body))
-        .bind(&now)
-        .bind(&who.tenant_id)
-        .bind(applicant_id)
-        .bind(id)
-        .bind(expected);
+        let sql = format!(
+            "UPDATE documents SET kind = $1, valid_until = $2, body = $3, version = version + 1, updated_at = $4, \
+             {RESUBMITTED} WHERE tenant_id = $5 AND applicant_id = $6 AND id = $7 AND version = $8"
+        );
+        let write = sqlx::query(&sql)
+            .bind(&input.kind)
+            .bind(&input.valid_until)
+            .bind(json_text(&input.body))
+            .bind(&now)
+            .bind(&who.tenant_id)
+            .bind(applicant_id)
+            .bind(id)
+            .bind(expected);
         let (before, mut tx) = self
             .versioned_update(
                 || self.get_document(&who.tenant_id, applicant_id, id),
@@ -261,6 +281,7 @@ impl Store {
         Ok(Document {
             version: expected + 1,
             document: input.body,
+            review: Review::default(),
             updated_at: now,
             ..before
         })
@@ -276,20 +297,21 @@ impl Store {
         file: StoredFile,
     ) -> Result<Document> {
         let now = clock::now_rfc3339();
-        let write = sqlx::query(
+        let sql = format!(
             "UPDATE documents SET file_sha256 = $1, file_name = $2, file_type = $3, file_size = $4, \
-             version = version + 1, updated_at = $5 \
-             WHERE tenant_id = $6 AND applicant_id = $7 AND id = $8 AND version = $9",
-        )
-        .bind(&file.sha256)
-        .bind(&file.name)
-        .bind(&file.content_type)
-        .bind(file.size)
-        .bind(&now)
-        .bind(&who.tenant_id)
-        .bind(applicant_id)
-        .bind(id)
-        .bind(expected);
+             version = version + 1, updated_at = $5, {RESUBMITTED} \
+             WHERE tenant_id = $6 AND applicant_id = $7 AND id = $8 AND version = $9"
+        );
+        let write = sqlx::query(&sql)
+            .bind(&file.sha256)
+            .bind(&file.name)
+            .bind(&file.content_type)
+            .bind(file.size)
+            .bind(&now)
+            .bind(&who.tenant_id)
+            .bind(applicant_id)
+            .bind(id)
+            .bind(expected);
         let (before, mut tx) = self
             .versioned_update(
                 || self.get_document(&who.tenant_id, applicant_id, id),
@@ -317,6 +339,7 @@ impl Store {
         Ok(Document {
             version: expected + 1,
             file: Some(file),
+            review: Review::default(),
             updated_at: now,
             ..before
         })

@@ -16,7 +16,8 @@
 //! `versioned.rs` holds the optimistic write that applicants and documents
 //! share. Each kind of record has its own file, with its type and its queries:
 //! `tenants.rs`, `tokens.rs`, `sessions.rs`, `applicants.rs`, `documents.rs`
-//! (with the expiry watch), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
+//! (with the expiry watch), `review.rs` (a person's review of each document, and
+//! the queue), `links.rs` (merchants' upload links), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
 //! `summaries.rs` holds what the console and the service read across records
 //! (filtered lists, dashboard figures, portfolios, scan housekeeping,
 //! backups).
@@ -29,6 +30,8 @@ pub mod diff;
 mod documents;
 mod evaluations;
 mod jobs;
+mod links;
+mod review;
 pub mod scans;
 mod sessions;
 mod summaries;
@@ -42,6 +45,8 @@ pub use audit::AuditEntry;
 pub use documents::{Document, DocumentInput, Expiring, StoredFile};
 pub use evaluations::{Evaluation, EvaluationInput};
 pub use jobs::{BatchJob, JobState};
+pub use links::{LinkAccess, UploadLink};
+pub use review::{Decision, Review, ReviewItem, ReviewPolicy, ReviewState, Source};
 pub use sessions::Session;
 pub use summaries::{ApplicantFilter, ApplicantSort, ApplicantSummary, EvaluationIndex};
 pub use tenants::{Erased, Tenant};
@@ -96,6 +101,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "expiry_pages",
         include_str!("../migrations/0010_expiry_pages.sql"),
     ),
+    (11, "review", include_str!("../migrations/0011_review.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

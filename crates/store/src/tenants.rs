@@ -100,6 +100,7 @@ impl Store {
             ("audit", None),
             ("evaluations", Some(2)),
             ("deleted_documents", None),
+            ("upload_links", None),
             ("documents", Some(1)),
             ("applicants", Some(0)),
             ("tokens", Some(3)),

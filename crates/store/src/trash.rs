@@ -136,7 +136,8 @@ impl Store {
         let back = sqlx::query(&format!(
             "INSERT INTO documents ({DOC_COLUMNS}) \
              SELECT id, tenant_id, applicant_id, kind, valid_until, body, file_sha256, file_name, \
-             file_type, file_size, version + 1, created_at, $4 FROM deleted_documents \
+             file_type, file_size, version + 1, created_at, $4, \
+             source, review, review_reason, reviewed_by, reviewed_at FROM deleted_documents \
              WHERE tenant_id = $1 AND applicant_id = $2 AND id = $3 AND deleted_at > $5"
         ))
         .bind(key.0)
