@@ -112,9 +112,10 @@ pub async fn rules_impact(
     let new = new_ruleset(body)?;
     let changes = livegate_core::diff::diff(&state.ruleset, &new, lang);
     let mut applicants = Vec::new();
+    let policy = state.store.review_policy(&who.tenant_id).await?;
     for (a, docs) in state.store.portfolio(&who.tenant_id).await? {
         let (id, appid) = (a.id.clone(), a.appid.clone());
-        let mut profile = crate::stored::with_documents(a, docs)?;
+        let mut profile = crate::stored::with_documents(a, docs, policy)?.profile;
         crate::stored::dated(&mut profile);
         applicants.push((id, appid, profile));
     }

@@ -10,30 +10,50 @@ use livegate_store::{
 
 use crate::{ApiError, AppState};
 
+/// A stored applicant as an evaluation sees it: the profile with the
+/// documents its tenant's review policy counts, and the documents held back
+/// (awaiting review, or rejected).
+pub struct OnFile {
+    pub profile: Profile,
+    pub held: Vec<livegate_store::Document>,
+}
+
 /// The stored profile of an applicant with its stored documents.
 pub async fn stored_profile(
     state: &AppState,
     tenant_id: &str,
     id: &str,
-) -> Result<Profile, ApiError> {
+) -> Result<OnFile, ApiError> {
     let a = state.store.get_applicant(tenant_id, id).await?;
     let docs = state.store.list_documents(tenant_id, id).await?;
-    with_documents(a, docs)
+    let policy = state.store.review_policy(tenant_id).await?;
+    with_documents(a, docs, policy)
 }
 
-/// A stored applicant's profile with its stored documents in it.
+/// A stored applicant's profile with the stored documents `policy` counts.
 pub fn with_documents(
     a: livegate_store::Applicant,
     docs: Vec<livegate_store::Document>,
-) -> Result<Profile, ApiError> {
+    policy: livegate_store::ReviewPolicy,
+) -> Result<OnFile, ApiError> {
     let mut profile: Profile = serde_json::from_value(a.profile)
         .map_err(|e| ApiError::Internal(format!("stored profile: {e}")))?;
-    profile.documents = docs
-        .into_iter()
-        .map(|d| serde_json::from_value::<ProfileDocument>(d.document))
-        .collect::<Result<_, _>>()
+    let (counted, held) = crate::review::counted(policy, docs)
         .map_err(|e| ApiError::Internal(format!("stored document: {e}")))?;
-    Ok(profile)
+    profile.documents = counted;
+    Ok(OnFile { profile, held })
+}
+
+/// Evaluates a stored applicant: the engine's report, with the documents
+/// held back for review named and their review first in the plan.
+pub fn evaluate_on_file(
+    rs: &Ruleset,
+    on_file: &OnFile,
+    opts: &Options,
+) -> Result<Report, ProfileError> {
+    let mut report = livegate_core::evaluate(rs, &on_file.profile, opts)?;
+    crate::review::annotate(rs, opts.lang, &mut report, &on_file.held);
+    Ok(report)
 }
 
 /// Dates a stored profile today in Beijing time. A stored applicant is
@@ -106,14 +126,15 @@ pub async fn evaluate_and_record(
     id: &str,
     lang: Lang,
 ) -> Result<(livegate_store::Evaluation, Report), ApiError> {
-    let mut profile = stored_profile(state, &who.tenant_id, id).await?;
-    dated(&mut profile);
+    let mut on_file = stored_profile(state, &who.tenant_id, id).await?;
+    dated(&mut on_file.profile);
     let opts = Options {
         lang,
         ..Default::default()
     };
-    let report = livegate_core::evaluate(&state.ruleset, &profile, &opts)
+    let report = evaluate_on_file(&state.ruleset, &on_file, &opts)
         .map_err(|e| ApiError::invalid(&e.path, e.message))?;
+    let profile = on_file.profile;
     state.metrics.evaluation(report.verdict.as_str());
     let input = EvaluationInput {
         verdict: report.verdict.as_str().to_string(),

@@ -77,7 +77,9 @@ pub async fn get_addcategory(
     >,
 ) -> Result<axum::Json<livegate_core::wechat::AddCategoryPlan>, ApiError> {
     let lang = crate::routes::lang(&crate::routes::query(q)?)?;
-    let mut profile = crate::stored::stored_profile(&state, &who.tenant_id, &id).await?;
+    let mut profile = crate::stored::stored_profile(&state, &who.tenant_id, &id)
+        .await?
+        .profile;
     crate::stored::dated(&mut profile);
     let d = livegate_core::decide(&state.ruleset, &profile, None, lang)
         .map_err(|e| ApiError::invalid(&e.path, e.message))?;

@@ -48,6 +48,7 @@ pub fn render(rs: &Ruleset, profile: &Profile, d: &Decision, lang: Lang) -> Repo
         verdict: d.verdict,
         plan_path: d.plan_path.map(|pi| paths[pi].id.clone()),
         plan_reason,
+        awaiting_review: Vec::new(),
         paths,
         findings,
         plan,

@@ -113,6 +113,26 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_reason: Option<Reason>,
     pub plan: Vec<Action>,
+    /// Documents on file that the evaluation did not count because a
+    /// person has not verified them (or rejected them). The service fills
+    /// it from its review states; the engine alone never does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub awaiting_review: Vec<AwaitingReview>,
+}
+
+/// A document on file that was not counted, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct AwaitingReview {
+    /// The stored document's id.
+    pub document_id: String,
+    /// Its kind's id, and its name in the report's language.
+    pub kind: String,
+    pub name: String,
+    /// `submitted` (awaiting review) or `rejected`.
+    pub review: String,
+    /// Why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Why livegate chose something (the plan's path, a category's nearest

@@ -15,6 +15,7 @@ use super::form::Form;
 use super::i18n::{Key, t, tf};
 use super::layout::{Ctx, attachment, page, respond};
 use super::session::{Reader, SignedIn, WriterPost};
+use crate::stored::OnFile;
 use crate::{ApiError, AppState};
 
 /// The buttons at the top of the applicant page.
@@ -38,19 +39,19 @@ pub fn bar(cx: &Ctx, user: &SignedIn, id: &str, version: i64) -> Markup {
     }
 }
 
-/// The stored profile with its documents, dated `on` or today.
+/// The stored profile with the documents it counts, dated `on` or today.
 async fn dated_profile(
     state: &AppState,
     tenant: &str,
     id: &str,
     on: Option<&str>,
-) -> Result<Profile, ApiError> {
-    let mut profile = crate::stored::stored_profile(state, tenant, id).await?;
-    crate::stored::dated(&mut profile);
+) -> Result<OnFile, ApiError> {
+    let mut on_file = crate::stored::stored_profile(state, tenant, id).await?;
+    crate::stored::dated(&mut on_file.profile);
     if let Some(d) = on {
-        profile.as_of = Some(d.to_string());
+        on_file.profile.as_of = Some(d.to_string());
     }
-    Ok(profile)
+    Ok(on_file)
 }
 
 /// A date a person asked to see the applicant on (`?on=`), if it is one.
@@ -83,8 +84,8 @@ pub async fn report_json(
     let Reader { cx, user } = reader;
     let on = chosen_date(&Form::parse(q.as_deref().unwrap_or("")));
     let report = async {
-        let profile = dated_profile(&state, &user.principal.tenant_id, &id, on.as_deref()).await?;
-        report_of(&state, &profile, cx.lang)
+        let on_file = dated_profile(&state, &user.principal.tenant_id, &id, on.as_deref()).await?;
+        report_of(&state, &on_file, cx.lang)
     };
     match report.await {
         Ok(r) => attachment(
@@ -96,12 +97,12 @@ pub async fn report_json(
     }
 }
 
-fn report_of(state: &AppState, profile: &Profile, lang: Lang) -> Result<Report, ApiError> {
+fn report_of(state: &AppState, on_file: &OnFile, lang: Lang) -> Result<Report, ApiError> {
     let opts = Options {
         lang,
         ..Default::default()
     };
-    livegate_core::evaluate(&state.ruleset, profile, &opts)
+    crate::stored::evaluate_on_file(&state.ruleset, on_file, &opts)
         .map_err(|e| ApiError::invalid(&e.path, e.message))
 }
 
@@ -114,7 +115,9 @@ pub async fn addcategory_json(
 ) -> Response {
     let Reader { cx, user } = reader;
     let plan = async {
-        let profile = dated_profile(&state, &user.principal.tenant_id, &id, None).await?;
+        let profile = dated_profile(&state, &user.principal.tenant_id, &id, None)
+            .await?
+            .profile;
         let d = livegate_core::decide(&state.ruleset, &profile, None, cx.lang)
             .map_err(|e| ApiError::invalid(&e.path, e.message))?;
         Ok::<_, ApiError>(livegate_core::wechat::addcategory(
