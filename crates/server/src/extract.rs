@@ -102,3 +102,15 @@ pub fn strong_version(v: &str) -> Result<i64, ApiError> {
         .parse()
         .map_err(|_| ApiError::PreconditionFailed(say(Msg::IfMatchUnknown, &[("value", v)])))
 }
+
+/// A JSON body read into `T`: declared as JSON, well-formed, then of `T`'s
+/// shape, or a 422 saying which field is wrong.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let text = json_text(headers, body)?;
+    well_formed(&text)?;
+    serde_json::from_str(&text)
+        .map_err(|e| ApiError::invalid("", say(Msg::BodyShape, &[("reason", &e.to_string())])))
+}

@@ -274,5 +274,15 @@ fn span(req: &Request) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    tracing::info_span!("request", id, method = %req.method(), path = req.uri().path())
+    let path = logged_path(req.uri().path());
+    tracing::info_span!("request", id, method = %req.method(), path)
+}
+
+/// A path as the log keeps it: an upload link's secret never (`/u/…`).
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/u/") {
+        "/u/…"
+    } else {
+        path
+    }
 }

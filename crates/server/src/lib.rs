@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod problems;
 pub mod retention;
+pub mod review;
 pub mod routes;
 pub mod stored;
 pub mod tokens;
@@ -135,6 +136,9 @@ pub struct Shared {
     pub metrics: Arc<metrics::Metrics>,
     pub tokens: Arc<auth::TokenCache>,
     pub limiter: Arc<auth::RateLimiter>,
+    /// Uploads per upload link: a merchant sends a handful of scans, not a
+    /// flood (one a second on average, 20 at once).
+    pub link_limiter: Arc<auth::RateLimiter>,
     /// The console's batch jobs this process holds.
     pub jobs: Arc<console::batch_queue::Jobs>,
     /// Failed authentications per client address.
@@ -153,6 +157,7 @@ impl AppState {
                 settings.rate_limit,
                 settings.rate_burst,
             )),
+            link_limiter: Arc::new(auth::RateLimiter::new(1, 20)),
             jobs: Arc::new(console::batch_queue::Jobs::new(settings.batch_jobs)),
             metrics: Arc::default(),
             tokens: Arc::default(),

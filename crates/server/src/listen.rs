@@ -84,6 +84,7 @@ async fn housekeep(state: AppState) {
         tick.tick().await;
         crate::console::batch_queue::keep(&state, every * 3).await;
         state.limiter.sweep();
+        state.link_limiter.sweep();
         state.auth_failures.sweep();
         state.metrics.limiter_keys("token", state.limiter.len());
         state

@@ -15,7 +15,7 @@ use utoipa::openapi::{Ref, RefOr, ResponseBuilder, Schema};
 use crate::error::{FieldError, Problem};
 use crate::routes::applicants::ApplicantView;
 use crate::routes::audit::AuditView;
-use crate::routes::documents::{DocumentList, DocumentView, FileView};
+use crate::routes::documents::{DocumentList, DocumentView, FileView, ReviewView};
 use crate::routes::evaluate::EvaluationView;
 use crate::routes::watch::{ExpiringList, ExpiringView};
 
@@ -37,7 +37,7 @@ impl utoipa::Modify for Bearer {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "livegate", description = "直播准入 · Can a WeChat mini program go live, through which access path, and what is still missing?"),
-    components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList,
+    components(schemas(Problem, FieldError, ApplicantView, DocumentView, FileView, ReviewView, EvaluationView, ExpiringList, ExpiringView, AuditView, DocumentList, crate::tokens::TokenView, crate::tokens::TokenList,
         crate::impact::ImpactReport, crate::impact::ImpactGroup, crate::impact::ApplicantImpact)),
     modifiers(&Bearer),
 )]

@@ -8,7 +8,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use livegate_core::{Lang, Options, Profile};
-use livegate_store::{Applicant, AuditEntry, DeletedDocument, Document, Evaluation, TokenInfo};
+use livegate_store::{
+    Applicant, AuditEntry, DeletedDocument, Document, Evaluation, ReviewPolicy, TokenInfo,
+    UploadLink,
+};
 use maud::{Markup, html};
 
 use super::applicant_actions;
@@ -35,6 +38,8 @@ struct Loaded {
     evaluations: Vec<Evaluation>,
     audit: Vec<AuditEntry>,
     tokens: Vec<TokenInfo>,
+    policy: ReviewPolicy,
+    links: Vec<UploadLink>,
 }
 
 async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiError> {
@@ -44,6 +49,8 @@ async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiErr
     let evaluations = state.store.evaluation_briefs(tenant, id, 100).await?;
     let audit = state.store.applicant_audit(tenant, id, 100).await?;
     let tokens = state.store.list_tokens(tenant).await?;
+    let policy = state.store.review_policy(tenant).await?;
+    let links = state.store.upload_links(tenant, id).await?;
     Ok(Loaded {
         applicant,
         documents,
@@ -51,6 +58,8 @@ async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiErr
         evaluations,
         audit,
         tokens,
+        policy,
+        links,
     })
 }
 
@@ -131,6 +140,7 @@ fn render(
         (current_report(state, cx, user, p.data, p.view))
         (profile_section(state, cx, user, a, p.f, p.errors))
         (documents::section(state, cx, user, a, (&p.data.documents, &p.data.deleted), p.view.add.as_deref()))
+        div.no-print { (super::links::section(cx, user, a, &p.data.links)) }
         (timeline::history(state, l, &p.data.evaluations))
         (timeline::audit(l, &state.ruleset, &p.data.tokens, &p.data.audit))
         (sign_off(l))
@@ -153,7 +163,7 @@ fn sections_nav(l: Lang) -> Markup {
     html! {
         nav.sections.no-print aria-label=(t(l, Key::ApplicantSections)) {
             ul {
-                @for (href, key) in [("#report", Key::SectionSummary), ("#documents", Key::DocumentsTitle),
+                @for (href, key) in [("#report", Key::SectionSummary), ("#documents", Key::DocumentsTitle), ("#links", Key::LinksTitle),
                     ("#history", Key::HistoryTitle), ("#audit", Key::AuditTitle), ("#profile", Key::ProfileTitle)] {
                     li { a href=(href) { (t(l, key)) } }
                 }
@@ -184,16 +194,15 @@ fn current_report(
 ) -> Markup {
     let l = cx.lang;
     let stored = stored_profile(&data.applicant);
+    let (counted, held) =
+        crate::review::counted(data.policy, data.documents.clone()).unwrap_or_default();
     let mut profile = stored.clone();
-    profile.documents = data
-        .documents
-        .iter()
-        .filter_map(|d| serde_json::from_value(d.document.clone()).ok())
-        .collect();
+    profile.documents = counted;
     crate::stored::dated(&mut profile);
     if let Some(d) = &view.on {
         profile.as_of = Some(d.clone());
     }
+    let on_file = crate::stored::OnFile { profile, held };
     let opts = Options {
         lang: l,
         ..Default::default()
@@ -205,7 +214,7 @@ fn current_report(
             h2 id="report-title" { (t(l, Key::SectionSummary)) }
             (date_line(cx, user, a, view, stored.as_of.as_deref()))
             div.print-only { (inputs::summary(l, &state.ruleset, &stored)) }
-            @match livegate_core::evaluate(&state.ruleset, &profile, &opts) {
+            @match crate::stored::evaluate_on_file(&state.ruleset, &on_file, &opts) {
                 Ok(r) => (super::report::result_for(l, &state.ruleset, &r, add.as_deref())),
                 Err(e) => p.error role="alert" { (e.message) },
             }

@@ -33,7 +33,7 @@ async fn posted_by_writer(
 }
 
 /// A scan as the service keeps it: sniffed from the bytes, the name checked.
-async fn keep_scan(
+pub(super) async fn keep_scan(
     state: &AppState,
     name: &str,
     bytes: &[u8],

@@ -165,9 +165,10 @@ pub fn section(
                         th scope="col" { (t(l, Key::DocHolder)) }
                         th scope="col" { (t(l, Key::DocValidUntil)) }
                         th scope="col" { (t(l, Key::Scan)) }
+                        th scope="col" { (t(l, Key::ReviewColumn)) }
                         th scope="col" { span.visually-hidden { (t(l, Key::Actions)) } }
                     } }
-                    tbody { @for d in docs { (row(l, rs, user, a, d)) } }
+                    tbody { @for d in docs { (row(cx, rs, user, a, d)) } }
                 } }
             }
             @if !deleted.is_empty() { (trash(cx, rs, user, a, deleted)) }
@@ -178,7 +179,8 @@ pub fn section(
     }
 }
 
-fn row(l: Lang, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> Markup {
+fn row(cx: &Ctx, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> Markup {
+    let l = cx.lang;
     let f = form_of(d);
     let base = format!("/applicants/{}/documents/{}", a.id, d.id);
     html! {
@@ -188,6 +190,7 @@ fn row(l: Lang, rs: &Ruleset, user: &SignedIn, a: &Applicant, d: &Document) -> M
             td data-label=(t(l, Key::DocHolder)) { (f.get("holder").unwrap_or("—")) }
             td data-label=(t(l, Key::DocValidUntil)) { (f.get("valid_until").unwrap_or("—")) }
             td data-label=(t(l, Key::Scan)) { (scan_cell(l, &base, d.file.as_ref())) }
+            td data-label=(t(l, Key::ReviewColumn)) { (super::reviews::cell(cx, rs, &a.id, d, user.can_write())) }
             td {
                 @if user.can_write() {
                     @let name = doc_name(rs, l, &kind_of(d));
@@ -308,7 +311,7 @@ pub(super) fn edit_form(
     }
 }
 
-fn attribute(l: Lang, rs: &Ruleset, a: usize, f: &Form, new: bool) -> Markup {
+pub(super) fn attribute(l: Lang, rs: &Ruleset, a: usize, f: &Form, new: bool) -> Markup {
     let attr = &rs.attributes[a];
     let name = format!("a.{}", attr.id);
     let owners: Vec<String> = rs

@@ -37,23 +37,32 @@ impl Ctx {
 }
 
 /// The nav entries: (href, name, needs sign-in).
-fn nav_entries(l: Lang) -> [(&'static str, String, bool); 5] {
+fn nav_entries(l: Lang) -> [(&'static str, String, bool); 6] {
     [
         ("/", t(l, Key::NavPrecheck), false),
         ("/dashboard", t(l, Key::NavDashboard), true),
         ("/applicants", t(l, Key::NavApplicants), true),
+        ("/reviews", t(l, Key::NavReviews), true),
         ("/batch", t(l, Key::NavBatch), true),
         ("/rules", t(l, Key::NavRules), false),
     ]
 }
 
-fn nav(cx: &Ctx, current: &str) -> Markup {
+/// The link to this page in the other language.
+fn lang_switch(cx: &Ctx) -> Markup {
     let l = cx.lang;
     let (other, other_name) = match l {
         Lang::Zh => ("en", t(l, Key::SwitchToEn)),
         Lang::En => ("zh", t(l, Key::SwitchToZh)),
     };
     let back = form_urlencoded::byte_serialize(cx.here.as_bytes()).collect::<String>();
+    html! {
+        a.lang href={ "/lang/" (other) "?next=" (back) } lang=(other) hreflang=(other) { (other_name) }
+    }
+}
+
+fn nav(cx: &Ctx, current: &str) -> Markup {
+    let l = cx.lang;
     html! {
         header.top {
             a.brand href="/" { "livegate · " (t(l, Key::Brand)) }
@@ -82,8 +91,19 @@ fn nav(cx: &Ctx, current: &str) -> Markup {
                 } @else {
                     a href="/signin" { (t(l, Key::SignIn)) }
                 }
-                a.lang href={ "/lang/" (other) "?next=" (back) } lang=(other) hreflang=(other) { (other_name) }
+                (lang_switch(cx))
             }
+        }
+    }
+}
+
+/// The header of a page for someone without an account (a merchant on an
+/// upload link): the name and the language switch, nothing of the console.
+fn bare_header(cx: &Ctx) -> Markup {
+    html! {
+        header.top {
+            span.brand { "livegate · " (t(cx.lang, Key::Brand)) }
+            div.account { (lang_switch(cx)) }
         }
     }
 }
@@ -107,6 +127,15 @@ fn footer(cx: &Ctx, rs: &Ruleset) -> Markup {
 
 /// A whole page: `current` is the nav entry to mark.
 pub fn page(cx: &Ctx, rs: &Ruleset, title: &str, current: &str, body: Markup) -> Markup {
+    frame(cx, rs, title, nav(cx, current), body)
+}
+
+/// A whole page without the console's navigation, for a merchant.
+pub fn bare_page(cx: &Ctx, rs: &Ruleset, title: &str, body: Markup) -> Markup {
+    frame(cx, rs, title, bare_header(cx), body)
+}
+
+fn frame(cx: &Ctx, rs: &Ruleset, title: &str, header: Markup, body: Markup) -> Markup {
     let l = cx.lang;
     let page = html! {
         (DOCTYPE)
@@ -121,7 +150,7 @@ pub fn page(cx: &Ctx, rs: &Ruleset, title: &str, current: &str, body: Markup) ->
             }
             body {
                 a.skip href="#main" { (t(l, Key::SkipToMain)) }
-                (nav(cx, current))
+                (header)
                 main id="main" tabindex="-1" { (body) }
                 (footer(cx, rs))
             }

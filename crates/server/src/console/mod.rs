@@ -35,12 +35,15 @@ pub mod i18n;
 pub mod inputs;
 pub mod lang_runs;
 pub mod layout;
+pub mod links;
 pub mod precheck;
 pub mod profile_form;
 pub mod report;
+pub mod reviews;
 pub mod rules;
 pub mod session;
 pub mod timeline;
+pub mod upload_link;
 pub mod wizard;
 
 use axum::Router;
@@ -110,6 +113,16 @@ pub fn router() -> Router<AppState> {
             "/applicants/{id}/documents/{doc}/scan",
             get(document_actions::scan),
         )
+        .route(
+            "/applicants/{id}/documents/{doc}/review",
+            post(reviews::review),
+        )
+        .route("/applicants/{id}/upload-links", post(links::create))
+        .route(
+            "/applicants/{id}/upload-links/{link}/revoke",
+            post(links::revoke),
+        )
+        .route("/reviews", get(reviews::queue))
         .route("/signin", get(session::signin_page).post(session::signin))
         .route("/signout", post(session::signout))
         .route("/lang/{to}", get(session::switch_lang))
@@ -125,6 +138,13 @@ pub fn router() -> Router<AppState> {
         .route(
             "/applicants/{id}/documents",
             limited(post(document_actions::add), crate::FORM_UPLOAD_LIMIT),
+        )
+        .route(
+            "/u/{secret}",
+            limited(
+                get(upload_link::show).post(upload_link::upload),
+                crate::FORM_UPLOAD_LIMIT,
+            ),
         )
         .route(
             "/applicants/{id}/documents/{doc}",

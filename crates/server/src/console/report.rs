@@ -122,8 +122,26 @@ pub fn result_for(l: Lang, rs: &Ruleset, r: &Report, add: Option<&str>) -> Marku
             h3 { (rm(l, "paths")) }
             div.cards { @for p in &r.paths { (path_card(l, rs, r, p, add)) } }
             (plan(l, r))
+            @if !r.awaiting_review.is_empty() { (awaiting(l, r)) }
             (findings(l, r))
         }
+    }
+}
+
+/// The documents on file that the evaluation did not count: awaiting a
+/// person's review, or rejected (with why).
+fn awaiting(l: Lang, r: &Report) -> Markup {
+    use super::i18n::tf;
+    html! {
+        h3 { (t(l, Key::AwaitingReviewTitle)) }
+        ul.awaiting { @for a in &r.awaiting_review {
+            li {
+                (livegate_core::text::doc_title(&a.name, l)) " · "
+                @if a.review == "rejected" {
+                    (tf(l, Key::RejectedBecause, &[("reason", a.reason.as_deref().unwrap_or(""))]))
+                } @else { (t(l, Key::ReviewSubmitted)) }
+            }
+        } }
     }
 }
 

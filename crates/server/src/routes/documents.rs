@@ -38,8 +38,25 @@ pub struct DocumentView {
     #[schema(value_type = Object)]
     pub document: Value,
     pub file: Option<FileView>,
+    /// `typed` (by staff) or `link` (uploaded by the merchant through a link).
+    #[schema(pattern = "^(typed|link)$")]
+    pub source: String,
+    pub review: ReviewView,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// A person's review of a document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewView {
+    /// `submitted` (awaiting review), `verified` or `rejected`.
+    #[schema(pattern = "^(submitted|verified|rejected)$")]
+    pub state: String,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// The token that decided.
+    pub by: Option<String>,
+    pub at: Option<String>,
 }
 
 impl From<store::Document> for DocumentView {
@@ -55,6 +72,13 @@ impl From<store::Document> for DocumentView {
                 content_type: f.content_type,
                 size: f.size,
             }),
+            source: d.source.as_str().into(),
+            review: ReviewView {
+                state: d.review.state.as_str().into(),
+                reason: d.review.reason,
+                by: d.review.by,
+                at: d.review.at,
+            },
             created_at: d.created_at,
             updated_at: d.updated_at,
         }

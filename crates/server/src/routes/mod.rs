@@ -13,6 +13,7 @@ pub mod audit;
 pub mod documents;
 pub mod evaluate;
 pub mod ops;
+pub mod review;
 pub mod watch;
 
 use axum::extract::DefaultBodyLimit;
@@ -73,6 +74,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(documents::restore_document))
         .routes(routes!(documents::list_deleted_documents))
+        .routes(routes!(review::review_document))
+        .routes(routes!(review::review_queue))
+        .routes(routes!(review::create_link, review::list_links))
+        .routes(routes!(review::revoke_link))
+        .routes(routes!(review::get_settings, review::put_settings))
         .routes(routes!(watch::expiring))
         .routes(routes!(impact::rules_impact))
         .routes(routes!(audit::audit))

@@ -239,7 +239,44 @@ function poll() {
   setTimeout(tick, 1000);
 }
 
+// The review queue by keyboard: J / K move between scans, V verifies the
+// current one, R goes to its reason (Enter there rejects). Keys typed into a
+// field are the field's.
+function reviewKeys() {
+  const list = document.querySelector("[data-shortcuts=review]");
+  if (!list) return;
+  const items = () => [...list.querySelectorAll(".review-item")];
+  const current = () => items().find((i) => i.contains(document.activeElement)) || null;
+  const go = (step) => {
+    const all = items();
+    if (!all.length) return;
+    const at = all.indexOf(current());
+    const next = all[Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step))];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  };
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest("input, textarea, select")) return;
+    const key = e.key.toLowerCase();
+    const item = current() || items()[0];
+    if (key === "j") { e.preventDefault(); go(1); }
+    else if (key === "k") { e.preventDefault(); go(-1); }
+    else if (key === "v" && item) { e.preventDefault(); item.querySelector("[data-shortcut=verify]")?.click(); }
+    else if (key === "r" && item) { e.preventDefault(); item.querySelector("[data-shortcut=reason]")?.focus(); }
+  });
+}
+
+// A field to copy from (an upload link's address) is selected whole on focus.
+function selectAll() {
+  for (const f of document.querySelectorAll("[data-select-all]")) {
+    f.addEventListener("focus", () => f.select());
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  reviewKeys();
+  selectAll();
   poll();
   reveal();
   filters();
