@@ -21,8 +21,9 @@ export function livegate(args, opts = {}) {
   return execFileSync(BIN, args, { encoding: "utf8", ...opts }).trim();
 }
 
-/** A server with tenants `acme` (editor, viewer and admin tokens) and `other`. */
-export async function startServer() {
+/** A server with tenants `acme` (editor, viewer and admin tokens) and
+ * `other`. With `logLevel`, its log is kept and `logs()` gives it. */
+export async function startServer({ logLevel } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "livegate-e2e-"));
   const admin = (...a) => livegate([...a, "--data-dir", dir], { stdio: ["ignore", "pipe", "ignore"] });
   admin("admin", "create-tenant", "acme");
@@ -33,9 +34,12 @@ export async function startServer() {
     admin: admin("admin", "create-token", "--tenant", "acme", "--role", "admin"),
     other: admin("admin", "create-token", "--tenant", "other", "--role", "editor"),
   };
-  const proc = spawn(BIN, ["serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--log-level", "warn"], {
-    stdio: ["ignore", "pipe", "inherit"],
+  const proc = spawn(BIN, ["serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--log-level", logLevel || "warn"], {
+    stdio: ["ignore", "pipe", logLevel ? "pipe" : "inherit"],
   });
+  let log = "";
+  proc.stdout.on("data", (d) => { log += d.toString(); });
+  proc.stderr?.on("data", (d) => { log += d.toString(); });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("livegate serve did not start in 30 s")), 30_000);
     proc.stdout.on("data", (d) => {
@@ -49,7 +53,7 @@ export async function startServer() {
     await new Promise((r) => proc.once("exit", r));
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url, dir, tokens, stop };
+  return { url, dir, tokens, stop, logs: () => log };
 }
 
 export async function launch() {

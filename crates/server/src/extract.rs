@@ -111,6 +111,12 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let text = json_text(headers, body)?;
     well_formed(&text)?;
-    serde_json::from_str(&text)
-        .map_err(|e| ApiError::invalid("", say(Msg::BodyShape, &[("reason", &e.to_string())])))
+    let shape = |reason: &str| ApiError::invalid("", say(Msg::BodyShape, &[("reason", reason)]));
+    // An object only: serde would also read a struct from an array.
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| shape(&e.to_string()))?;
+    if !value.is_object() {
+        return Err(shape("not a JSON object"));
+    }
+    serde_json::from_value(value).map_err(|e| shape(&e.to_string()))
 }

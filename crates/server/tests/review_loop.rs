@@ -347,3 +347,58 @@ fn a_rejection_is_shown_to_the_merchant_and_an_expired_link_opens_nothing() {
         assert_eq!(r.status, 404);
     }
 }
+
+#[test]
+fn console_refusals_of_a_review_or_a_link_change_nothing() {
+    for b in backends() {
+        let s = Server::start(&b);
+        let t = s.tenant("acme");
+        let other = s.tenant("globex");
+        let app = applicant(&s, &t.editor);
+        let links = format!("/v1/applicants/{app}/upload-links");
+        let made = s.json("POST", &links, &t.editor, &json!({}));
+        let path = made.json()["path"].as_str().unwrap().to_string();
+        assert_eq!(
+            merchant_upload(&s, &path, &licence_fields(), Some(&png())).status,
+            303
+        );
+        let docs = format!("/v1/applicants/{app}/documents");
+        let doc_id = s.get(&docs, &t.editor).json()["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let before = (
+            s.get(&docs, &t.editor).text(),
+            s.get(&links, &t.editor).text(),
+        );
+
+        let action = format!("/applicants/{app}/documents/{doc_id}/review");
+        let make = format!("/applicants/{app}/upload-links");
+        for (token, want) in [(&t.viewer, 403), (&other.editor, 404)] {
+            let cookie = sign_in(&s, token);
+            let csrf = csrf_of(&page(&s, "/applicants", &cookie).text());
+            let r = form(
+                &s,
+                &action,
+                &cookie,
+                &format!("csrf={csrf}&version=1&decision=verified"),
+            );
+            assert_eq!(r.status, want, "review by {token}");
+            let r = form(&s, &make, &cookie, &format!("csrf={csrf}&days=7"));
+            assert_eq!(r.status, want, "link by {token}");
+        }
+        let cookie = sign_in(&s, &t.editor);
+        let r = form(&s, &action, &cookie, "version=1&decision=verified");
+        assert_eq!(r.status, 403, "no CSRF token");
+        let csrf = csrf_of(&page(&s, "/applicants", &cookie).text());
+        let r = form(&s, &make, &cookie, &format!("csrf={csrf}&days=365"));
+        assert_eq!(r.status, 422, "a year is past the 90 days a link may live");
+        assert_eq!(
+            (
+                s.get(&docs, &t.editor).text(),
+                s.get(&links, &t.editor).text()
+            ),
+            before
+        );
+    }
+}

@@ -146,10 +146,37 @@ fn item(cx: &Ctx, rs: &Ruleset, i: &ReviewItem, writable: bool) -> Markup {
                 @for (k, key) in [("number", Key::DocNumber), ("holder", Key::DocHolder), ("valid_from", Key::DocValidFrom), ("valid_until", Key::DocValidUntil)] {
                     dt { (t(l, key)) } dd { (f.get(k).unwrap_or("—")) }
                 }
+                @for (name, values) in attributes(l, rs, d, &f) { dt { (name) } dd { (values) } }
             }
             @if writable { (forms(cx, rs, &d.applicant_id, d, "queue")) }
         }
     }
+}
+
+/// The attributes filled in on a document (its scope, its service items),
+/// each with its values' names.
+fn attributes(l: Lang, rs: &Ruleset, d: &Document, f: &Form) -> Vec<(String, String)> {
+    let kind = rs
+        .lookups
+        .documents
+        .get(&kind_of(d))
+        .map(|k| &rs.documents[k]);
+    let sep = super::report::rm(l, "list_sep");
+    kind.map(|k| k.attributes.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|&a| &rs.attributes[a])
+        .filter_map(|attr| {
+            let chosen = f.all(&format!("a.{}", attr.id));
+            let names: Vec<&str> = attr
+                .values
+                .iter()
+                .filter(|v| chosen.contains(&v.id))
+                .map(|v| v.name.get(l))
+                .collect();
+            (!names.is_empty()).then(|| (attr.name.get(l).to_string(), names.join(&sep)))
+        })
+        .collect()
 }
 
 fn scan(l: Lang, base: &str, d: &Document) -> Markup {

@@ -81,6 +81,8 @@ pub async fn review_document(
     let who = auth.writer()?;
     let expected = if_match(&headers)?;
     let input: ReviewInput = json_body(&headers, body)?;
+    // A document that is not there is a 404 whatever the body says.
+    state.store.get_document(&who.tenant_id, &id, &doc).await?;
     let decision = decision(&input.decision, input.reason.as_deref())?;
     let d = state
         .store
@@ -178,7 +180,8 @@ pub async fn review_queue(
 #[serde(deny_unknown_fields)]
 pub struct LinkInput {
     /// How long the link opens: 1–90 days, default 7.
-    #[schema(minimum = 1, maximum = 90)]
+    #[schema(minimum = 1, maximum = 90, value_type = Option<u32>)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub expires_in_days: Option<u32>,
     /// A note for colleagues (never shown to the merchant): at most 500 characters.
     #[schema(max_length = 500)]
@@ -209,6 +212,18 @@ impl From<store::UploadLink> for LinkView {
             created_at: l.created_at,
         }
     }
+}
+
+/// A whole number as JSON may write it (`7` or `7.0`); out of `u32`'s
+/// range it is as bad as a fraction.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n: Option<f64> = Option::deserialize(d)?;
+    n.map(|n| {
+        let ok = n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n);
+        ok.then_some(n as u32)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{n}` is not a whole number of days")))
+    })
+    .transpose()
 }
 
 /// A new link, with its secret: shown this once and never again.
