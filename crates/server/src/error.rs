@@ -91,6 +91,9 @@ impl IntoResponse for Problem {
 pub enum ApiError {
     #[error("missing or unknown bearer token")]
     Unauthorized,
+    /// A WeChat push that is not WeChat's (its signature), or not new.
+    #[error("{0}")]
+    PushRefused(String),
     #[error("the token's role may not do this")]
     Forbidden,
     #[error("not found")]
@@ -149,6 +152,11 @@ impl ApiError {
                 "unauthorized",
                 StatusCode::UNAUTHORIZED,
                 Msg::TitleUnauthorized,
+            ),
+            PushRefused(_) => (
+                "push_refused",
+                StatusCode::UNAUTHORIZED,
+                Msg::TitlePushRefused,
             ),
             Forbidden => ("forbidden", StatusCode::FORBIDDEN, Msg::TitleForbidden),
             NotFound => ("not_found", StatusCode::NOT_FOUND, Msg::TitleNotFound),
@@ -242,9 +250,11 @@ impl ApiError {
             Unavailable(_) => say(Msg::Unavailable, &[]),
             InsufficientStorage(reason) => say(Msg::InsufficientStorage, &[("reason", reason)]),
             Internal(_) => return None,
-            PreconditionFailed(m) | MalformedJson(m) | BadRequest(m) | UnsupportedMediaType(m) => {
-                m.clone()
-            }
+            PreconditionFailed(m)
+            | MalformedJson(m)
+            | BadRequest(m)
+            | UnsupportedMediaType(m)
+            | PushRefused(m) => m.clone(),
             Validation(_) | MalformedProfile(_) => self.to_string(),
         })
     }
@@ -320,6 +330,7 @@ mod tests {
         use ApiError::*;
         vec![
             Unauthorized,
+            PushRefused(say(Msg::PushReplayed, &[])),
             Forbidden,
             NotFound,
             MethodNotAllowed,

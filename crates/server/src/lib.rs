@@ -18,6 +18,7 @@ pub mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod problems;
+pub mod push;
 pub mod retention;
 pub mod review;
 pub mod routes;
@@ -84,6 +85,8 @@ pub struct Settings {
     /// Console batch jobs that run at once across the service (each tenant
     /// runs one at a time).
     pub batch_jobs: usize,
+    /// WeChat's message push, when the platform's token and key are given.
+    pub wechat_push: Option<push::PushConfig>,
 }
 
 /// Where uploaded scans are kept: files under the data directory (the
@@ -111,6 +114,7 @@ impl Default for Settings {
             drain_timeout: Duration::from_secs(30),
             sweep_every: Duration::from_secs(10),
             batch_jobs: 2,
+            wechat_push: None,
         }
     }
 }

@@ -87,3 +87,48 @@ pub async fn get_addcategory(
     let plan = livegate_core::wechat::addcategory(&state.ruleset, &profile, &d, &|_| None, lang);
     Ok(axum::Json(plan))
 }
+
+/// A code-review result WeChat pushed for the applicant's mini program.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct WechatEventView {
+    pub id: String,
+    /// `weapp_audit_success`, `weapp_audit_fail` or `weapp_audit_delay`.
+    pub event: String,
+    /// WeChat's reason, for a failure or a delay.
+    pub reason: Option<String>,
+    /// The category the reason names (`first/second`): marked rejected with it.
+    pub category: Option<String>,
+    /// When WeChat says it happened, and when it arrived.
+    pub happened_at: Option<String>,
+    pub received_at: String,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct WechatEventList {
+    pub items: Vec<WechatEventView>,
+}
+
+#[utoipa::path(get, path = "/v1/applicants/{id}/wechat/events", tag = "wechat", params(("id" = String, Path)),
+    responses((status = 200, description = "WeChat's code-review results for the applicant, the latest first", body = WechatEventList),
+        (status = 404, description = "no such applicant", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn list_events(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Path(id): Path<String>,
+) -> Result<axum::Json<WechatEventList>, ApiError> {
+    state.store.get_applicant(&who.tenant_id, &id).await?;
+    let items = state.store.wechat_events(&who.tenant_id, &id).await?;
+    let items = items
+        .into_iter()
+        .map(|e| WechatEventView {
+            id: e.id,
+            event: e.event,
+            reason: e.reason,
+            category: e.category,
+            happened_at: e.happened_at,
+            received_at: e.received_at,
+        })
+        .collect();
+    Ok(axum::Json(WechatEventList { items }))
+}

@@ -284,6 +284,7 @@ impl Store {
             "DELETE FROM documents WHERE tenant_id = $1 AND applicant_id = $2",
             "DELETE FROM deleted_documents WHERE tenant_id = $1 AND applicant_id = $2",
             "DELETE FROM upload_links WHERE tenant_id = $1 AND applicant_id = $2",
+            "DELETE FROM wechat_events WHERE tenant_id = $1 AND applicant_id = $2",
             "DELETE FROM evaluations WHERE tenant_id = $1 AND applicant_id = $2",
             "DELETE FROM applicants WHERE tenant_id = $1 AND id = $2",
         ] {

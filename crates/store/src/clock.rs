@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-fn now_millis() -> u64 {
+pub fn now_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
@@ -94,7 +94,7 @@ pub fn rfc3339_plus(at: &str, secs: u64) -> Option<String> {
     Some(rfc3339_at(ms.saturating_add(secs.saturating_mul(1000))))
 }
 
-fn rfc3339_at(ms: u64) -> String {
+pub fn rfc3339_at(ms: u64) -> String {
     let days = (ms / 86_400_000) as i64;
     let rem = ms % 86_400_000;
     let (h, mi, s, milli) = (

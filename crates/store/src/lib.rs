@@ -17,7 +17,8 @@
 //! share. Each kind of record has its own file, with its type and its queries:
 //! `tenants.rs`, `tokens.rs`, `sessions.rs`, `applicants.rs`, `documents.rs`
 //! (with the expiry watch), `review.rs` (a person's review of each document, and
-//! the queue), `links.rs` (merchants' upload links), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
+//! the queue), `links.rs` (merchants' upload links), `wechat_events.rs` (WeChat's
+//! review results pushed in), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
 //! `summaries.rs` holds what the console and the service read across records
 //! (filtered lists, dashboard figures, portfolios, scan housekeeping,
 //! backups).
@@ -39,6 +40,7 @@ mod tenants;
 mod tokens;
 mod trash;
 mod versioned;
+mod wechat_events;
 
 pub use applicants::{Applicant, ApplicantInput};
 pub use audit::AuditEntry;
@@ -53,6 +55,7 @@ pub use tenants::{Erased, Tenant};
 pub use tokens::{TokenInfo, TokenOptions};
 pub use trash::{DeletedDocument, UNDO_WINDOW};
 pub(crate) use versioned::Versioned;
+pub use wechat_events::{PushInput, WechatEvent};
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -102,6 +105,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0010_expiry_pages.sql"),
     ),
     (11, "review", include_str!("../migrations/0011_review.sql")),
+    (
+        12,
+        "wechat_events",
+        include_str!("../migrations/0012_wechat_events.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -101,6 +101,7 @@ impl Store {
             ("evaluations", Some(2)),
             ("deleted_documents", None),
             ("upload_links", None),
+            ("wechat_events", None),
             ("documents", Some(1)),
             ("applicants", Some(0)),
             ("tokens", Some(3)),

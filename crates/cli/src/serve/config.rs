@@ -112,6 +112,29 @@ pub struct FileConfig {
     pub session_hours: Option<u64>,
     pub header_timeout: Option<u64>,
     pub drain_timeout: Option<u64>,
+    pub wechat_token: Option<String>,
+    pub wechat_aes_key: Option<String>,
+    pub wechat_appid: Option<String>,
+}
+
+/// WeChat's push settings: the platform's token, EncodingAESKey and appid.
+/// Never flags (a command line is visible to every user of the machine),
+/// and never printed: its Debug hides the token and the key.
+#[derive(Clone, PartialEq)]
+pub struct WechatPush {
+    pub token: String,
+    pub aes_key: String,
+    pub appid: String,
+}
+
+impl std::fmt::Debug for WechatPush {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "WechatPush {{ appid: {:?}, token: …, aes_key: … }}",
+            self.appid
+        )
+    }
 }
 
 /// Everything resolved.
@@ -133,6 +156,7 @@ pub struct Config {
     pub session_hours: u64,
     pub header_timeout: u64,
     pub drain_timeout: u64,
+    pub wechat_push: Option<WechatPush>,
 }
 
 fn parse_env<T: std::str::FromStr>(
@@ -167,6 +191,7 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
         FileStoreArg::Dir,
     )?;
     let log_level = log_level(args, env, &file)?;
+    let wechat_push = wechat_push(env, &file)?;
     Ok(Config {
         listen: args
             .listen
@@ -250,7 +275,31 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             file.drain_timeout,
             30,
         )?,
+        wechat_push,
     })
+}
+
+/// WeChat's push settings from the environment, then the file: all three
+/// or none.
+fn wechat_push(
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Result<Option<WechatPush>, Failure> {
+    let token = env("LIVEGATE_WECHAT_TOKEN").or_else(|| file.wechat_token.clone());
+    let aes_key = env("LIVEGATE_WECHAT_AES_KEY").or_else(|| file.wechat_aes_key.clone());
+    let appid = env("LIVEGATE_WECHAT_APPID").or_else(|| file.wechat_appid.clone());
+    match (token, aes_key, appid) {
+        (None, None, None) => Ok(None),
+        (Some(token), Some(aes_key), Some(appid)) => Ok(Some(WechatPush {
+            token,
+            aes_key,
+            appid,
+        })),
+        _ => Err(fail(
+            "bad_value",
+            "WeChat's push needs all of LIVEGATE_WECHAT_TOKEN, LIVEGATE_WECHAT_AES_KEY and LIVEGATE_WECHAT_APPID (or wechat_token, wechat_aes_key and wechat_appid in the config file)",
+        )),
+    }
 }
 
 /// The TOML file named by `--config` or `LIVEGATE_CONFIG`, or an empty one.

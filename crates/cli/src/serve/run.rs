@@ -51,6 +51,13 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
         session_ttl: Duration::from_secs(cfg.session_hours.clamp(1, 24 * 90) * 3600),
         header_timeout: Duration::from_secs(cfg.header_timeout.clamp(1, 3600)),
         drain_timeout: Duration::from_secs(cfg.drain_timeout.min(3600)),
+        wechat_push: match &cfg.wechat_push {
+            None => None,
+            Some(w) => Some(
+                livegate_server::push::PushConfig::new(&w.token, &w.aes_key, &w.appid)
+                    .map_err(|e| fail("bad_value", e))?,
+            ),
+        },
         ..Settings::default()
     };
     runtime()?.block_on(async {

@@ -79,6 +79,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(review::create_link, review::list_links))
         .routes(routes!(review::revoke_link))
         .routes(routes!(review::get_settings, review::put_settings))
+        .routes(routes!(crate::push::receive))
+        .routes(routes!(wechat::list_events))
         .routes(routes!(watch::expiring))
         .routes(routes!(impact::rules_impact))
         .routes(routes!(audit::audit))
