@@ -110,6 +110,11 @@ describe("the review loop", () => {
     assert.deepEqual(after.held, [["vehicle_manufacturer_permit", "rejected"]]);
     await staff.goto(`${server.url}/applicants/${id}`);
     assert.match(await staff.locator("#report").textContent(), /许可证已过期/);
+    const audit = await staff.locator("#audit").textContent();
+    for (const words of ["商家（上传链接）", "商家上传资质文件", "核验资质文件", "驳回资质文件", "生成上传链接"]) {
+      assert.ok(audit.includes(words), `the audit trail says ${words}`);
+    }
+    assert.doesNotMatch(audit, /lnk_|document\.|upload_link\./, "names, not ids");
     await phone.goto(url);
     assert.match(await phone.locator("#need-vehicle_manufacturer_permit").textContent(), /许可证已过期/);
     assert.equal(await phone.locator("#need-business_license").count(), 0, "nothing more is asked for the verified licence");

@@ -232,7 +232,11 @@ impl Store {
             id: &d.id,
             applicant: Some(applicant_id),
         };
-        let after = json!({"document": d.document, "file": d.file});
+        // As a typed document's creation reads, with its scan.
+        let mut after = d.document.clone();
+        if let Some(o) = after.as_object_mut() {
+            o.insert("file".into(), json!(d.file));
+        }
         audit(
             &mut tx,
             &who.tenant_id,

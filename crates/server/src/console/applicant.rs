@@ -40,6 +40,7 @@ struct Loaded {
     tokens: Vec<TokenInfo>,
     policy: ReviewPolicy,
     links: Vec<UploadLink>,
+    wechat: Vec<livegate_store::WechatEvent>,
 }
 
 async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiError> {
@@ -51,6 +52,7 @@ async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiErr
     let tokens = state.store.list_tokens(tenant).await?;
     let policy = state.store.review_policy(tenant).await?;
     let links = state.store.upload_links(tenant, id).await?;
+    let wechat = state.store.wechat_events(tenant, id).await?;
     Ok(Loaded {
         applicant,
         documents,
@@ -60,6 +62,7 @@ async fn load(state: &AppState, tenant: &str, id: &str) -> Result<Loaded, ApiErr
         tokens,
         policy,
         links,
+        wechat,
     })
 }
 
@@ -141,6 +144,7 @@ fn render(
         (profile_section(state, cx, user, a, p.f, p.errors))
         (documents::section(state, cx, user, a, (&p.data.documents, &p.data.deleted), p.view.add.as_deref()))
         div.no-print { (super::links::section(cx, user, a, &p.data.links)) }
+        @if !p.data.wechat.is_empty() { (timeline::wechat(l, &p.data.wechat)) }
         (timeline::history(state, l, &p.data.evaluations))
         (timeline::audit(l, &state.ruleset, &p.data.tokens, &p.data.audit))
         (sign_off(l))

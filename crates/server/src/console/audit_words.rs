@@ -52,6 +52,8 @@ fn label(l: Lang, rs: &Ruleset, path: &str) -> String {
         "/valid_from" => Some(Key::DocValidFrom),
         "/valid_until" => Some(Key::DocValidUntil),
         "/file" => Some(Key::Scan),
+        "/review" => Some(Key::ReviewColumn),
+        "/reason" => Some(Key::RejectReason),
         _ => None,
     };
     if let Some(key) = key {
@@ -92,6 +94,14 @@ fn word(l: Lang, rs: &Ruleset, path: &str, s: &str) -> String {
         "/goods" => &rs.goods,
         "/services" => &rs.services,
         "/kind" => return doc_name(rs, l, s),
+        "/review" => {
+            let key = match s {
+                "verified" => Key::ReviewVerified,
+                "rejected" => Key::ReviewRejected,
+                _ => Key::ReviewSubmitted,
+            };
+            return t(l, key);
+        }
         "/subject/type" => {
             let t = rs.subject_types.iter().find(|t| t.id == s);
             return t.map_or_else(|| s.to_string(), |t| t.name.get(l).to_string());

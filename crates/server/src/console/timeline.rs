@@ -121,6 +121,12 @@ fn token_name(l: Lang, tokens: &[TokenInfo], id: Option<&str>) -> String {
     let Some(id) = id else {
         return t(l, Key::AuditBySystem);
     };
+    if id == "wechat" {
+        return t(l, Key::AuditByWechat);
+    }
+    if id.starts_with("lnk_") {
+        return t(l, Key::AuditByLink);
+    }
     match tokens.iter().find(|k| k.id == id) {
         Some(TokenInfo {
             label: Some(label), ..
@@ -178,6 +184,35 @@ fn action_word(l: Lang, action: &str) -> String {
         "document.upload" => t(l, Key::ActionDocumentUpload),
         "document.delete" => t(l, Key::ActionDocumentDelete),
         "document.restore" => t(l, Key::ActionDocumentRestore),
+        "document.submit" => t(l, Key::ActionDocumentSubmit),
+        "document.verify" => t(l, Key::ActionDocumentVerify),
+        "document.reject" => t(l, Key::ActionDocumentReject),
+        "upload_link.create" => t(l, Key::ActionLinkCreate),
+        "upload_link.revoke" => t(l, Key::ActionLinkRevoke),
+        "wechat.review_result" => t(l, Key::ActionWechatResult),
         other => other.to_string(),
+    }
+}
+
+/// WeChat's code-review results for the applicant, the latest first: each
+/// with WeChat's reason and the category it names.
+pub fn wechat(l: Lang, events: &[livegate_store::WechatEvent]) -> Markup {
+    html! {
+        section id="wechat" aria-labelledby="wechat-title" {
+            h2 id="wechat-title" { (t(l, Key::WechatTitle)) }
+            ol.timeline { @for e in events {
+                li {
+                    strong { (match e.event.as_str() {
+                        "weapp_audit_success" => t(l, Key::WechatSuccess),
+                        "weapp_audit_fail" => t(l, Key::WechatFail),
+                        "weapp_audit_delay" => t(l, Key::WechatDelay),
+                        other => other.to_string(),
+                    }) }
+                    " · " span.hint { (super::applicants::short_time(l, e.happened_at.as_deref().unwrap_or(&e.received_at))) }
+                    @if let Some(c) = &e.category { br; (tf(l, Key::WechatCategoryRejected, &[("category", c)])) }
+                    @if let Some(r) = &e.reason { br; span lang="zh-CN" { (r) } }
+                }
+            } }
+        }
     }
 }
