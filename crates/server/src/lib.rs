@@ -24,6 +24,7 @@ pub mod review;
 pub mod routes;
 pub mod stored;
 pub mod tokens;
+pub mod webhooks;
 pub mod wechat;
 
 use std::path::PathBuf;
@@ -87,6 +88,13 @@ pub struct Settings {
     pub batch_jobs: usize,
     /// WeChat's message push, when the platform's token and key are given.
     pub wechat_push: Option<push::PushConfig>,
+    /// Whether webhook endpoints may be private or local addresses (a
+    /// receiver on the same network; tests).
+    pub webhook_allow_private: bool,
+    /// The first delay before a failed delivery is tried again; it doubles.
+    pub webhook_retry_base: Duration,
+    /// How often the delivery worker looks for work.
+    pub webhook_every: Duration,
 }
 
 /// Where uploaded scans are kept: files under the data directory (the
@@ -115,6 +123,9 @@ impl Default for Settings {
             sweep_every: Duration::from_secs(10),
             batch_jobs: 2,
             wechat_push: None,
+            webhook_allow_private: false,
+            webhook_retry_base: Duration::from_secs(30),
+            webhook_every: Duration::from_secs(1),
         }
     }
 }

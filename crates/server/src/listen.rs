@@ -30,6 +30,10 @@ pub async fn serve(
     let jobs = state.jobs.clone();
     crate::console::batch_queue::adopt_files(&state).await;
     let housekeeping = tokio::spawn(housekeep(state.clone()));
+    let webhooks = tokio::spawn(crate::webhooks::deliver::run(
+        state.clone(),
+        state.settings.webhook_every,
+    ));
     let app = crate::app(state);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -61,6 +65,7 @@ pub async fn serve(
     }
     drop(listener);
     housekeeping.abort();
+    webhooks.abort();
     if tokio::time::timeout(settings.drain_timeout, graceful.shutdown())
         .await
         .is_err()

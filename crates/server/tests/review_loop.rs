@@ -224,6 +224,8 @@ fn a_merchant_uploads_by_link_and_the_scan_counts_only_once_verified() {
         );
         assert_eq!(r.status, 200, "{}", r.text());
         assert_eq!(r.json()["review"]["state"], "verified");
+        // The upload and the review each wrote their webhook event with them.
+        assert_eq!(s.rt.block_on(s.store.outbox_len(&t.id)).unwrap(), 2);
         assert!(
             r.json()["review"]["by"]
                 .as_str()

@@ -66,6 +66,21 @@ impl Store {
             report: input.report,
         };
         let mut tx = self.pool.begin().await?;
+        let previous = sqlx::query(
+            "SELECT verdict FROM evaluations WHERE tenant_id = $1 AND applicant_id = $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(&who.tenant_id)
+        .bind(applicant_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get::<String, _>(0))
+        .transpose()?;
+        if let Some(from) = previous.filter(|v| *v != e.verdict) {
+            let data =
+                serde_json::json!({"applicant_id": applicant_id, "from": from, "to": e.verdict});
+            crate::webhooks::emit(&mut tx, &who.tenant_id, "applicant.verdict_changed", data)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO evaluations (id, tenant_id, applicant_id, verdict, ruleset_version, ruleset_as_of, report, created_at, brief) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

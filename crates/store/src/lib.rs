@@ -18,7 +18,7 @@
 //! `tenants.rs`, `tokens.rs`, `sessions.rs`, `applicants.rs`, `documents.rs`
 //! (with the expiry watch), `review.rs` (a person's review of each document, and
 //! the queue), `links.rs` (merchants' upload links), `wechat_events.rs` (WeChat's
-//! review results pushed in), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
+//! review results pushed in), `webhooks.rs` (the outbox and its deliveries), `trash.rs` (deleted documents, restorable for a while), `evaluations.rs`, `blobs.rs`, `audit.rs`.
 //! `summaries.rs` holds what the console and the service read across records
 //! (filtered lists, dashboard figures, portfolios, scan housekeeping,
 //! backups).
@@ -40,6 +40,7 @@ mod tenants;
 mod tokens;
 mod trash;
 mod versioned;
+pub mod webhooks;
 mod wechat_events;
 
 pub use applicants::{Applicant, ApplicantInput};
@@ -109,6 +110,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "wechat_events",
         include_str!("../migrations/0012_wechat_events.sql"),
+    ),
+    (
+        13,
+        "webhooks",
+        include_str!("../migrations/0013_webhooks.sql"),
     ),
 ];
 

@@ -247,6 +247,8 @@ impl Store {
             &after,
         )
         .await?;
+        let data = json!({"applicant_id": applicant_id, "document_id": d.id, "kind": input.kind});
+        crate::webhooks::emit(&mut tx, &who.tenant_id, "document.submitted", data).await?;
         tx.commit().await?;
         Ok(d)
     }

@@ -229,6 +229,10 @@ impl Store {
             &a,
         )
         .await?;
+        let kind = format!("document.{}", state.as_str());
+        let data = json!({"applicant_id": applicant_id, "document_id": id,
+            "kind": before.document.get("kind"), "reason": reason});
+        crate::webhooks::emit(&mut tx, &who.tenant_id, &kind, data).await?;
         tx.commit().await?;
         let review = crate::Review {
             state,

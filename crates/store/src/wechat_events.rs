@@ -149,7 +149,10 @@ async fn insert_event(
         &Value::Null,
         &after,
     )
-    .await
+    .await?;
+    let data = json!({"applicant_id": applicant, "appid": push.appid, "event": push.event,
+        "reason": push.reason, "category": category});
+    crate::webhooks::emit(tx, tenant, "wechat.review_result", data).await
 }
 
 /// The profile with the category a failure names marked rejected with

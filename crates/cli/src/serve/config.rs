@@ -115,6 +115,8 @@ pub struct FileConfig {
     pub wechat_token: Option<String>,
     pub wechat_aes_key: Option<String>,
     pub wechat_appid: Option<String>,
+    pub webhook_allow_private: Option<bool>,
+    pub webhook_retry_seconds: Option<u64>,
 }
 
 /// WeChat's push settings: the platform's token, EncodingAESKey and appid.
@@ -157,6 +159,10 @@ pub struct Config {
     pub header_timeout: u64,
     pub drain_timeout: u64,
     pub wechat_push: Option<WechatPush>,
+    /// Webhook endpoints may be private or local addresses.
+    pub webhook_allow_private: bool,
+    /// The first delay before a failed webhook delivery is tried again.
+    pub webhook_retry_seconds: u64,
 }
 
 fn parse_env<T: std::str::FromStr>(
@@ -276,6 +282,12 @@ pub fn resolve(args: &ServeArgs, env: &dyn Fn(&str) -> Option<String>) -> Result
             30,
         )?,
         wechat_push,
+        webhook_allow_private: parse_env(env, "LIVEGATE_WEBHOOK_ALLOW_PRIVATE")?
+            .or(file.webhook_allow_private)
+            .unwrap_or(false),
+        webhook_retry_seconds: parse_env(env, "LIVEGATE_WEBHOOK_RETRY_SECONDS")?
+            .or(file.webhook_retry_seconds)
+            .unwrap_or(30),
     })
 }
 

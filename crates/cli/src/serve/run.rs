@@ -58,6 +58,8 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, Failure> {
                     .map_err(|e| fail("bad_value", e))?,
             ),
         },
+        webhook_allow_private: cfg.webhook_allow_private,
+        webhook_retry_base: Duration::from_secs(cfg.webhook_retry_seconds.clamp(1, 3600)),
         ..Settings::default()
     };
     runtime()?.block_on(async {

@@ -165,6 +165,11 @@ impl Server {
     /// Another replica on the same database, with its own token cache:
     /// its address. It stops with this server's runtime.
     pub fn replica(&self) -> SocketAddr {
+        self.replica_with(Settings::default())
+    }
+
+    /// [`Server::replica`] with settings of its own.
+    pub fn replica_with(&self, settings: Settings) -> SocketAddr {
         let store = self
             .rt
             .block_on(Store::open(&self.url))
@@ -172,7 +177,7 @@ impl Server {
         let ruleset = livegate_core::default_ruleset().expect("ruleset");
         let settings = Settings {
             data_dir: self.dir.path().join("data"),
-            ..Settings::default()
+            ..settings
         };
         let state = AppState::new(store, ruleset, settings);
         let listener = self
