@@ -295,3 +295,54 @@ fn two_replicas_on_one_postgresql_deliver_each_of_1000_events_once() {
         "each event exactly once"
     );
 }
+
+#[test]
+fn the_expiry_sweep_raises_each_notice_once_a_day() {
+    use livegate_store::clock;
+    for b in backends() {
+        let s = Server::start_with(&b, settings());
+        let t = s.tenant("acme");
+        let (url, got) = receiver(0);
+        register(&s, &t.admin, &url, &["document.expiring"]);
+        let app = s.json(
+            "POST",
+            "/v1/applicants",
+            &t.editor,
+            &json!({"appid": "wx00000000000000a7", "subject": {"type": "enterprise"}}),
+        );
+        let app = app.json()["id"].as_str().unwrap().to_string();
+        let today = clock::today();
+        for days in [7, 8, 30] {
+            let doc = json!({"kind": "business_license", "valid_until": clock::format_date(today + days)});
+            assert_eq!(
+                s.json(
+                    "POST",
+                    &format!("/v1/applicants/{app}/documents"),
+                    &t.editor,
+                    &doc
+                )
+                .status,
+                201
+            );
+        }
+        let day = clock::format_date(today);
+        // The server's own sweep may have run at its start: count what the
+        // sweeps raise between them, and what arrives.
+        let first = s.rt.block_on(s.store.expiry_sweep(&day)).expect("sweep");
+        let again = s.rt.block_on(s.store.expiry_sweep(&day)).expect("sweep");
+        assert_eq!((first, again), (2, 0), "7 and 30 days out, once each");
+        wait_for("two notices", 10, || got.len() >= 2);
+        std::thread::sleep(Duration::from_millis(500));
+        let mut days: Vec<i64> = got
+            .all()
+            .iter()
+            .map(|(_, b, _)| {
+                serde_json::from_str::<Value>(b).expect("json")["data"]["days"]
+                    .as_i64()
+                    .unwrap_or(0)
+            })
+            .collect();
+        days.sort_unstable();
+        assert_eq!(days, vec![7, 30]);
+    }
+}

@@ -116,6 +116,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../migrations/0013_webhooks.sql"),
     ),
+    (
+        14,
+        "expiry_notices",
+        include_str!("../migrations/0014_expiry_notices.sql"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -103,6 +103,7 @@ impl Store {
             ("upload_links", None),
             ("wechat_events", None),
             ("webhook_deliveries", None),
+            ("expiry_notices", None),
             ("webhook_events", None),
             ("webhook_endpoints", None),
             ("documents", Some(1)),

@@ -420,6 +420,50 @@ impl Store {
         Ok(())
     }
 
+    /// The expiry sweep for `today` (`YYYY-MM-DD`): raises
+    /// `document.expiring` for each document that expires in exactly 30, 7
+    /// or 1 days, once per document, window and expiry date however often
+    /// it runs. How many it raised.
+    pub async fn expiry_sweep(&self, today: &str) -> Result<usize> {
+        let mut raised = 0;
+        for days in [30_i64, 7, 1] {
+            let Some(day) = clock::parse_date(today).map(|d| clock::format_date(d + days)) else {
+                return Ok(0);
+            };
+            let mut tx = self.pool.begin().await?;
+            let rows = sqlx::query(
+                "SELECT d.id, d.tenant_id, d.applicant_id, d.kind, a.appid FROM documents d \
+                 JOIN applicants a ON a.id = d.applicant_id WHERE d.valid_until = $1",
+            )
+            .bind(&day)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &rows {
+                let (id, tenant): (String, String) = (r.try_get("id")?, r.try_get("tenant_id")?);
+                let fresh = sqlx::query(
+                    "INSERT INTO expiry_notices (document_id, days, valid_until, tenant_id, raised_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                )
+                .bind(&id)
+                .bind(days)
+                .bind(&day)
+                .bind(&tenant)
+                .bind(clock::now_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+                if fresh.rows_affected() == 1 {
+                    let data = json!({"applicant_id": r.try_get::<String, _>("applicant_id")?,
+                        "appid": r.try_get::<String, _>("appid")?, "document_id": id,
+                        "kind": r.try_get::<String, _>("kind")?, "valid_until": day, "days": days});
+                    emit(&mut tx, &tenant, "document.expiring", data).await?;
+                    raised += 1;
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(raised)
+    }
+
     /// How many events the tenant's outbox holds.
     pub async fn outbox_len(&self, tenant_id: &str) -> Result<usize> {
         let row = sqlx::query("SELECT COUNT(*) FROM webhook_events WHERE tenant_id = $1")

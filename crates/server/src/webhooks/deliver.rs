@@ -3,7 +3,8 @@
 //! `webhook-signature: v1,base64(HMAC-SHA256(secret, id.timestamp.body))`),
 //! sends it without following redirects, and settles it: delivered on a
 //! 2xx, else due again after a delay that doubles, up to three days after
-//! the event; then dead, and its endpoint disabled.
+//! the event; then dead, and its endpoint disabled. Every hour it also
+//! runs the expiry sweep, which raises `document.expiring`.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -77,11 +78,33 @@ pub fn backoff(base: Duration, attempts: i64) -> Duration {
 pub async fn run(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut swept: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
+        if swept.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
+            swept = Some(std::time::Instant::now());
+            sweep(&state).await;
+        }
         if let Err(e) = round(&state).await {
             tracing::warn!(error = %e, "webhook deliveries");
         }
+    }
+}
+
+/// How often the expiry sweep runs; it raises each notice once a day
+/// however often it runs.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// The expiry sweep for today in Beijing time.
+async fn sweep(state: &AppState) {
+    let today = livegate_store::clock::format_date(livegate_store::clock::today());
+    match state.store.expiry_sweep(&today).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            raised = n,
+            "expiry sweep: documents expiring in 30, 7 or 1 days"
+        ),
+        Err(e) => tracing::warn!(error = %e, "expiry sweep"),
     }
 }
 
